@@ -1,0 +1,165 @@
+package gitrepo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+)
+
+// How a mirror is made or updated.
+const (
+	MirrorAuto  = "auto"   // the git CLI for a first clone when it is on PATH, go-git after
+	MirrorGoGit = "go-git" // go-git only
+	MirrorGit   = "git"    // the git CLI only
+)
+
+// mirrorRefSpecs are the refs a mirror keeps: every branch and tag.
+var mirrorRefSpecs = []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
+
+// MirrorResult says what Mirror did.
+type MirrorResult struct {
+	Cloned  bool // the mirror was made now
+	Changed bool // the mirror's refs moved
+	With    string
+}
+
+// Mirror makes dir a bare mirror of url (a remote URL, file:// URL or
+// local path), cloning on first use and fetching after. Progress text goes
+// to progress (may be nil). A half-made clone is never left behind: it is
+// made in a temporary directory and renamed into place.
+func Mirror(ctx context.Context, url, dir, how string, progress io.Writer) (MirrorResult, error) {
+	if err := useStdlibSHA1(); err != nil {
+		return MirrorResult{}, err
+	}
+	if how == "" {
+		how = MirrorAuto
+	}
+	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
+		return fetch(ctx, url, dir, how, progress)
+	}
+	if err := checkLocal(url); err != nil {
+		return MirrorResult{}, err
+	}
+	useGit := how == MirrorGit
+	if how == MirrorAuto {
+		if _, err := exec.LookPath("git"); err == nil {
+			useGit = true
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".partial-"+filepath.Base(dir)+"-")
+	if err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	}
+	defer os.RemoveAll(tmp)
+	res := MirrorResult{Cloned: true, Changed: true}
+	if useGit {
+		res.With = "git"
+		if err := runGit(ctx, progress, "clone", "--mirror", "--quiet", url, tmp); err != nil {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+		}
+	} else {
+		res.With = "go-git"
+		r, err := git.PlainInitWithOptions(tmp, &git.PlainInitOptions{Bare: true})
+		if err != nil {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+		}
+		if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{url}, Fetch: mirrorRefSpecs, Mirror: true}); err != nil {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+		}
+		err = r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	}
+	return res, nil
+}
+
+func fetch(ctx context.Context, url, dir, how string, progress io.Writer) (MirrorResult, error) {
+	if err := checkLocal(url); err != nil {
+		return MirrorResult{}, err
+	}
+	if how == MirrorGit {
+		before, _ := os.ReadFile(filepath.Join(dir, "packed-refs"))
+		if err := runGit(ctx, progress, "--git-dir", dir, "fetch", "--quiet", "--prune", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"); err != nil {
+			return MirrorResult{}, fmt.Errorf("fetch %s: %w", url, err)
+		}
+		after, _ := os.ReadFile(filepath.Join(dir, "packed-refs"))
+		return MirrorResult{Changed: !bytes.Equal(before, after), With: "git"}, nil
+	}
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", dir, err)
+	}
+	rem, err := r.Remote("origin")
+	if err != nil || len(rem.Config().URLs) == 0 || rem.Config().URLs[0] != url {
+		// The project file may have changed the URL: follow it.
+		_ = r.DeleteRemote("origin")
+		if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{url}, Fetch: mirrorRefSpecs, Mirror: true}); err != nil {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", dir, err)
+		}
+	}
+	// go-git's Prune reports a change on every fetch; a branch deleted
+	// upstream therefore stays in the mirror, which is harmless.
+	err = r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+	switch {
+	case errors.Is(err, git.NoErrAlreadyUpToDate):
+		return MirrorResult{With: "go-git"}, nil
+	case err != nil:
+		return MirrorResult{}, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	return MirrorResult{Changed: true, With: "go-git"}, nil
+}
+
+// checkLocal gives a plain error for a local path that is not a repository,
+// before any transport tries it.
+func checkLocal(url string) error {
+	path := strings.TrimPrefix(url, "file://")
+	if strings.Contains(path, "://") || strings.Contains(path, "@") && strings.Contains(path, ":") {
+		return nil // remote
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("repository %s does not exist: %w", url, ErrNotRepository)
+	}
+	for _, p := range []string{filepath.Join(path, "HEAD"), filepath.Join(path, ".git")} {
+		if _, err := os.Stat(p); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w", url, ErrNotRepository)
+}
+
+func runGit(ctx context.Context, progress io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if progress != nil {
+		cmd.Stdout = progress
+	}
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:]
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+// Package gitrepo reads git repositories for kdelta: it mirrors them
+// (go-git, or the git CLI for a first clone), resolves refs and tags, walks
+// history like `git rev-list --full-history`, and diffs commits against
+// their parent with its own tree diff, pruned to the paths in scope, so
+// that fingerprints agree with `git log -p | git patch-id --stable`.
+package gitrepo
+
+import (
+	"crypto"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/hash"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// useStdlibSHA1 registers the standard library's SHA-1 with go-git in
+// place of its collision-detecting one: objects read here come from
+// mirrors git itself verified, and the plain hash is measurably faster.
+var useStdlibSHA1 = sync.OnceValue(func() error {
+	return hash.RegisterHash(crypto.SHA1, sha1.New)
+})
+
+// Errors callers may test with errors.Is.
+var (
+	ErrUnknownRef    = errors.New("unknown ref")
+	ErrNotRepository = errors.New("not a git repository")
+)
+
+// Repo is an opened (bare or non-bare) repository.
+type Repo struct {
+	Path string
+	r    *git.Repository
+	st   *filesystem.Storage
+
+	abbrevOnce sync.Once
+	abbrevLen  int
+}
+
+// cacheSize bounds go-git's object cache per opened repository: enough to
+// keep the trees of a kernel-size RDMA scope and the blobs of recent
+// commits hot.
+const cacheSize = 256 * cache.MiByte
+
+// Open opens the repository at path (a bare repository or a work tree).
+func Open(path string) (*Repo, error) {
+	if err := useStdlibSHA1(); err != nil {
+		return nil, err
+	}
+	gitDir := path
+	if fi, err := os.Stat(filepath.Join(path, ".git")); err == nil && fi.IsDir() {
+		gitDir = filepath.Join(path, ".git")
+	}
+	if _, err := os.Stat(filepath.Join(gitDir, "HEAD")); err != nil {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("repository %s does not exist: %w", path, ErrNotRepository)
+		}
+		return nil, fmt.Errorf("%s: %w (no HEAD)", path, ErrNotRepository)
+	}
+	st := filesystem.NewStorageWithOptions(osfs.New(gitDir), cache.NewObjectLRU(cacheSize),
+		filesystem.Options{ExclusiveAccess: true, KeepDescriptors: true})
+	r, err := git.Open(st, nil)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("repository %s: %v: %w", path, err, ErrNotRepository)
+	}
+	return &Repo{Path: path, r: r, st: st}, nil
+}
+
+// Close releases the repository's files.
+func (r *Repo) Close() error { return r.st.Close() }
+
+// Resolve turns a ref name (branch, tag, full ref name, or commit id) into
+// the commit it names, peeling annotated tags.
+func (r *Repo) Resolve(name string) (plumbing.Hash, error) {
+	candidates := []plumbing.ReferenceName{
+		plumbing.ReferenceName(name),
+		plumbing.NewBranchReferenceName(name),
+		plumbing.NewTagReferenceName(name),
+		plumbing.NewRemoteReferenceName("origin", name),
+	}
+	for _, c := range candidates {
+		ref, err := r.r.Reference(c, true)
+		if err != nil {
+			continue
+		}
+		return r.peel(ref.Hash())
+	}
+	if len(name) >= 4 && len(name) <= 40 && isHex(name) {
+		if len(name) == 40 {
+			return r.peel(plumbing.NewHash(name))
+		}
+		h, err := r.r.ResolveRevision(plumbing.Revision(name))
+		if err == nil {
+			return *h, nil
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("%s: %w in %s", name, ErrUnknownRef, r.Path)
+}
+
+// peel follows annotated tags to the commit they name.
+func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, error) {
+	for i := 0; i < 10; i++ {
+		obj, err := r.r.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("object %s: %w", h, err)
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return h, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(r.r.Storer, obj)
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("tag %s: %w", h, err)
+			}
+			h = t.Target
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, obj.Type())
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("tag chain at %s too long", h)
+}
+
+// Tag is a tag and the commit it names.
+type Tag struct {
+	Name   string
+	Commit plumbing.Hash
+}
+
+// Tags lists the tags that name commits, sorted by name.
+func (r *Repo) Tags() ([]Tag, error) {
+	iter, err := r.r.Tags()
+	if err != nil {
+		return nil, fmt.Errorf("tags of %s: %w", r.Path, err)
+	}
+	var out []Tag
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		c, err := r.peel(ref.Hash())
+		if err != nil {
+			return nil // a tag of a tree or blob is not a release
+		}
+		out = append(out, Tag{Name: ref.Name().Short(), Commit: c})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tags of %s: %w", r.Path, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Commit reads one commit.
+func (r *Repo) Commit(h plumbing.Hash) (*object.Commit, error) {
+	c, err := r.r.CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	return c, nil
+}
+
+// Abbrev abbreviates an object id the way `git log -p` does on its
+// "index" lines: the length git derives from the number of packed objects
+// (at least 7), lengthened until no other object shares the prefix.
+func (r *Repo) Abbrev(h plumbing.Hash) string {
+	r.abbrevOnce.Do(func() { r.abbrevLen = r.defaultAbbrev() })
+	full := h.String()
+	n := r.abbrevLen
+	if h.IsZero() {
+		return full[:n]
+	}
+	for ; n < len(full); n++ {
+		if r.unique(full[:n], h) {
+			break
+		}
+	}
+	return full[:n]
+}
+
+// defaultAbbrev is git's automatic abbreviation length: half the bits of
+// the packed object count, rounded up, in hex digits; at least 7.
+func (r *Repo) defaultAbbrev() int {
+	var count uint64
+	matches, _ := filepath.Glob(filepath.Join(r.gitDir(), "objects", "pack", "*.idx"))
+	for _, m := range matches {
+		if n, err := idxCount(m); err == nil {
+			count += n
+		}
+	}
+	if count == 0 {
+		return 7
+	}
+	b := bits.Len64(count) // msb(count) + 1
+	n := (b + 1) / 2
+	return max(n, 7)
+}
+
+// unique says whether prefix names only h among the repository's objects.
+func (r *Repo) unique(prefix string, h plumbing.Hash) bool {
+	raw, err := hex.DecodeString(prefix[:len(prefix)/2*2])
+	if err != nil {
+		return true
+	}
+	hs, err := r.st.HashesWithPrefix(raw)
+	if err != nil {
+		return true
+	}
+	for _, o := range hs {
+		if o != h && strings.HasPrefix(o.String(), prefix) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Repo) gitDir() string {
+	if fi, err := os.Stat(filepath.Join(r.Path, ".git")); err == nil && fi.IsDir() {
+		return filepath.Join(r.Path, ".git")
+	}
+	return r.Path
+}
+
+// idxCount reads the object count of a pack index (version 2) from its
+// fan-out table.
+func idxCount(path string) (uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var buf [4]byte
+	// 4-byte magic, 4-byte version, 256 4-byte fan-out entries; the last is the count.
+	if _, err := f.ReadAt(buf[:], 8+255*4); err != nil {
+		return 0, err
+	}
+	return uint64(buf[0])<<24 | uint64(buf[1])<<16 | uint64(buf[2])<<8 | uint64(buf[3]), nil
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// Has says whether the repository holds the commit h.
+func (r *Repo) Has(h plumbing.Hash) bool {
+	_, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
+	return err == nil
+}

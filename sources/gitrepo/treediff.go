@@ -1,0 +1,469 @@
+package gitrepo
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/kdelta/kdelta/sources/fingerprint"
+	"github.com/kdelta/kdelta/sources/gitdiff"
+)
+
+// Scope limits a walk to the paths under some prefixes, as a pathspec
+// does for `git log -- paths`. A prefix ending in "/" names a directory;
+// any other names one file. An empty Scope covers everything.
+type Scope struct {
+	prefixes []string
+}
+
+// NewScope returns the scope of the given prefixes.
+func NewScope(prefixes []string) *Scope {
+	s := &Scope{}
+	for _, p := range prefixes {
+		if p == "" || p == "/" {
+			return &Scope{}
+		}
+		s.prefixes = append(s.prefixes, strings.TrimPrefix(p, "/"))
+	}
+	return s
+}
+
+// Pathspec returns the prefixes as `git log -- <paths>` arguments.
+func (s *Scope) Pathspec() []string {
+	var out []string
+	for _, p := range s.prefixes {
+		out = append(out, strings.TrimSuffix(p, "/"))
+	}
+	return out
+}
+
+func (s *Scope) all() bool { return len(s.prefixes) == 0 }
+
+// descend says whether a directory (without trailing slash) can hold
+// something in scope.
+func (s *Scope) descend(dir string) bool {
+	if s.all() {
+		return true
+	}
+	d := dir + "/"
+	for _, p := range s.prefixes {
+		if strings.HasPrefix(p, d) || strings.HasPrefix(d, p) && strings.HasSuffix(p, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// covers says whether a file path is in scope.
+func (s *Scope) covers(path string) bool {
+	if s.all() {
+		return true
+	}
+	for _, p := range s.prefixes {
+		if strings.HasSuffix(p, "/") {
+			if strings.HasPrefix(path, p) {
+				return true
+			}
+		} else if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// entry is one side of a changed path.
+type entry struct {
+	path string
+	mode filemode.FileMode
+	hash plumbing.Hash
+}
+
+func (e entry) valid() bool { return e.mode != 0 }
+
+type pair struct {
+	from, to entry
+	score    int // rename similarity, gitdiff.MaxScore scale
+}
+
+// Limits bound what Diff will read; beyond them the commit is reported as
+// too large rather than fingerprinted.
+type Limits struct {
+	MaxBlob  int64 // bytes of one file version
+	MaxTotal int64 // bytes of all file versions of one commit
+}
+
+// DefaultLimits are generous for source code and keep a pathological
+// commit (a huge generated table, a firmware image) from exhausting memory.
+var DefaultLimits = Limits{MaxBlob: 32 << 20, MaxTotal: 256 << 20}
+
+// TooLargeError says a commit's diff was not read because of Limits.
+type TooLargeError struct{ What string }
+
+func (e *TooLargeError) Error() string { return e.What }
+
+// Touches says whether commit c (non-merge) changes anything in scope
+// compared with its first parent, resolving only the scope's subtrees.
+func (r *Repo) Touches(c *object.Commit, s *Scope) (bool, error) {
+	newTree := c.TreeHash
+	oldTree := plumbing.ZeroHash
+	if len(c.ParentHashes) > 0 {
+		p, err := r.r.CommitObject(c.ParentHashes[0])
+		if err != nil {
+			return false, fmt.Errorf("parent of %s: %w", c.Hash, err)
+		}
+		oldTree = p.TreeHash
+	}
+	if s.all() {
+		return oldTree != newTree, nil
+	}
+	for _, p := range s.prefixes {
+		path := strings.TrimSuffix(p, "/")
+		a, err := r.lookup(oldTree, path)
+		if err != nil {
+			return false, err
+		}
+		b, err := r.lookup(newTree, path)
+		if err != nil {
+			return false, err
+		}
+		if a != b {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// lookup resolves path in a tree to the id of what it names, or zero.
+func (r *Repo) lookup(tree plumbing.Hash, path string) (plumbing.Hash, error) {
+	h := tree
+	for path != "" && !h.IsZero() {
+		name := path
+		rest := ""
+		if i := strings.IndexByte(path, '/'); i >= 0 {
+			name, rest = path[:i], path[i+1:]
+		}
+		t, err := r.tree(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		h = plumbing.ZeroHash
+		for _, e := range t.Entries {
+			if e.Name == name {
+				if rest != "" && e.Mode != filemode.Dir {
+					return plumbing.ZeroHash, nil
+				}
+				h = e.Hash
+				break
+			}
+		}
+		path = rest
+	}
+	return h, nil
+}
+
+func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
+	if h.IsZero() {
+		return &object.Tree{}, nil
+	}
+	t, err := object.GetTree(r.r.Storer, h)
+	if err != nil {
+		return nil, fmt.Errorf("tree %s: %w", h, err)
+	}
+	return t, nil
+}
+
+// Diff returns the files commit c (non-merge) changes in scope relative to
+// its first parent, in `git log -p` order, with renames paired as git
+// pairs them, contents loaded: ready for fingerprint.Build.
+func (r *Repo) Diff(c *object.Commit, s *Scope, lim Limits) ([]fingerprint.File, error) {
+	oldTree := plumbing.ZeroHash
+	if len(c.ParentHashes) > 0 {
+		p, err := r.r.CommitObject(c.ParentHashes[0])
+		if err != nil {
+			return nil, fmt.Errorf("parent of %s: %w", c.Hash, err)
+		}
+		oldTree = p.TreeHash
+	}
+	var pairs []pair
+	if err := r.diffTrees(oldTree, c.TreeHash, "", s, &pairs); err != nil {
+		return nil, err
+	}
+	ld := &loader{r: r, lim: lim, cache: map[plumbing.Hash][]byte{}}
+	pairs, err := r.renames(pairs, ld)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]fingerprint.File, 0, len(pairs))
+	for _, p := range pairs {
+		f := fingerprint.File{}
+		if p.from.valid() {
+			f.OldPath, f.OldMode = p.from.path, uint32(p.from.mode)
+			if f.Old, err = ld.content(p.from); err != nil {
+				return nil, err
+			}
+		}
+		if p.to.valid() {
+			f.NewPath, f.NewMode = p.to.path, uint32(p.to.mode)
+			if f.New, err = ld.content(p.to); err != nil {
+				return nil, err
+			}
+		}
+		if f.OldPath != "" && f.NewPath != "" && f.OldPath != f.NewPath {
+			f.Similarity = gitdiff.SimilarityPercent(p.score)
+		}
+		// Abbreviated ids reach the patch-id only for binary files; only
+		// there is git's uniqueness rule worth its look-ups.
+		bin := gitdiff.IsBinary(f.Old) || gitdiff.IsBinary(f.New)
+		f.OldID = r.abbrev(p.from.hash, bin)
+		f.NewID = r.abbrev(p.to.hash, bin)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (r *Repo) abbrev(h plumbing.Hash, unique bool) string {
+	if unique {
+		return r.Abbrev(h)
+	}
+	r.abbrevOnce.Do(func() { r.abbrevLen = r.defaultAbbrev() })
+	return h.String()[:r.abbrevLen]
+}
+
+// diffTrees appends the changed files between two trees, in git's order
+// (tree entry order, where a directory sorts as if its name ended in "/").
+func (r *Repo) diffTrees(a, b plumbing.Hash, dir string, s *Scope, out *[]pair) error {
+	if a == b {
+		return nil
+	}
+	ta, err := r.tree(a)
+	if err != nil {
+		return err
+	}
+	tb, err := r.tree(b)
+	if err != nil {
+		return err
+	}
+	ea, eb := ta.Entries, tb.Entries
+	i, j := 0, 0
+	for i < len(ea) || j < len(eb) {
+		var cmp int
+		switch {
+		case i == len(ea):
+			cmp = 1
+		case j == len(eb):
+			cmp = -1
+		default:
+			cmp = compareEntries(ea[i], eb[j])
+		}
+		switch {
+		case cmp < 0:
+			if err := r.side(ea[i], dir, s, out, true); err != nil {
+				return err
+			}
+			i++
+		case cmp > 0:
+			if err := r.side(eb[j], dir, s, out, false); err != nil {
+				return err
+			}
+			j++
+		default:
+			x, y := ea[i], eb[j]
+			i++
+			j++
+			if x.Hash == y.Hash && x.Mode == y.Mode {
+				continue
+			}
+			path := join(dir, x.Name)
+			if x.Mode == filemode.Dir {
+				if s.descend(path) {
+					if err := r.diffTrees(x.Hash, y.Hash, path, s, out); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if s.covers(path) {
+				*out = append(*out, pair{
+					from: entry{path: path, mode: x.Mode, hash: x.Hash},
+					to:   entry{path: path, mode: y.Mode, hash: y.Hash},
+				})
+			}
+		}
+	}
+	return nil
+}
+
+// side records an entry that exists on one side only (a deletion when old
+// is true, else an addition), recursing into directories.
+func (r *Repo) side(e object.TreeEntry, dir string, s *Scope, out *[]pair, old bool) error {
+	path := join(dir, e.Name)
+	if e.Mode == filemode.Dir {
+		if !s.descend(path) {
+			return nil
+		}
+		if old {
+			return r.diffTrees(e.Hash, plumbing.ZeroHash, path, s, out)
+		}
+		return r.diffTrees(plumbing.ZeroHash, e.Hash, path, s, out)
+	}
+	if !s.covers(path) {
+		return nil
+	}
+	en := entry{path: path, mode: e.Mode, hash: e.Hash}
+	if old {
+		*out = append(*out, pair{from: en})
+	} else {
+		*out = append(*out, pair{to: en})
+	}
+	return nil
+}
+
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// compareEntries orders tree entries as git does: by name, a directory
+// compared as if its name ended in "/".
+func compareEntries(a, b object.TreeEntry) int {
+	n := min(len(a.Name), len(b.Name))
+	if c := strings.Compare(a.Name[:n], b.Name[:n]); c != 0 {
+		return c
+	}
+	ca, cb := nextByte(a, n), nextByte(b, n)
+	switch {
+	case ca < cb:
+		return -1
+	case ca > cb:
+		return 1
+	}
+	return 0
+}
+
+func nextByte(e object.TreeEntry, n int) int {
+	if n < len(e.Name) {
+		return int(e.Name[n])
+	}
+	if e.Mode == filemode.Dir {
+		return '/'
+	}
+	return 0
+}
+
+// renames pairs deletions with additions as git's diffcore-rename does and
+// rebuilds the list: a rename takes the place of its addition, and its
+// deletion is dropped.
+func (r *Repo) renames(pairs []pair, ld *loader) ([]pair, error) {
+	var dels, adds []gitdiff.Candidate
+	var delAt, addAt []int
+	for i, p := range pairs {
+		switch {
+		case p.from.valid() && !p.to.valid() && renamable(p.from.mode):
+			dels = append(dels, ld.candidate(p.from))
+			delAt = append(delAt, i)
+		case !p.from.valid() && p.to.valid() && renamable(p.to.mode):
+			adds = append(adds, ld.candidate(p.to))
+			addAt = append(addAt, i)
+		}
+	}
+	if len(dels) == 0 || len(adds) == 0 {
+		return pairs, nil
+	}
+	found, err := gitdiff.DetectRenames(dels, adds)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return pairs, nil
+	}
+	drop := map[int]bool{}
+	for _, f := range found {
+		from := pairs[delAt[f.From]].from
+		at := addAt[f.To]
+		pairs[at] = pair{from: from, to: pairs[at].to, score: f.Score}
+		drop[delAt[f.From]] = true
+	}
+	out := pairs[:0]
+	for i, p := range pairs {
+		if !drop[i] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func renamable(m filemode.FileMode) bool {
+	return m == filemode.Regular || m == filemode.Executable || m == filemode.Symlink || m == filemode.Deprecated
+}
+
+// loader reads blob contents once per Diff and enforces Limits.
+type loader struct {
+	r     *Repo
+	lim   Limits
+	total int64
+	cache map[plumbing.Hash][]byte
+}
+
+func (l *loader) candidate(e entry) gitdiff.Candidate {
+	return gitdiff.Candidate{
+		Path: e.path,
+		Mode: uint32(e.mode),
+		Hash: e.hash,
+		Data: func() ([]byte, error) { return l.content(e) },
+	}
+}
+
+func (l *loader) content(e entry) ([]byte, error) {
+	if e.mode == filemode.Submodule {
+		return []byte("Subproject commit " + e.hash.String() + "\n"), nil
+	}
+	if b, ok := l.cache[e.hash]; ok {
+		return b, nil
+	}
+	obj, err := l.r.r.Storer.EncodedObject(plumbing.BlobObject, e.hash)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+	}
+	size := obj.Size()
+	if l.lim.MaxBlob > 0 && size > l.lim.MaxBlob {
+		return nil, &TooLargeError{What: fmt.Sprintf("%s is %d MiB, over the %d MiB limit of one file", e.path, size>>20, l.lim.MaxBlob>>20)}
+	}
+	l.total += size
+	if l.lim.MaxTotal > 0 && l.total > l.lim.MaxTotal {
+		return nil, &TooLargeError{What: fmt.Sprintf("the diff reads over %d MiB of files", l.lim.MaxTotal>>20)}
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+	}
+	defer rd.Close()
+	b := make([]byte, 0, size)
+	b, err = readAll(rd, b)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+	}
+	l.cache[e.hash] = b
+	return b, nil
+}
+
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}

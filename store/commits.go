@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/kdelta/kdelta/change"
+)
+
+// Source is a source as the store records it.
+type Source struct {
+	ID       int64
+	Name     string
+	Kind     string
+	URL      string
+	Layout   string
+	Upstream string
+	Base     string
+}
+
+// PutSource records a source by name, updating what changed, and returns its id.
+func (db *DB) PutSource(ctx context.Context, s Source) (int64, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sources (name, kind, url, layout, upstream, base) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, url = excluded.url, layout = excluded.layout,
+			upstream = excluded.upstream, base = excluded.base`,
+			s.Name, s.Kind, s.URL, s.Layout, s.Upstream, s.Base)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE name = ?`, s.Name).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("put source %s: %w", s.Name, err)
+	}
+	return id, nil
+}
+
+// Sources lists the recorded sources by name.
+func (db *DB) Sources(ctx context.Context) ([]Source, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, kind, url, layout, upstream, base FROM sources ORDER BY name`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Source
+	for rows.Next() {
+		var s Source
+		if err := rows.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &s.Layout, &s.Upstream, &s.Base); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, s)
+	}
+	return out, translate(rows.Err())
+}
+
+// Ref is one synced ref of a source.
+type Ref struct {
+	ID        int64
+	SourceID  int64
+	Name      string
+	Tip       string // the last completely synced tip, "" before the first sync
+	ScopeHash string
+	SyncedAt  time.Time
+}
+
+// EnsureRef returns the ref row of a source, creating it empty.
+func (db *DB) EnsureRef(ctx context.Context, sourceID int64, name string) (Ref, error) {
+	r := Ref{SourceID: sourceID, Name: name}
+	var synced int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO refs (source_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING`, sourceID, name); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT id, tip, scope_hash, synced_at FROM refs WHERE source_id = ? AND name = ?`,
+			sourceID, name).Scan(&r.ID, &r.Tip, &r.ScopeHash, &synced)
+	})
+	if err != nil {
+		return Ref{}, fmt.Errorf("ref %s: %w", name, err)
+	}
+	if synced > 0 {
+		r.SyncedAt = time.Unix(synced, 0)
+	}
+	return r, nil
+}
+
+// CommitIDs maps commit oids to store ids for the oids that are stored.
+// With oids nil it returns every stored commit.
+func (db *DB) CommitIDs(ctx context.Context, oids []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(oids))
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var oid string
+			var id int64
+			if err := rows.Scan(&id, &oid); err != nil {
+				return err
+			}
+			out[oid] = id
+		}
+		return rows.Err()
+	}
+	if oids == nil {
+		rows, err := db.db.QueryContext(ctx, `SELECT id, oid FROM commits`)
+		if err != nil {
+			return nil, translate(err)
+		}
+		return out, translate(scan(rows))
+	}
+	const chunk = 500
+	for i := 0; i < len(oids); i += chunk {
+		part := oids[i:min(i+chunk, len(oids))]
+		args := make([]any, len(part))
+		for j, o := range part {
+			args[j] = o
+		}
+		rows, err := db.db.QueryContext(ctx, `SELECT id, oid FROM commits WHERE oid IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, translate(err)
+		}
+		if err := scan(rows); err != nil {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}
+
+// PutFingerprints stores fingerprints (those already stored are left as
+// they are) with their components under layout, in one transaction, and
+// returns the store ids of all of them.
+func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.Fingerprint) (map[string]int64, error) {
+	ids := make(map[string]int64, len(fps))
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO commits (oid, author_name, author_email, author_time, author_tz,
+			committer_name, committer_email, commit_time, commit_tz, subject, body, patch_id, skip)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(oid) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		get, err := tx.PrepareContext(ctx, `SELECT id FROM commits WHERE oid = ?`)
+		if err != nil {
+			return err
+		}
+		defer get.Close()
+		file, err := tx.PrepareContext(ctx, `INSERT INTO files (commit_id, seq, path, old_path, status, binary, patch_id, added, deleted, plus, minus)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		trl, err := tx.PrepareContext(ctx, `INSERT INTO trailers (commit_id, seq, kind, value, extra, partial) VALUES (?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer trl.Close()
+		comp, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO components (commit_id, layout, name) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer comp.Close()
+
+		for _, fp := range fps {
+			_, atz := fp.AuthorTime.Zone()
+			_, ctz := fp.CommitTime.Zone()
+			res, err := ins.ExecContext(ctx, fp.ID, fp.AuthorName, fp.AuthorEmail, fp.AuthorTime.Unix(), atz,
+				fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Unix(), ctz, fp.Subject, fp.Body, fp.PatchID, fp.Skip)
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", fp.ID, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				var id int64
+				if err := get.QueryRowContext(ctx, fp.ID).Scan(&id); err != nil {
+					return err
+				}
+				ids[fp.ID] = id
+				for _, c := range fp.Components {
+					if _, err := comp.ExecContext(ctx, id, layout, c); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			ids[fp.ID] = id
+			for i, f := range fp.Files {
+				if _, err := file.ExecContext(ctx, id, i, f.Path, f.OldPath, string(f.Status), f.Binary, f.PatchID,
+					f.Added, f.Deleted, packHashes(f.Plus), packHashes(f.Minus)); err != nil {
+					return fmt.Errorf("commit %s file %s: %w", fp.ID, f.Path, err)
+				}
+			}
+			for i, t := range trailerRows(fp.Trailers) {
+				if _, err := trl.ExecContext(ctx, id, i, t.kind, t.value, t.extra, t.partial); err != nil {
+					return err
+				}
+			}
+			for _, c := range fp.Components {
+				if _, err := comp.ExecContext(ctx, id, layout, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store fingerprints: %w", err)
+	}
+	return ids, nil
+}
+
+type trailerRow struct {
+	kind, value, extra string
+	partial            bool
+}
+
+// trailerRows flattens trailers into rows; trailersFromRows is its inverse.
+func trailerRows(t change.Trailers) []trailerRow {
+	var rows []trailerRow
+	for _, f := range t.Fixes {
+		rows = append(rows, trailerRow{kind: "fixes", value: f.ID, extra: f.Subject})
+	}
+	if t.CcStable {
+		rows = append(rows, trailerRow{kind: "cc-stable", value: "stable@vger.kernel.org"})
+	}
+	for _, r := range t.Upstream {
+		rows = append(rows, trailerRow{kind: "ref", value: r.ID, extra: string(r.Style), partial: r.Partial})
+	}
+	if t.PatchMainline != "" {
+		rows = append(rows, trailerRow{kind: "patch-mainline", value: t.PatchMainline})
+	}
+	if t.UpstreamStatus != "" {
+		rows = append(rows, trailerRow{kind: "upstream-status", value: t.UpstreamStatus})
+	}
+	for _, l := range t.Links {
+		rows = append(rows, trailerRow{kind: "link", value: l})
+	}
+	for _, s := range t.SignedOffBy {
+		rows = append(rows, trailerRow{kind: "signed-off-by", value: s})
+	}
+	for _, c := range t.CVEs {
+		rows = append(rows, trailerRow{kind: "cve", value: c})
+	}
+	if t.Prefix != "" {
+		rows = append(rows, trailerRow{kind: "prefix", value: t.Prefix})
+	}
+	return rows
+}
+
+func trailersFromRows(rows []trailerRow) change.Trailers {
+	var t change.Trailers
+	for _, r := range rows {
+		switch r.kind {
+		case "fixes":
+			t.Fixes = append(t.Fixes, change.Fix{ID: r.value, Subject: r.extra})
+		case "cc-stable":
+			t.CcStable = true
+		case "ref":
+			t.Upstream = append(t.Upstream, change.Ref{ID: r.value, Style: change.RefStyle(r.extra), Partial: r.partial})
+		case "patch-mainline":
+			t.PatchMainline = r.value
+		case "upstream-status":
+			t.UpstreamStatus = r.value
+		case "link":
+			t.Links = append(t.Links, r.value)
+		case "signed-off-by":
+			t.SignedOffBy = append(t.SignedOffBy, r.value)
+		case "cve":
+			t.CVEs = append(t.CVEs, r.value)
+		case "prefix":
+			t.Prefix = r.value
+		}
+	}
+	return t
+}
+
+func packHashes(h []uint64) []byte {
+	if len(h) == 0 {
+		return nil
+	}
+	b := make([]byte, 8*len(h))
+	for i, v := range h {
+		binary.LittleEndian.PutUint64(b[8*i:], v)
+	}
+	return b
+}
+
+func unpackHashes(b []byte) []uint64 {
+	if len(b) == 0 {
+		return nil
+	}
+	h := make([]uint64, len(b)/8)
+	for i := range h {
+		h[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return h
+}
+
+// Fingerprint reads one stored fingerprint by full or abbreviated id, with
+// its components under layout ("" for every layout).
+func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fingerprint, error) {
+	var id int64
+	fp := &change.Fingerprint{}
+	var at, ct int64
+	var atz, ctz int
+	rows, err := db.db.QueryContext(ctx, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
+		committer_email, commit_time, commit_tz, subject, body, patch_id, skip FROM commits WHERE oid >= ? AND oid < ? LIMIT 2`,
+		oid, oid+"g")
+	if err != nil {
+		return nil, translate(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+		if err := rows.Scan(&id, &fp.ID, &fp.AuthorName, &fp.AuthorEmail, &at, &atz, &fp.CommitterName, &fp.CommitterEmail,
+			&ct, &ctz, &fp.Subject, &fp.Body, &fp.PatchID, &fp.Skip); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+	}
+	rows.Close()
+	switch {
+	case n == 0:
+		return nil, fmt.Errorf("commit %s: %w", oid, ErrNotFound)
+	case n > 1:
+		return nil, fmt.Errorf("commit %s is ambiguous: give more digits", oid)
+	}
+	fp.AuthorTime = time.Unix(at, 0).In(time.FixedZone("", atz))
+	fp.CommitTime = time.Unix(ct, 0).In(time.FixedZone("", ctz))
+
+	frows, err := db.db.QueryContext(ctx, `SELECT path, old_path, status, binary, patch_id, added, deleted, plus, minus
+		FROM files WHERE commit_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, translate(err)
+	}
+	for frows.Next() {
+		var f change.File
+		var status string
+		var plus, minus []byte
+		if err := frows.Scan(&f.Path, &f.OldPath, &status, &f.Binary, &f.PatchID, &f.Added, &f.Deleted, &plus, &minus); err != nil {
+			frows.Close()
+			return nil, translate(err)
+		}
+		if status != "" {
+			f.Status = change.Status(status[0])
+		}
+		f.Plus, f.Minus = unpackHashes(plus), unpackHashes(minus)
+		fp.Files = append(fp.Files, f)
+	}
+	frows.Close()
+
+	trows, err := db.db.QueryContext(ctx, `SELECT kind, value, extra, partial FROM trailers WHERE commit_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var trs []trailerRow
+	for trows.Next() {
+		var r trailerRow
+		if err := trows.Scan(&r.kind, &r.value, &r.extra, &r.partial); err != nil {
+			trows.Close()
+			return nil, translate(err)
+		}
+		trs = append(trs, r)
+	}
+	trows.Close()
+	fp.Trailers = trailersFromRows(trs)
+
+	q := `SELECT DISTINCT name FROM components WHERE commit_id = ? ORDER BY name`
+	args := []any{id}
+	if layout != "" {
+		q = `SELECT name FROM components WHERE commit_id = ? AND layout = ? ORDER BY name`
+		args = append(args, layout)
+	}
+	crows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var c string
+		if err := crows.Scan(&c); err != nil {
+			return nil, translate(err)
+		}
+		fp.Components = append(fp.Components, c)
+	}
+	return fp, translate(crows.Err())
+}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// RefUpdate is the result of walking one ref: written at once, so a ref's
+// tip and its membership never disagree.
+type RefUpdate struct {
+	RefID     int64
+	Tip       string
+	ScopeHash string
+	Reset     bool    // the membership is replaced rather than amended
+	Add       []int64 // commit ids now contained
+	Remove    []int64 // commit ids no longer contained
+}
+
+// UpdateRef records a completed walk of a ref.
+func (db *DB) UpdateRef(ctx context.Context, u RefUpdate) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if u.Reset {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM ref_commits WHERE ref_id = ?`, u.RefID); err != nil {
+				return err
+			}
+		}
+		if len(u.Remove) > 0 {
+			del, err := tx.PrepareContext(ctx, `DELETE FROM ref_commits WHERE ref_id = ? AND commit_id = ?`)
+			if err != nil {
+				return err
+			}
+			defer del.Close()
+			for _, id := range u.Remove {
+				if _, err := del.ExecContext(ctx, u.RefID, id); err != nil {
+					return err
+				}
+			}
+		}
+		if len(u.Add) > 0 {
+			ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO ref_commits (ref_id, commit_id) VALUES (?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			for _, id := range u.Add {
+				if _, err := ins.ExecContext(ctx, u.RefID, id); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE refs SET tip = ?, scope_hash = ?, synced_at = ? WHERE id = ?`,
+			u.Tip, u.ScopeHash, db.now().Unix(), u.RefID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("update ref: %w", err)
+	}
+	return nil
+}
+
+// Tag is a tag of a source and the commit it names.
+type Tag struct {
+	Name   string
+	Commit string
+}
+
+// PutTags replaces the tags of a source and the first-release map of its
+// commits (commit store id -> tag name), in one transaction.
+func (db *DB) PutTags(ctx context.Context, sourceID int64, tags []Tag, releases map[int64]string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE source_id = ?`, sourceID); err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO tags (source_id, name, commit_oid) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, t := range tags {
+			if _, err := ins.ExecContext(ctx, sourceID, t.Name, t.Commit); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM releases WHERE source_id = ?`, sourceID); err != nil {
+			return err
+		}
+		rel, err := tx.PrepareContext(ctx, `INSERT INTO releases (source_id, commit_id, tag) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer rel.Close()
+		ids := make([]int64, 0, len(releases))
+		for id := range releases {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for _, id := range ids {
+			if _, err := rel.ExecContext(ctx, sourceID, id, releases[id]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put tags: %w", err)
+	}
+	return nil
+}
+
+// Tags lists the stored tags of a source.
+func (db *DB) Tags(ctx context.Context, sourceID int64) ([]Tag, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT name, commit_oid FROM tags WHERE source_id = ? ORDER BY name`, sourceID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Tag
+	for rows.Next() {
+		var t Tag
+		if err := rows.Scan(&t.Name, &t.Commit); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, t)
+	}
+	return out, translate(rows.Err())
+}
+
+// Release returns the first release tag of a source that contains a commit.
+func (db *DB) Release(ctx context.Context, sourceID int64, oid string) (string, error) {
+	var tag string
+	err := db.db.QueryRowContext(ctx, `SELECT r.tag FROM releases r JOIN commits c ON c.id = r.commit_id
+		WHERE r.source_id = ? AND c.oid = ?`, sourceID, oid).Scan(&tag)
+	if err != nil {
+		return "", fmt.Errorf("release of %s: %w", oid, translate(err))
+	}
+	return tag, nil
+}
+
+// Base is where a downstream ref starts from on its upstream.
+type Base struct {
+	RefID         int64
+	UpstreamRefID int64
+	Commit        string
+	How           string // "merge-base", or "tag v5.14"
+}
+
+// PutBase records the base of a downstream ref.
+func (db *DB) PutBase(ctx context.Context, b Base) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO bases (ref_id, upstream_ref_id, oid, how) VALUES (?, ?, ?, ?)
+		ON CONFLICT(ref_id) DO UPDATE SET upstream_ref_id = excluded.upstream_ref_id, oid = excluded.oid, how = excluded.how`,
+		b.RefID, b.UpstreamRefID, b.Commit, b.How)
+	if err != nil {
+		return fmt.Errorf("put base: %w", translate(err))
+	}
+	return nil
+}
+
+// GetBase reads the base of a downstream ref.
+func (db *DB) GetBase(ctx context.Context, refID int64) (Base, error) {
+	b := Base{RefID: refID}
+	err := db.db.QueryRowContext(ctx, `SELECT upstream_ref_id, oid, how FROM bases WHERE ref_id = ?`, refID).
+		Scan(&b.UpstreamRefID, &b.Commit, &b.How)
+	if err != nil {
+		return Base{}, fmt.Errorf("base: %w", translate(err))
+	}
+	return b, nil
+}
+
+// Skip is a recorded, visible note of something a sync could not do.
+type Skip struct {
+	Source string
+	Commit string
+	Reason string
+	At     time.Time
+}
+
+// AddSkip records a skip once.
+func (db *DB) AddSkip(ctx context.Context, s Skip) error {
+	_, err := db.db.ExecContext(ctx, `INSERT OR IGNORE INTO skips (source, oid, reason, at) VALUES (?, ?, ?, ?)`,
+		s.Source, s.Commit, s.Reason, db.now().Unix())
+	if err != nil {
+		return fmt.Errorf("add skip: %w", translate(err))
+	}
+	return nil
+}
+
+// Skips lists recorded skips, oldest first.
+func (db *DB) Skips(ctx context.Context) ([]Skip, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT source, oid, reason, at FROM skips ORDER BY id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Skip
+	for rows.Next() {
+		var s Skip
+		var at int64
+		if err := rows.Scan(&s.Source, &s.Commit, &s.Reason, &at); err != nil {
+			return nil, translate(err)
+		}
+		s.At = time.Unix(at, 0)
+		out = append(out, s)
+	}
+	return out, translate(rows.Err())
+}
+
+// BeginSync records the start of a sync run and returns its id.
+func (db *DB) BeginSync(ctx context.Context) (int64, error) {
+	res, err := db.db.ExecContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running')`, db.now().Unix())
+	if err != nil {
+		return 0, fmt.Errorf("begin sync: %w", translate(err))
+	}
+	return res.LastInsertId()
+}
+
+// EndSync records how a sync run ended.
+func (db *DB) EndSync(ctx context.Context, id int64, status string, newCommits int, note string) error {
+	// The run may end because ctx was cancelled; its ending must still be written.
+	_, err := db.db.ExecContext(context.WithoutCancel(ctx), `UPDATE syncs SET finished = ?, status = ?, new = ?, note = ? WHERE id = ?`,
+		db.now().Unix(), status, newCommits, note, id)
+	if err != nil {
+		return fmt.Errorf("end sync: %w", translate(err))
+	}
+	return nil
+}
+
+// RefCommitIDs returns the store ids of the commits a ref contains.
+func (db *DB) RefCommitIDs(ctx context.Context, refID int64) (map[int64]bool, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT commit_id FROM ref_commits WHERE ref_id = ?`, refID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = true
+	}
+	return out, translate(rows.Err())
+}
