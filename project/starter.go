@@ -1,0 +1,97 @@
+package project
+
+// Starter is the project file `kdelta init` writes: every field explained,
+// one upstream kernel source enabled, the rest as commented examples. It
+// parses cleanly.
+const Starter = `# kdelta project file.
+#
+# kdelta tracks the patch delta between the upstream RDMA stack and the
+# distro and vendor trees that ship it. This file names those trees
+# ("sources") and, optionally, adjusts the map of components (mlx5, ipoib,
+# core, ...) that changes are classified into. Relative paths below resolve
+# against the directory of this file.
+
+[store]
+# SQLite database that holds fingerprints, matches and snapshots.
+path = "kdelta.db"
+# Directory where git sources are mirrored. Sources whose URLs name the same
+# repository (ignoring a trailing "/" or ".git", and file:// against a plain
+# path) share one mirror.
+mirrors = "kdelta-mirrors"
+
+# Each [[source]] is one named tree.
+#
+#   name      unique name: letters, digits, '.', '_', '-' (required)
+#   kind      what the tree is (required):
+#               upstream  the tree others are measured against
+#               distro    an in-box distribution kernel or package (RHEL, SLES, Ubuntu)
+#               vendor    a vendor fork (MLNX_OFED, community OFED, WinOFED)
+#               stable    a stable or long-term branch
+#               queue     a maintainer's for-next tree ("queued" evidence)
+#   url       remote URL, file:// URL, or local path to a git repository (required)
+#   refs      branches or tags to read, e.g. ["master"] (required)
+#   layout    how the tree lays out paths: linux, rdma-core, winofed, ofed
+#             (a kernel tree with OFED's backports/), or custom (anything
+#             else: the whole tree counts) (default "linux")
+#   upstream  for non-upstream sources: the name of the upstream source this
+#             one is measured against (optional: without it a source can be
+#             browsed on its own)
+#   base      the upstream tag or commit this tree starts from, e.g. "v5.14"
+#             (optional; default: the merge-base with the upstream ref)
+#   mirror    how to mirror it: auto, go-git, or git (the git command)
+#             (default "auto")
+#   format    "git" (default; the only format this version of kdelta reads)
+
+[[source]]
+name = "linux"
+kind = "upstream"
+url = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git"
+refs = ["master"]
+layout = "linux"
+
+# [[source]]
+# name = "rdma-next"
+# kind = "queue"
+# url = "https://git.kernel.org/pub/scm/linux/kernel/git/rdma/rdma.git"
+# refs = ["for-next"]
+# upstream = "linux"
+
+# [[source]]
+# name = "rhel9"
+# kind = "distro"
+# url = "/srv/mirrors/rhel9-kernel.git"
+# refs = ["main"]
+# upstream = "linux"
+# base = "v5.14"
+
+# [[source]]
+# name = "rdma-core"
+# kind = "upstream"
+# url = "https://github.com/linux-rdma/rdma-core.git"
+# refs = ["master"]
+# layout = "rdma-core"
+
+# Components. kdelta ships a map of the RDMA stack (core, cm, uverbs, mad,
+# mlx4, mlx5, roce, ipoib, addr, rxe, siw, srp, iser, nfsordma, rds, ...)
+# for the linux, rdma-core, winofed and ofed layouts. A [[component]] with a
+# new name adds a component; one with an existing name replaces the paths of
+# each layout it lists and, if it lists subjects, the subjects.
+#
+#   name      component name (required); "other" is reserved for files in
+#             the stack that no component claims
+#   paths     per layout, patterns relative to the top of the tree:
+#               "dir/"       everything under dir
+#               "a/b*.c"     a glob ("*", "?", "[...]" stay within a
+#                            directory; "**" also crosses directories)
+#               "a/b.c"      that file
+#             When several components claim a file, the most specific
+#             pattern (longest literal text) wins.
+#   subjects  keywords matched against commit subjects, as whole words,
+#             ignoring case; "roce*" also matches "RoCEv2"; "ib/cm" matches
+#             the words "ib" and "cm" in a row
+#
+# [[component]]
+# name = "mlx5-steering"
+# paths = { linux = ["drivers/net/ethernet/mellanox/mlx5/core/steering/"], rdma-core = ["providers/mlx5/dr_*"] }
+# subjects = ["steering", "hws"]
+`

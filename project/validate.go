@@ -1,0 +1,312 @@
+package project
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Other is the component of files in scope that no component claims.
+const Other = "other"
+
+// Validate fills in the defaults of fields left empty (store paths, layout,
+// mirror, format), then checks the configuration. It returns the first
+// problem, in file order, as an *Error.
+func (c *Config) Validate() error {
+	v := &validator{c: c}
+	if c.Store.Path == "" {
+		c.Store.Path = DefaultStorePath
+	}
+	if c.Store.Mirrors == "" {
+		c.Store.Mirrors = DefaultMirrorDir
+	}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.Layout == "" {
+			s.Layout = LayoutLinux
+		}
+		if s.Mirror == "" {
+			s.Mirror = MirrorAuto
+		}
+		if s.Format == "" {
+			s.Format = FormatGit
+		}
+	}
+	v.sources()
+	v.components()
+	if v.err != nil {
+		return v.err
+	}
+	return nil
+}
+
+type validator struct {
+	c   *Config
+	err *Error
+}
+
+func (v *validator) problem(line int, format string, args ...any) {
+	if v.err == nil || line > 0 && (v.err.Line == 0 || line < v.err.Line) {
+		v.err = &Error{File: v.c.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// line returns the line of the first of the key paths (relative to base,
+// "" for base itself) that the parse recorded.
+func (v *validator) line(base string, fields ...string) int {
+	for _, f := range fields {
+		p := base
+		if f != "" {
+			p = base + "." + f
+		}
+		if l, ok := v.c.lines[p]; ok {
+			return l
+		}
+	}
+	return 0
+}
+
+// srcBase returns the key path of source i, or "" when the Config no
+// longer matches the parse (so no line is better than a wrong one).
+func (v *validator) srcBase(i int) string {
+	if i < len(v.c.srcNames) && v.c.srcNames[i] == v.c.Sources[i].Name {
+		return indexPath("source", i)
+	}
+	return "-"
+}
+
+func (v *validator) compBase(i int) string {
+	if i < len(v.c.compNames) && v.c.compNames[i] == v.c.ComponentSpecs[i].Name {
+		return indexPath("component", i)
+	}
+	return "-"
+}
+
+// validName reports whether s can name a source or a component: it is used
+// on command lines and in reports.
+func validName(s string) bool {
+	if s == "" || len(s) > 64 || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func oneOf(s string, list []string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) sources() {
+	c := v.c
+	first := map[string]int{} // name -> index
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		base := v.srcBase(i)
+		who := sourceLabel(s.Name, i)
+		at := func(fields ...string) int { return v.line(base, append(fields, "")...) }
+		switch {
+		case s.Name == "":
+			v.problem(at("name"), "%s: name is missing; expected a name like \"linux\" or \"rhel9\"", who)
+		case !validName(s.Name):
+			v.problem(at("name"), "%s: name must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 64)", who)
+		default:
+			if j, dup := first[s.Name]; dup {
+				msg := fmt.Sprintf("%s is defined twice; expected unique source names", who)
+				if l := v.line(v.srcBase(j), "name", ""); l > 0 {
+					msg = fmt.Sprintf("%s is defined twice (first at line %d); expected unique source names", who, l)
+				}
+				v.problem(at("name"), "%s", msg)
+			} else {
+				first[s.Name] = i
+			}
+		}
+		switch {
+		case s.Kind == "":
+			v.problem(at("kind"), "%s: kind is missing; expected one of %s", who, strings.Join(kinds, ", "))
+		case s.Kind == "list":
+			v.problem(at("kind"), "%s: kind %q is not one of %s (mailing-list archives need the mbox or patchwork format, which this version of kdelta does not read)", who, s.Kind, strings.Join(kinds, ", "))
+		case !oneOf(s.Kind, kinds):
+			v.problem(at("kind"), "%s: kind %q is not one of %s", who, s.Kind, strings.Join(kinds, ", "))
+		}
+		if s.URL == "" {
+			v.problem(at("url"), "%s: url is missing; expected a remote URL, a file:// URL or a local path to a git repository", who)
+		} else if strings.ContainsAny(s.URL, "\x00\n\r") {
+			v.problem(at("url"), "%s: url %q contains control characters; expected a URL or a path", who, s.URL)
+		}
+		if len(s.Refs) == 0 {
+			if s.Refs == nil {
+				v.problem(at("refs"), `%s: refs is missing; expected the branches or tags to read, like refs = ["master"]`, who)
+			} else {
+				v.problem(at("refs"), `%s: refs is empty; expected the branches or tags to read, like refs = ["master"]`, who)
+			}
+		}
+		seen := map[string]bool{}
+		for j, r := range s.Refs {
+			switch {
+			case strings.TrimSpace(r) == "":
+				v.problem(at(fmt.Sprintf("refs[%d]", j), "refs"), "%s: refs[%d] is empty; expected a branch or tag name", who, j)
+			case strings.ContainsAny(r, " \t\x00\n\r~^:?*[\\"):
+				v.problem(at(fmt.Sprintf("refs[%d]", j), "refs"), "%s: refs[%d] %q is not a valid git ref name", who, j, r)
+			case seen[r]:
+				v.problem(at(fmt.Sprintf("refs[%d]", j), "refs"), "%s: refs lists %q twice; expected each ref once", who, r)
+			}
+			seen[r] = true
+		}
+		if !oneOf(s.Layout, layouts) {
+			v.problem(at("layout"), "%s: layout %q is not one of %s", who, s.Layout, strings.Join(layouts, ", "))
+		}
+		if !oneOf(s.Mirror, mirrorMethods) {
+			v.problem(at("mirror"), "%s: mirror %q is not one of %s", who, s.Mirror, strings.Join(mirrorMethods, ", "))
+		}
+		switch {
+		case s.Format == FormatGit:
+		case oneOf(s.Format, futureFormats):
+			v.problem(at("format"), "%s: format %q is not supported: this version of kdelta reads only git sources (format = \"git\")", who, s.Format)
+		default:
+			v.problem(at("format"), "%s: format %q is not a known format: this version of kdelta reads only git sources (format = \"git\")", who, s.Format)
+		}
+		if s.Base != "" && s.Upstream == "" {
+			v.problem(at("base"), "%s: base %q is set without upstream; expected upstream to name the source base belongs to", who, s.Base)
+		}
+	}
+
+	// References between sources, once every name is known.
+	names := make([]string, 0, len(first))
+	for n := range first {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.Upstream == "" {
+			continue
+		}
+		who := sourceLabel(s.Name, i)
+		line := v.line(v.srcBase(i), "upstream", "")
+		if s.Kind == KindUpstream {
+			v.problem(line, "%s: upstream %q is set on a source of kind upstream; expected upstream only on distro, vendor, stable and queue sources", who, s.Upstream)
+			continue
+		}
+		if s.Upstream == s.Name {
+			v.problem(line, "%s: upstream %q names the source itself; expected another source, of kind upstream", who, s.Upstream)
+			continue
+		}
+		j, ok := first[s.Upstream]
+		if !ok {
+			msg := fmt.Sprintf("%s: upstream %q is not a source in this file", who, s.Upstream)
+			if sg := suggest(s.Upstream, names); sg != "" {
+				msg += fmt.Sprintf("; did you mean %q?", sg)
+			} else {
+				msg += "; expected the name of a source of kind upstream"
+			}
+			v.problem(line, "%s", msg)
+			continue
+		}
+		if u := c.Sources[j]; u.Kind != KindUpstream {
+			v.problem(line, "%s: upstream %q is a source of kind %q; expected a source of kind upstream", who, s.Upstream, u.Kind)
+		}
+	}
+
+	// Sources that share a repository share its mirror, so they must agree
+	// on how it is mirrored.
+	byKey := map[string]int{}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.URL == "" || s.Mirror == MirrorAuto {
+			continue
+		}
+		key := MirrorKey(c.SourceURL(s))
+		j, ok := byKey[key]
+		if !ok {
+			byKey[key] = i
+			continue
+		}
+		if o := c.Sources[j]; o.Mirror != s.Mirror {
+			v.problem(v.line(v.srcBase(i), "mirror", ""), "%s: mirror %q differs from %s's %q, which names the same repository; expected the same mirror method", sourceLabel(s.Name, i), s.Mirror, sourceLabel(o.Name, j), o.Mirror)
+		}
+	}
+}
+
+func (v *validator) components() {
+	c := v.c
+	first := map[string]int{}
+	defaults := map[string]bool{}
+	for _, d := range DefaultComponents() {
+		defaults[d.Name] = true
+	}
+	for i := range c.ComponentSpecs {
+		cs := &c.ComponentSpecs[i]
+		base := v.compBase(i)
+		who := componentLabel(cs.Name, i)
+		at := func(fields ...string) int { return v.line(base, append(fields, "")...) }
+		switch {
+		case cs.Name == "":
+			v.problem(at("name"), "%s: name is missing; expected a name like \"mlx5\"", who)
+		case cs.Name == Other:
+			v.problem(at("name"), "%s: the name %q is reserved for files no component claims; expected another name", who, cs.Name)
+		case !validName(cs.Name):
+			v.problem(at("name"), "%s: name must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 64)", who)
+		default:
+			if j, dup := first[cs.Name]; dup {
+				msg := fmt.Sprintf("%s is defined twice; expected one entry per component", who)
+				if l := v.line(v.compBase(j), "name", ""); l > 0 {
+					msg = fmt.Sprintf("%s is defined twice (first at line %d); expected one entry per component", who, l)
+				}
+				v.problem(at("name"), "%s", msg)
+			} else {
+				first[cs.Name] = i
+			}
+		}
+		patterns := 0
+		for _, ps := range cs.Paths {
+			patterns += len(ps)
+		}
+		switch {
+		case cs.Paths == nil && cs.Subjects == nil:
+			v.problem(at(), "%s: gives neither paths nor subjects; expected paths = { linux = [...] } or subjects = [...]", who)
+		case patterns == 0 && len(cs.Subjects) == 0 && !defaults[cs.Name]:
+			v.problem(at("paths", "subjects"), "%s: is a new component with no patterns and no subjects, so it can match nothing; expected at least one of them", who)
+		}
+		layoutKeys := make([]string, 0, len(cs.Paths))
+		for l := range cs.Paths {
+			layoutKeys = append(layoutKeys, l)
+		}
+		sort.Strings(layoutKeys)
+		for _, l := range layoutKeys {
+			lp := "paths." + keyPath("", l)
+			if !oneOf(l, layouts) {
+				msg := fmt.Sprintf("%s: paths key %q is not a layout", who, l)
+				if sg := suggest(l, layouts); sg != "" {
+					msg += fmt.Sprintf("; did you mean %q?", sg)
+				} else {
+					msg += "; expected one of " + strings.Join(layouts, ", ")
+				}
+				v.problem(at(lp, "paths"), "%s", msg)
+				continue
+			}
+			for j, p := range cs.Paths[l] {
+				if err := checkPattern(p); err != nil {
+					v.problem(at(fmt.Sprintf("%s[%d]", lp, j), lp, "paths"), "%s: %s[%d] %q %v", who, lp, j, p, err)
+				}
+			}
+		}
+		for j, s := range cs.Subjects {
+			if _, err := parseKeyword(s); err != nil {
+				v.problem(at(fmt.Sprintf("subjects[%d]", j), "subjects"), "%s: subjects[%d] %q %v", who, j, s, err)
+			}
+		}
+	}
+}
