@@ -391,3 +391,21 @@ func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fing
 	}
 	return fp, translate(crows.Err())
 }
+
+// PatchIDs maps every stored commit with a patch-id to it.
+func (db *DB) PatchIDs(ctx context.Context) (map[string]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT oid, patch_id FROM commits WHERE patch_id != ''`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var oid, pid string
+		if err := rows.Scan(&oid, &pid); err != nil {
+			return nil, translate(err)
+		}
+		out[oid] = pid
+	}
+	return out, translate(rows.Err())
+}

@@ -40,11 +40,13 @@ var (
 	ErrNotRepository = errors.New("not a git repository")
 )
 
-// Repo is an opened (bare or non-bare) repository.
+// Repo is an opened (bare or non-bare) repository. It is for one
+// goroutine at a time: open one per worker.
 type Repo struct {
-	Path string
-	r    *git.Repository
-	st   *filesystem.Storage
+	Path  string
+	r     *git.Repository
+	st    *filesystem.Storage
+	trees treeCache
 
 	abbrevOnce sync.Once
 	abbrevLen  int

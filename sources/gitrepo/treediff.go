@@ -105,80 +105,58 @@ type TooLargeError struct{ What string }
 
 func (e *TooLargeError) Error() string { return e.What }
 
-// Touches says whether commit c (non-merge) changes anything in scope
-// compared with its first parent, resolving only the scope's subtrees.
-func (r *Repo) Touches(c *object.Commit, s *Scope) (bool, error) {
-	newTree := c.TreeHash
-	oldTree := plumbing.ZeroHash
-	if len(c.ParentHashes) > 0 {
-		p, err := r.r.CommitObject(c.ParentHashes[0])
-		if err != nil {
-			return false, fmt.Errorf("parent of %s: %w", c.Hash, err)
-		}
-		oldTree = p.TreeHash
-	}
-	if s.all() {
-		return oldTree != newTree, nil
-	}
-	for _, p := range s.prefixes {
-		path := strings.TrimSuffix(p, "/")
-		a, err := r.lookup(oldTree, path)
-		if err != nil {
-			return false, err
-		}
-		b, err := r.lookup(newTree, path)
-		if err != nil {
-			return false, err
-		}
-		if a != b {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// lookup resolves path in a tree to the id of what it names, or zero.
-func (r *Repo) lookup(tree plumbing.Hash, path string) (plumbing.Hash, error) {
-	h := tree
-	for path != "" && !h.IsZero() {
-		name := path
-		rest := ""
-		if i := strings.IndexByte(path, '/'); i >= 0 {
-			name, rest = path[:i], path[i+1:]
-		}
-		t, err := r.tree(h)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		h = plumbing.ZeroHash
-		for _, e := range t.Entries {
-			if e.Name == name {
-				if rest != "" && e.Mode != filemode.Dir {
-					return plumbing.ZeroHash, nil
-				}
-				h = e.Hash
-				break
-			}
-		}
-		path = rest
-	}
-	return h, nil
-}
-
+// tree reads a tree, from the cache of decoded trees when it can: the
+// trees a commit shares with its parent are decoded once.
 func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
 	if h.IsZero() {
 		return &object.Tree{}, nil
+	}
+	if t := r.trees.get(h); t != nil {
+		return t, nil
 	}
 	t, err := object.GetTree(r.r.Storer, h)
 	if err != nil {
 		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
+	r.trees.put(h, t)
 	return t, nil
+}
+
+// treeCache keeps recently decoded trees in two generations: when the
+// young one is full it becomes the old one, so the memory is bounded and a
+// lookup is one or two map reads.
+type treeCache struct {
+	young, old map[plumbing.Hash]*object.Tree
+}
+
+// treeCacheSize is the number of trees per generation: more than a commit
+// of the RDMA scope touches, and far more than consecutive commits need.
+const treeCacheSize = 4096
+
+func (c *treeCache) get(h plumbing.Hash) *object.Tree {
+	if t, ok := c.young[h]; ok {
+		return t
+	}
+	if t, ok := c.old[h]; ok {
+		c.put(h, t)
+		return t
+	}
+	return nil
+}
+
+func (c *treeCache) put(h plumbing.Hash, t *object.Tree) {
+	if c.young == nil || len(c.young) >= treeCacheSize {
+		c.old, c.young = c.young, make(map[plumbing.Hash]*object.Tree, treeCacheSize)
+	}
+	c.young[h] = t
 }
 
 // Diff returns the files commit c (non-merge) changes in scope relative to
 // its first parent, in `git log -p` order, with renames paired as git
-// pairs them, contents loaded: ready for fingerprint.Build.
+// pairs them, contents loaded: ready for fingerprint.Build. It returns no
+// files, having read no blob, when the commit changes nothing in scope.
+// The tree walk descends only into subtrees that changed and can hold
+// something in scope.
 func (r *Repo) Diff(c *object.Commit, s *Scope, lim Limits) ([]fingerprint.File, error) {
 	oldTree := plumbing.ZeroHash
 	if len(c.ParentHashes) > 0 {
@@ -191,6 +169,9 @@ func (r *Repo) Diff(c *object.Commit, s *Scope, lim Limits) ([]fingerprint.File,
 	var pairs []pair
 	if err := r.diffTrees(oldTree, c.TreeHash, "", s, &pairs); err != nil {
 		return nil, err
+	}
+	if len(pairs) == 0 {
+		return nil, nil
 	}
 	ld := &loader{r: r, lim: lim, cache: map[plumbing.Hash][]byte{}}
 	pairs, err := r.renames(pairs, ld)

@@ -1,0 +1,31 @@
+# kdelta: run `make demo` to see it work, `make test` to check it.
+GO      ?= go
+BIN     := bin/kdelta
+DEMODIR ?= kdelta-demo
+
+.PHONY: build demo test lint bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/kdelta
+
+# Builds the synthetic RDMA world in $(DEMODIR), syncs it and prints what was stored.
+demo: build
+	./$(BIN) demo $(DEMODIR)
+
+test: lint
+	$(GO) test ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Builds the bench world (100,000+ upstream commits), times kdelta against the
+# git CLI on it in one run, and rewrites BENCHMARKS.md. Takes several minutes;
+# run it on an otherwise idle machine.
+bench: build
+	$(GO) build -o bin/kdelta-bench ./cmd/kdelta-bench
+	./bin/kdelta-bench -kdelta $(BIN) -out BENCHMARKS.md
+
+clean:
+	rm -rf bin $(DEMODIR)

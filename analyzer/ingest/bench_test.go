@@ -1,0 +1,40 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/world"
+)
+
+// BenchmarkFirstSync measures a first sync of the demo world's upstream
+// (mirror, walk, fingerprint, store). `make bench` measures the bench world
+// against the git CLI; this is for profiling:
+//
+//	go test ./analyzer/ingest -run - -bench FirstSync -cpuprofile cpu.out
+func BenchmarkFirstSync(b *testing.B) {
+	dir := b.TempDir()
+	w, err := world.Build(world.Options{Seed: 1, Size: world.Demo, Dir: filepath.Join(dir, "world")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		cfg, err := project.Load(w.Config)
+		if err != nil {
+			b.Fatal(err)
+		}
+		run := filepath.Join(dir, "run")
+		os.RemoveAll(run)
+		cfg.Store.Path = filepath.Join(run, "kdelta.db")
+		cfg.Store.Mirrors = filepath.Join(run, "mirrors")
+		b.StartTimer()
+		if _, err := Sync(context.Background(), cfg, Options{Sources: []string{"linux"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,631 @@
+// Package ingest runs a sync: it mirrors the project's git sources, walks
+// each ref, fingerprints every commit in scope that the store does not
+// have yet, and records ref membership, tags, first releases and bases.
+// Work is incremental: a commit is diffed once, ever, keyed by its id.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/fingerprint"
+	"github.com/kdelta/kdelta/sources/gitrepo"
+	"github.com/kdelta/kdelta/sources/trailers"
+	"github.com/kdelta/kdelta/store"
+)
+
+// Progress receives what a sync is doing. Implementations draw a bar on a
+// terminal or print plain lines; all methods may be called from one
+// goroutine at a time only.
+type Progress interface {
+	// Stage starts a named piece of work with a total (0 if unknown).
+	Stage(name string, total int)
+	// Advance adds n to the current stage's done count.
+	Advance(n int)
+	// Note prints one line.
+	Note(format string, args ...any)
+}
+
+// Options tune a sync.
+type Options struct {
+	Sources  []string // names to sync; empty means all
+	Progress Progress // nil for silence
+	Workers  int      // diff workers; 0 means one per CPU
+	Now      func() time.Time
+	// LockWait is how long to wait for another run holding the store.
+	LockWait time.Duration
+}
+
+// RefReport says what a sync did to one ref.
+type RefReport struct {
+	Source        string
+	Ref           string
+	Tip           string
+	Unchanged     bool // the tip had not moved: nothing was walked
+	Walked        int  // non-merge commits the walk visited
+	Fingerprinted int  // commits diffed and stored now
+	Reused        int  // commits already in the store
+	OutOfScope    int  // commits that touch nothing in scope
+	Skipped       int  // commits recorded as skipped (too large)
+	Removed       int  // commits no longer on the ref
+	Base          string
+}
+
+// Report is what a sync did.
+type Report struct {
+	Refs []RefReport
+}
+
+// Fingerprinted is the number of commits diffed in this run.
+func (r *Report) Fingerprinted() int {
+	n := 0
+	for _, x := range r.Refs {
+		n += x.Fingerprinted
+	}
+	return n
+}
+
+type quiet struct{}
+
+func (quiet) Stage(string, int)   {}
+func (quiet) Advance(int)         {}
+func (quiet) Note(string, ...any) {}
+
+// ErrUnknownSource says a source name is not in the project file.
+var ErrUnknownSource = errors.New("unknown source")
+
+// Sync syncs the project's sources into its store. It holds the store's
+// lock for its whole length.
+func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, error) {
+	if opts.Progress == nil {
+		opts.Progress = quiet{}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	selected, err := selectSources(cfg, opts.Sources)
+	if err != nil {
+		return nil, err
+	}
+	comps, err := cfg.Components()
+	if err != nil {
+		return nil, err
+	}
+	dbPath := cfg.StorePath()
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+		return nil, fmt.Errorf("store %s: %w", dbPath, err)
+	}
+	lock, err := store.Acquire(ctx, dbPath, "kdelta sync", opts.LockWait, func(who string) {
+		opts.Progress.Note("waiting for the store %s, held by %s", dbPath, who)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	db, err := store.Open(ctx, dbPath, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+
+	run, err := db.BeginSync(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}}
+	defer s.closeRepos()
+	report, err := s.sync(ctx, selected)
+	status := "done"
+	switch {
+	case errors.Is(err, context.Canceled):
+		status = "interrupted"
+	case err != nil:
+		status = "failed"
+	}
+	note := ""
+	if err != nil {
+		note = err.Error()
+	}
+	if endErr := db.EndSync(ctx, run, status, report.Fingerprinted(), note); endErr != nil && err == nil {
+		err = endErr
+	}
+	return report, err
+}
+
+func selectSources(cfg *project.Config, names []string) ([]project.Source, error) {
+	if len(names) == 0 {
+		return cfg.Sources, nil
+	}
+	var out []project.Source
+	for _, n := range names {
+		name := n
+		if i := strings.IndexByte(n, '@'); i >= 0 {
+			name = n[:i]
+		}
+		src := cfg.Source(name)
+		if src == nil {
+			var known []string
+			for _, s := range cfg.Sources {
+				known = append(known, s.Name)
+			}
+			return nil, fmt.Errorf("no source %q in %s (sources: %s): %w", n, cfg.File, strings.Join(known, ", "), ErrUnknownSource)
+		}
+		out = append(out, *src)
+	}
+	return out, nil
+}
+
+type syncer struct {
+	cfg   *project.Config
+	comps *project.Components
+	db    *store.DB
+	opts  Options
+	repos map[string]*gitrepo.Repo // by mirror dir
+}
+
+func (s *syncer) closeRepos() {
+	for _, r := range s.repos {
+		r.Close()
+	}
+}
+
+func (s *syncer) url(src project.Source) string { return s.cfg.SourceURL(&src) }
+
+func (s *syncer) mirrorDir(src project.Source) string { return s.cfg.MirrorPath(&src) }
+
+func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, error) {
+	report := &Report{}
+	// Mirror each repository once, however many sources read it.
+	mirrored := map[string]bool{}
+	for _, src := range sources {
+		dir := s.mirrorDir(src)
+		if mirrored[dir] {
+			continue
+		}
+		mirrored[dir] = true
+		s.opts.Progress.Stage(fmt.Sprintf("%s: mirroring %s", src.Name, src.URL), 0)
+		res, err := gitrepo.Mirror(ctx, s.url(src), dir, src.Mirror, nil)
+		if err != nil {
+			return report, fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		switch {
+		case res.Cloned:
+			s.opts.Progress.Note("%s: cloned %s with %s", src.Name, src.URL, res.With)
+		case res.Changed:
+			s.opts.Progress.Note("%s: fetched %s", src.Name, src.URL)
+		}
+	}
+	// Upstreams first, so a downstream's base can be found in them.
+	sort.SliceStable(sources, func(i, j int) bool {
+		return sources[i].Kind == "upstream" && sources[j].Kind != "upstream"
+	})
+	for _, src := range sources {
+		refs, err := s.syncSource(ctx, src)
+		report.Refs = append(report.Refs, refs...)
+		if err != nil {
+			return report, err
+		}
+	}
+	return report, nil
+}
+
+func (s *syncer) repo(src project.Source) (*gitrepo.Repo, error) {
+	dir := s.mirrorDir(src)
+	if r := s.repos[dir]; r != nil {
+		return r, nil
+	}
+	r, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	s.repos[dir] = r
+	return r, nil
+}
+
+func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefReport, error) {
+	layout := src.Layout
+	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: layout,
+		Upstream: src.Upstream, Base: src.Base})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.reclassify(ctx, layout); err != nil {
+		return nil, err
+	}
+	repo, err := s.repo(src)
+	if err != nil {
+		return nil, err
+	}
+	scope := gitrepo.NewScope(s.comps.Prefixes(layout))
+	scopeHash := s.comps.Hash()
+	var reports []RefReport
+	changed := false
+	for _, refName := range src.Refs {
+		rep, err := s.syncRef(ctx, src, srcID, repo, refName, scope, scopeHash)
+		reports = append(reports, rep)
+		if err != nil {
+			return reports, err
+		}
+		changed = changed || !rep.Unchanged
+	}
+	if err := s.syncTags(ctx, src, srcID, repo, changed); err != nil {
+		return reports, err
+	}
+	return reports, nil
+}
+
+// reclassify recomputes stored components when the component map changed
+// since they were computed; no diff is read again.
+func (s *syncer) reclassify(ctx context.Context, layout string) error {
+	old, err := s.db.ComponentMapHash(ctx, layout)
+	if err != nil {
+		return err
+	}
+	h := s.comps.Hash()
+	if old == h {
+		return nil
+	}
+	if old == "" {
+		return s.db.SetComponentMapHash(ctx, layout, h)
+	}
+	n, err := s.db.Reclassify(ctx, layout, h, func(paths []string, subject string) []string {
+		return s.comps.Classify(layout, paths, subject)
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.opts.Progress.Note("%s: the component map changed; reclassified %d commits", layout, n)
+	}
+	return nil
+}
+
+func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo, refName string,
+	scope *gitrepo.Scope, scopeHash string) (RefReport, error) {
+	rep := RefReport{Source: src.Name, Ref: refName}
+	tip, err := repo.Resolve(refName)
+	if err != nil {
+		return rep, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	rep.Tip = tip.String()
+	ref, err := s.db.EnsureRef(ctx, srcID, refName)
+	if err != nil {
+		return rep, err
+	}
+	label := src.Name + "@" + refName
+	if ref.Tip == tip.String() && ref.ScopeHash == scopeHash {
+		rep.Unchanged = true
+		if err := s.syncBase(ctx, src, ref, repo, tip, &rep); err != nil {
+			return rep, err
+		}
+		return rep, nil
+	}
+	reset := ref.Tip == "" || ref.ScopeHash != scopeHash
+	var exclude []plumbing.Hash
+	if !reset {
+		exclude = []plumbing.Hash{plumbing.NewHash(ref.Tip)}
+	}
+	s.opts.Progress.Stage(label+": walking history", 0)
+	nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", label, err)
+	}
+	var removed []int64
+	if !reset {
+		gone, err := repo.RevList(ctx, exclude, []plumbing.Hash{tip})
+		if err != nil {
+			// The old tip may have vanished from the mirror: start over.
+			reset = true
+		} else if len(gone) > 0 {
+			ids, err := s.db.CommitIDs(ctx, oidsOf(gone))
+			if err != nil {
+				return rep, err
+			}
+			for _, id := range ids {
+				removed = append(removed, id)
+			}
+			if reset {
+				removed = nil
+			}
+		}
+		if reset {
+			if nodes, err = repo.RevList(ctx, []plumbing.Hash{tip}, nil); err != nil {
+				return rep, fmt.Errorf("%s: %w", label, err)
+			}
+		}
+	}
+	var candidates []plumbing.Hash
+	for _, n := range nodes {
+		if len(n.Parents) <= 1 {
+			candidates = append(candidates, n.Hash)
+		}
+	}
+	rep.Walked = len(candidates)
+	known, err := s.db.CommitIDs(ctx, oidsOf2(candidates))
+	if err != nil {
+		return rep, err
+	}
+	var todo []plumbing.Hash
+	add := make([]int64, 0, len(candidates))
+	for _, h := range candidates {
+		if id, ok := known[h.String()]; ok {
+			add = append(add, id)
+			rep.Reused++
+		} else {
+			todo = append(todo, h)
+		}
+	}
+	if len(todo) > 0 {
+		ids, err := s.fingerprint(ctx, src, repo, scope, label, todo, &rep)
+		if err != nil {
+			return rep, err
+		}
+		add = append(add, ids...)
+	}
+	if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip.String(), ScopeHash: scopeHash, Reset: reset,
+		Add: add, Remove: removed}); err != nil {
+		return rep, err
+	}
+	rep.Removed = len(removed)
+	if err := s.syncBase(ctx, src, ref, repo, tip, &rep); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func oidsOf(ns []gitrepo.Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Hash.String()
+	}
+	return out
+}
+
+func oidsOf2(hs []plumbing.Hash) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.String()
+	}
+	return out
+}
+
+// job is a run of consecutive commits: one worker diffing a commit and
+// then its parent finds the parent's trees and blobs in its caches.
+type job struct {
+	hashes []plumbing.Hash
+}
+
+// jobSize is the length of a job's run of commits.
+const jobSize = 64
+
+type result struct {
+	fp       *change.Fingerprint // nil when out of scope
+	skip     string              // why the diff was not fingerprinted
+	encoding string              // a note when the message was not UTF-8
+	err      error
+}
+
+// batchSize is how many fingerprints go into one store transaction: large
+// enough to amortize the commit, small enough that an interrupted sync
+// loses little.
+const batchSize = 256
+
+// fingerprint diffs and stores the given commits with a pool of workers,
+// each with its own handle on the repository, and returns their store ids.
+func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
+	label string, todo []plumbing.Hash, rep *RefReport) ([]int64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.opts.Progress.Stage(label+": fingerprinting", len(todo))
+	jobs := make(chan job)
+	results := make(chan result, 64)
+	var wg sync.WaitGroup
+	workers := min(s.opts.Workers, max(1, len(todo)/jobSize))
+	for w := 0; w < workers; w++ {
+		r := repo
+		if w > 0 {
+			var err error
+			if r, err = gitrepo.Open(repo.Path); err != nil {
+				return nil, err
+			}
+			defer r.Close()
+		}
+		wg.Add(1)
+		go func(r *gitrepo.Repo) {
+			defer wg.Done()
+			b := fingerprint.NewBuilder()
+			for j := range jobs {
+				for _, h := range j.hashes {
+					res := s.one(r, b, scope, src.Layout, h)
+					select {
+					case results <- res:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}(r)
+	}
+	go func() {
+		defer close(jobs)
+		for i := 0; i < len(todo); i += jobSize {
+			select {
+			case jobs <- job{hashes: todo[i:min(i+jobSize, len(todo))]}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var ids []int64
+	var batch []*change.Fingerprint
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		// A batch is written even when the run is being interrupted, so the
+		// work done so far is kept and the next run resumes after it.
+		m, err := s.db.PutFingerprints(context.WithoutCancel(ctx), src.Layout, batch)
+		if err != nil {
+			return err
+		}
+		for _, fp := range batch {
+			ids = append(ids, m[fp.ID])
+		}
+		s.opts.Progress.Advance(len(batch))
+		batch = batch[:0]
+		return nil
+	}
+	var firstErr error
+	pending := 0
+	for res := range results {
+		if firstErr != nil {
+			continue
+		}
+		switch {
+		case res.err != nil:
+			firstErr = res.err
+			cancel()
+			continue
+		case res.fp == nil:
+			rep.OutOfScope++
+			pending++
+		default:
+			if res.skip != "" {
+				rep.Skipped++
+				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: res.skip}); err != nil {
+					firstErr = err
+					cancel()
+					continue
+				}
+			}
+			if res.encoding != "" {
+				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: res.encoding}); err != nil {
+					firstErr = err
+					cancel()
+					continue
+				}
+			}
+			rep.Fingerprinted++
+			batch = append(batch, res.fp)
+		}
+		if len(batch) >= batchSize {
+			if err := flush(); err != nil {
+				firstErr = err
+				cancel()
+			}
+		}
+		if pending >= batchSize {
+			s.opts.Progress.Advance(pending)
+			pending = 0
+		}
+	}
+	if err := flush(); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	s.opts.Progress.Advance(pending)
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return ids, nil
+}
+
+// one fingerprints one commit, or says it is out of scope.
+func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Scope, layout string, h plumbing.Hash) result {
+	c, err := r.Commit(h)
+	if err != nil {
+		return result{err: err}
+	}
+	files, err := r.Diff(c, scope, gitrepo.DefaultLimits)
+	var tooLarge *gitrepo.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+	case err != nil:
+		return result{err: fmt.Errorf("commit %s: %w", h, err)}
+	case len(files) == 0:
+		return result{} // nothing in scope
+	}
+	msg, note := text(c.Message)
+	subject, body, tr := trailers.Parse(msg)
+	an, _ := text(c.Author.Name)
+	ae, _ := text(c.Author.Email)
+	cn, _ := text(c.Committer.Name)
+	ce, _ := text(c.Committer.Email)
+	fp := &change.Fingerprint{
+		ID:             h.String(),
+		AuthorName:     an,
+		AuthorEmail:    ae,
+		AuthorTime:     c.Author.When,
+		CommitterName:  cn,
+		CommitterEmail: ce,
+		CommitTime:     c.Committer.When,
+		Subject:        subject,
+		Body:           body,
+		Trailers:       tr,
+	}
+	res := result{fp: fp}
+	if note != "" {
+		res.encoding = "message is not UTF-8; stored decoded as Latin-1"
+	}
+	if tooLarge != nil {
+		fp.Skip = "diff not fingerprinted: " + tooLarge.What
+		res.skip = fp.Skip
+		fp.Components = s.comps.Classify(layout, nil, subject)
+		return res
+	}
+	ch := b.Build(files)
+	fp.PatchID = ch.PatchID
+	fp.Files = ch.Files
+	paths := make([]string, 0, len(ch.Files))
+	for _, f := range ch.Files {
+		paths = append(paths, f.Path)
+		if f.OldPath != "" {
+			paths = append(paths, f.OldPath)
+		}
+	}
+	fp.Components = s.comps.Classify(layout, paths, subject)
+	return res
+}
+
+// text returns s as valid UTF-8: unchanged when it is; else each byte
+// that is not part of a valid UTF-8 sequence is read as Latin-1 (what a
+// non-UTF-8 kernel commit almost always is), with a note.
+func text(s string) (string, string) {
+	if utf8.ValidString(s) {
+		return s, ""
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(rune(s[i]))
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String(), "latin-1"
+}

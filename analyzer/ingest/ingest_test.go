@@ -1,0 +1,244 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+	"github.com/kdelta/kdelta/world"
+)
+
+func fixedNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+
+// smallWorld builds the small world in a temporary directory and loads its
+// project file.
+func smallWorld(t *testing.T) (*world.World, *project.Config) {
+	t.Helper()
+	w, err := world.Build(world.Options{Seed: 7, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := project.Load(w.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, cfg
+}
+
+func syncAll(t *testing.T, cfg *project.Config, sources ...string) *Report {
+	t.Helper()
+	rep, err := Sync(context.Background(), cfg, Options{Sources: sources, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func openStore(t *testing.T, cfg *project.Config) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), cfg.StorePath(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func refReport(t *testing.T, rep *Report, source string) RefReport {
+	t.Helper()
+	for _, r := range rep.Refs {
+		if r.Source == source {
+			return r
+		}
+	}
+	t.Fatalf("no report for %s in %+v", source, rep.Refs)
+	return RefReport{}
+}
+
+func TestSyncIsIncremental(t *testing.T) {
+	w, cfg := smallWorld(t)
+	first := syncAll(t, cfg)
+	up := refReport(t, first, "linux")
+	if up.Fingerprinted == 0 || up.Walked != up.Fingerprinted+up.OutOfScope {
+		t.Fatalf("first sync of linux: %+v", up)
+	}
+	// The distro shares the upstream's history up to its base: those
+	// commits are reused, not diffed again.
+	if d := refReport(t, first, "rhel"); d.Reused == 0 || d.Base == "" {
+		t.Errorf("rhel reused nothing of linux or has no base: %+v", d)
+	}
+
+	second := syncAll(t, cfg)
+	for _, r := range second.Refs {
+		if !r.Unchanged || r.Walked != 0 || r.Fingerprinted != 0 {
+			t.Errorf("no-op resync did work on %s: %+v", r.Source, r)
+		}
+	}
+
+	const n = 9
+	added, err := world.Advance(w.Dir, "linux", n, 99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != n {
+		t.Fatalf("advance added %d commits", len(added))
+	}
+	third := syncAll(t, cfg, "linux")
+	up = refReport(t, third, "linux")
+	if up.Walked != n || up.Fingerprinted+up.OutOfScope != n || up.Reused != 0 {
+		t.Errorf("after %d new commits: %+v", n, up)
+	}
+	db := openStore(t, cfg)
+	for _, id := range added {
+		if _, err := db.Fingerprint(context.Background(), id, ""); err != nil && up.OutOfScope == 0 {
+			t.Errorf("new commit %s not stored: %v", id, err)
+		}
+	}
+}
+
+// TestPatchIDsAgreeWithGitOnTheSmallWorld checks every stored commit of
+// every repository of the small world against the git CLI.
+func TestPatchIDsAgreeWithGitOnTheSmallWorld(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not on PATH")
+	}
+	_, cfg := smallWorld(t)
+	syncAll(t, cfg)
+	db := openStore(t, cfg)
+	ours, err := db.PatchIDs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	comps, err := cfg.Components()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for _, src := range cfg.Sources {
+		var paths []string
+		for _, p := range comps.Prefixes(src.Layout) {
+			paths = append(paths, strings.TrimSuffix(p, "/"))
+		}
+		args := append([]string{"-C", cfg.SourceURL(&src), "log", "-p", "--no-merges", "--full-history", "--format=commit %H", src.Refs[0], "--"}, paths...)
+		logp, err := exec.Command("git", args...).Output()
+		if err != nil {
+			t.Fatalf("git log: %v", err)
+		}
+		cmd := exec.Command("git", "patch-id", "--stable")
+		cmd.Stdin = bytes.NewReader(logp)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git patch-id: %v", err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 2 {
+				continue
+			}
+			compared++
+			if got := ours[f[1]]; got != f[0] {
+				t.Errorf("%s %s: patch-id %q, git %s", src.Name, f[1][:12], got, f[0])
+			}
+		}
+	}
+	if compared < 100 {
+		t.Errorf("only %d commits compared", compared)
+	}
+	t.Logf("%d patch-ids agree with git", compared)
+}
+
+// cancelAfter cancels a sync once it has stored its first batch.
+type cancelAfter struct {
+	quiet
+	cancel context.CancelFunc
+	done   int
+}
+
+func (c *cancelAfter) Advance(n int) {
+	c.done += n
+	c.cancel()
+}
+
+func TestInterruptedSyncResumes(t *testing.T) {
+	_, cfg := smallWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &cancelAfter{cancel: cancel}
+	_, err := Sync(ctx, cfg, Options{Sources: []string{"linux"}, Progress: p, Workers: 2, Now: fixedNow})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sync: err = %v", err)
+	}
+	db := openStore(t, cfg)
+	refs, _, err := db.Summary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refs {
+		if r.Tip != "" || r.Commits != 0 {
+			t.Errorf("a half-synced ref is visible: %+v", r)
+		}
+	}
+	stored, err := db.PatchIDs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) == 0 {
+		t.Fatalf("the interrupted sync kept none of its work")
+	}
+	rep := syncAll(t, cfg, "linux")
+	up := refReport(t, rep, "linux")
+	if up.Reused == 0 || up.Reused+up.Fingerprinted+up.OutOfScope != up.Walked {
+		t.Errorf("resumed sync: %+v (kept %d from the interrupted run)", up, len(stored))
+	}
+}
+
+func TestSecondSyncOnALockedStore(t *testing.T) {
+	_, cfg := smallWorld(t)
+	lock, err := store.Acquire(context.Background(), cfg.StorePath(), "kdelta sync", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	_, err = Sync(context.Background(), cfg, Options{Now: fixedNow, LockWait: 100 * time.Millisecond})
+	if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), "pid") {
+		t.Errorf("err = %v, want ErrLocked naming the holder", err)
+	}
+	if _, err := os.Stat(cfg.StorePath()); err == nil {
+		t.Errorf("the waiting run created the store")
+	}
+}
+
+func TestBadSources(t *testing.T) {
+	_, cfg := smallWorld(t)
+	tests := []struct {
+		name string
+		edit func(c *project.Config)
+		want string
+	}{
+		{"unknown ref", func(c *project.Config) { c.Source("linux").Refs = []string{"no-such-branch"} }, "no-such-branch"},
+		{"missing repository", func(c *project.Config) { c.Source("linux").URL = "/nonexistent/linux.git" }, "/nonexistent/linux.git"},
+		{"not a repository", func(c *project.Config) { c.Source("linux").URL = c.Dir }, "not a git repository"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := project.Load(filepath.Join(cfg.Dir, "kdelta.toml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Store.Path = filepath.Join(t.TempDir(), "kdelta.db")
+			c.Store.Mirrors = filepath.Join(t.TempDir(), "mirrors")
+			tt.edit(c)
+			_, err = Sync(context.Background(), c, Options{Sources: []string{"linux"}, Now: fixedNow})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("err = %v, want one line naming %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,191 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/gitrepo"
+	"github.com/kdelta/kdelta/store"
+)
+
+// syncTags stores a source's tags and, when they or its refs changed, which
+// release tag first contains each stored commit.
+func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo, refsChanged bool) error {
+	tags, err := repo.Tags()
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	old, err := s.db.Tags(ctx, srcID)
+	if err != nil {
+		return err
+	}
+	if !refsChanged && sameTags(old, tags) {
+		return nil
+	}
+	var releases []gitrepo.Tag
+	for _, t := range tags {
+		if _, ok := parseVersion(t.Name); ok {
+			releases = append(releases, t)
+		}
+	}
+	sort.SliceStable(releases, func(i, j int) bool { return versionLess(releases[i].Name, releases[j].Name) })
+	s.opts.Progress.Stage(fmt.Sprintf("%s: finding the first release of each commit (%d tags)", src.Name, len(releases)), len(releases))
+	first := map[int64]string{}
+	var earlier []plumbing.Hash
+	for _, t := range releases {
+		nodes, err := repo.RevList(ctx, []plumbing.Hash{t.Commit}, earlier)
+		if err != nil {
+			return fmt.Errorf("source %s: tag %s: %w", src.Name, t.Name, err)
+		}
+		ids, err := s.db.CommitIDs(ctx, oidsOf(nodes))
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, ok := first[id]; !ok {
+				first[id] = t.Name
+			}
+		}
+		earlier = append(earlier, t.Commit)
+		s.opts.Progress.Advance(1)
+	}
+	rows := make([]store.Tag, len(tags))
+	for i, t := range tags {
+		rows[i] = store.Tag{Name: t.Name, Commit: t.Commit.String()}
+	}
+	return s.db.PutTags(ctx, srcID, rows, first)
+}
+
+func sameTags(old []store.Tag, now []gitrepo.Tag) bool {
+	if len(old) != len(now) {
+		return false
+	}
+	m := make(map[string]string, len(old))
+	for _, t := range old {
+		m[t.Name] = t.Commit
+	}
+	for _, t := range now {
+		if m[t.Name] != t.Commit.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// version is a release tag's numbers: v6.1-rc2 is {6, 1} with rc 2; a
+// final release has rc 0 and sorts after its release candidates.
+type version struct {
+	nums []int
+	rc   int
+}
+
+// parseVersion reads release tags of the kernel's and rdma-core's forms:
+// v5.14, v6.1-rc3, v5.10.12, 5.14, v45.0.
+func parseVersion(name string) (version, bool) {
+	s := strings.TrimPrefix(name, "v")
+	var v version
+	if i := strings.Index(s, "-rc"); i >= 0 {
+		rc, err := strconv.Atoi(s[i+3:])
+		if err != nil || rc <= 0 {
+			return v, false
+		}
+		v.rc = rc
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 && v.rc == 0 && !strings.HasPrefix(name, "v") {
+		return v, false
+	}
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || p == "" {
+			return v, false
+		}
+		v.nums = append(v.nums, n)
+	}
+	return v, len(v.nums) > 0
+}
+
+func versionLess(a, b string) bool {
+	va, _ := parseVersion(a)
+	vb, _ := parseVersion(b)
+	for i := 0; i < max(len(va.nums), len(vb.nums)); i++ {
+		x, y := 0, 0
+		if i < len(va.nums) {
+			x = va.nums[i]
+		}
+		if i < len(vb.nums) {
+			y = vb.nums[i]
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	// Same numbers: release candidates first, then the release.
+	ra, rb := va.rc, vb.rc
+	if ra == 0 {
+		ra = 1 << 30
+	}
+	if rb == 0 {
+		rb = 1 << 30
+	}
+	if ra != rb {
+		return ra < rb
+	}
+	return a < b
+}
+
+// syncBase records where a downstream ref starts on its upstream: the
+// configured base tag, or else the newest commit of the ref's history that
+// the upstream repository also has.
+func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref, repo *gitrepo.Repo, tip plumbing.Hash, rep *RefReport) error {
+	if src.Upstream == "" {
+		return nil
+	}
+	up := s.cfg.Source(src.Upstream)
+	if up == nil || len(up.Refs) == 0 {
+		return nil
+	}
+	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
+		Upstream: up.Upstream, Base: up.Base})
+	if err != nil {
+		return err
+	}
+	upRef, err := s.db.EnsureRef(ctx, upID, up.Refs[0])
+	if err != nil {
+		return err
+	}
+	upRepo, err := s.repo(*up)
+	if err != nil {
+		// The upstream has not been mirrored yet: the base waits for it.
+		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
+		return nil
+	}
+	var base plumbing.Hash
+	how := "merge-base"
+	if src.Base != "" {
+		how = "tag " + src.Base
+		if base, err = upRepo.Resolve(src.Base); err != nil {
+			if base, err = repo.Resolve(src.Base); err != nil {
+				return fmt.Errorf("source %s: base %q is not a tag or commit of %s or %s", src.Name, src.Base, up.Name, src.Name)
+			}
+		}
+	} else {
+		base, err = repo.MergeBase(ctx, tip, upRepo.Has)
+		if err != nil {
+			return fmt.Errorf("source %s: merge-base with %s: %w", src.Name, up.Name, err)
+		}
+		if base.IsZero() {
+			s.opts.Progress.Note("%s@%s shares no history with %s: set base = \"<tag>\" in %s", src.Name, ref.Name, up.Name, s.cfg.File)
+			return nil
+		}
+	}
+	rep.Base = how + " " + base.String()[:12]
+	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: base.String(), How: how})
+}

@@ -1,0 +1,308 @@
+// Command kdelta-bench measures kdelta against the git CLI on the bench
+// world, in one run on this machine, and writes BENCHMARKS.md. `make bench`
+// runs it.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+	"github.com/kdelta/kdelta/world"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "kdelta-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type measure struct {
+	took   time.Duration
+	maxRSS int64 // bytes
+	out    string
+}
+
+func run() error {
+	kdelta := flag.String("kdelta", "bin/kdelta", "the kdelta binary to measure")
+	out := flag.String("out", "BENCHMARKS.md", "the file to write")
+	work := flag.String("work", "", "directory for the bench world (default: a new temporary one, removed after)")
+	size := flag.String("size", "bench", "world size (bench; small or demo for a quick trial of this program)")
+	newCommits := flag.Int("advance", 1000, "new upstream commits for the incremental resync")
+	flag.Parse()
+
+	bin, err := filepath.Abs(*kdelta)
+	if err != nil {
+		return err
+	}
+	dir := *work
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "kdelta-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	worldDir := filepath.Join(dir, "world")
+	if _, err := os.Stat(filepath.Join(worldDir, "kdelta.toml")); err == nil {
+		return fmt.Errorf("%s already holds a world: give an empty -work directory", worldDir)
+	}
+	log("building the %s world in %s", *size, worldDir)
+	start := time.Now()
+	w, err := world.Build(world.Options{Seed: 1, Size: world.Size(*size), Dir: worldDir})
+	if err != nil {
+		return fmt.Errorf("build world: %w", err)
+	}
+	buildTook := time.Since(start)
+
+	cfg, err := project.Load(w.Config)
+	if err != nil {
+		return err
+	}
+	comps, err := cfg.Components()
+	if err != nil {
+		return err
+	}
+	up := cfg.Source("linux")
+	if up == nil {
+		return fmt.Errorf("the world has no source linux")
+	}
+	upRepo := cfg.SourceURL(up)
+	var paths []string
+	for _, p := range comps.Prefixes(up.Layout) {
+		paths = append(paths, strings.TrimSuffix(p, "/"))
+	}
+	upCommits, err := countLines(upRepo, "rev-list", "--no-merges", "--full-history", "master", "--")
+	if err != nil {
+		return err
+	}
+
+	log("git CLI: git log -p | git patch-id --stable on the upstream (%d commits)", upCommits)
+	gitPipe := "git -C " + shellQuote(upRepo) + " log -p --no-merges --full-history --format='commit %H' master -- " +
+		strings.Join(quoteAll(paths), " ") + " | git patch-id --stable"
+	gitRun, err := timeShell(gitPipe)
+	if err != nil {
+		return err
+	}
+	gitIDs := parsePatchIDs(gitRun.out)
+	gitRun.out = ""
+
+	log("kdelta: first sync of the upstream")
+	first, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
+	if err != nil {
+		return err
+	}
+	log("kdelta: no-op resync")
+	noop, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
+	if err != nil {
+		return err
+	}
+	log("world: %d new upstream commits", *newCommits)
+	added, err := world.Advance(worldDir, "linux", *newCommits, 2)
+	if err != nil {
+		return fmt.Errorf("advance: %w", err)
+	}
+	log("kdelta: resync after %d new commits", len(added))
+	incr, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
+	if err != nil {
+		return err
+	}
+	log("kdelta: first sync of the downstreams")
+	down, err := timeCmd(bin, "sync", "--config", w.Config)
+	if err != nil {
+		return err
+	}
+
+	agree, total, err := agreement(cfg.StorePath(), gitIDs)
+	if err != nil {
+		return err
+	}
+	doc := render(renderInput{
+		size: *size, buildTook: buildTook, upCommits: upCommits, paths: paths,
+		git: gitRun, first: first, noop: noop, incr: incr, down: down, added: len(added),
+		agree: agree, compared: total, gitIDs: len(gitIDs),
+	})
+	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(doc)
+	return nil
+}
+
+func log(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// timeCmd runs a command and measures its wall time and peak memory.
+func timeCmd(name string, args ...string) (measure, error) {
+	cmd := exec.Command(name, args...)
+	var outb, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &outb, &errb
+	start := time.Now()
+	err := cmd.Run()
+	m := measure{took: time.Since(start), out: outb.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.maxRSS = ru.Maxrss * 1024
+	}
+	if err != nil {
+		return m, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, lastLine(errb.String()))
+	}
+	return m, nil
+}
+
+// timeShell runs a shell pipeline; its peak memory is the largest of its
+// processes'.
+func timeShell(pipeline string) (measure, error) {
+	return timeCmd("sh", "-c", pipeline)
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func countLines(repo string, args ...string) (int, error) {
+	cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+	}
+	return bytes.Count(out, []byte("\n")), nil
+}
+
+func parsePatchIDs(out string) map[string]string {
+	ids := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 {
+			ids[f[1]] = f[0]
+		}
+	}
+	return ids
+}
+
+// agreement compares the stored patch-ids with git's.
+func agreement(dbPath string, gitIDs map[string]string) (agree, total int, err error) {
+	db, err := store.Open(context.Background(), dbPath, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	ours, err := db.PatchIDs(context.Background())
+	if err != nil {
+		return 0, 0, err
+	}
+	for oid, want := range gitIDs {
+		got, ok := ours[oid]
+		if !ok {
+			continue
+		}
+		total++
+		if got == want {
+			agree++
+		}
+	}
+	return agree, total, nil
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = shellQuote(s)
+	}
+	return out
+}
+
+type renderInput struct {
+	size                    string
+	buildTook               time.Duration
+	upCommits               int
+	paths                   []string
+	git, first, noop, incr  measure
+	down                    measure
+	added                   int
+	agree, compared, gitIDs int
+}
+
+func render(in renderInput) string {
+	var b strings.Builder
+	ratio := func(a, g time.Duration) string { return fmt.Sprintf("%.2fx", a.Seconds()/g.Seconds()) }
+	mib := func(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
+	fmt.Fprintf(&b, "# Benchmarks\n\n")
+	fmt.Fprintf(&b, "Written by `make bench` on %s. All figures come from one run on this machine;\n", time.Now().Format("2006-01-02"))
+	fmt.Fprintf(&b, "ratios are kdelta's time over the git CLI's on the same repository.\n\n")
+	fmt.Fprintf(&b, "Machine: %s, %d cores, %s memory; %s; %s.\n\n", cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), gitVersion())
+	fmt.Fprintf(&b, "World: `%s` (seed 1), built in %s; upstream `linux.git` has %d non-merge commits.\n", in.size, in.buildTook.Round(time.Second), in.upCommits)
+	fmt.Fprintf(&b, "Scope (the layout's component paths, also given to git as pathspecs): %d paths.\n\n", len(in.paths))
+	fmt.Fprintf(&b, "| what | time | peak memory | ratio to git |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| git CLI: `git log -p --no-merges --full-history -- <scope> \\| git patch-id --stable` | %s | %s | 1.00x |\n",
+		in.git.took.Round(10*time.Millisecond), mib(in.git.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: first `kdelta sync linux` (mirror + walk + fingerprint + store) | %s | %s | %s |\n",
+		in.first.took.Round(10*time.Millisecond), mib(in.first.maxRSS), ratio(in.first.took, in.git.took))
+	fmt.Fprintf(&b, "| kdelta: no-op resync | %s | %s | |\n", in.noop.took.Round(time.Millisecond), mib(in.noop.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: resync after %d new upstream commits | %s | %s | |\n", in.added, in.incr.took.Round(time.Millisecond), mib(in.incr.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: first sync of the downstreams (rhel, ofed; upstream already synced) | %s | %s | |\n\n",
+		in.down.took.Round(10*time.Millisecond), mib(in.down.maxRSS))
+	pct := 0.0
+	if in.compared > 0 {
+		pct = 100 * float64(in.agree) / float64(in.compared)
+	}
+	fmt.Fprintf(&b, "Patch-id agreement with `git patch-id --stable`: %d of %d commits (%.2f%%); git printed %d patch-ids.\n\n",
+		in.agree, in.compared, pct, in.gitIDs)
+	fmt.Fprintf(&b, "Targets (issue 2): first ingest no slower than 1.5x git; no-op resync under 1 s; peak memory under 2 GiB.\n")
+	return b.String()
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if i := strings.IndexByte(line, ':'); i >= 0 {
+				return strings.TrimSpace(line[i+1:])
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "unknown"
+	}
+	var kb int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			fmt.Sscanf(strings.TrimPrefix(line, "MemTotal:"), "%d", &kb)
+		}
+	}
+	return fmt.Sprintf("%d GiB", (kb+512*1024)>>20)
+}
+
+func gitVersion() string {
+	out, err := exec.Command("git", "--version").Output()
+	if err != nil {
+		return "git not found"
+	}
+	return strings.TrimSpace(string(out))
+}

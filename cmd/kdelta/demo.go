@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/kdelta/kdelta/world"
+)
+
+type demoOptions struct {
+	dir  string
+	size string
+	seed int64
+}
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "demo")
+	var o demoOptions
+	fs.StringVar(&o.size, "size", "demo", "world size: small (seconds) or demo (a few thousand upstream commits)")
+	fs.Int64Var(&o.seed, "seed", 1, "the world's seed: the same seed builds the same repositories")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch fs.NArg() {
+	case 0:
+		o.dir = "kdelta-demo"
+	case 1:
+		o.dir = fs.Arg(0)
+	default:
+		return usagef("demo takes at most one directory")
+	}
+	if o.size != "small" && o.size != "demo" {
+		return usagef("--size %q: want small or demo (the bench world is built by 'make bench')", o.size)
+	}
+	return doDemo(ctx, e, o)
+}
+
+func doDemo(ctx context.Context, e *env, o demoOptions) error {
+	config := filepath.Join(o.dir, "kdelta.toml")
+	if _, err := os.Stat(config); err == nil {
+		fmt.Fprintf(e.stdout, "%s already holds a world; syncing it again (remove the directory to start over)\n", o.dir)
+	} else {
+		fmt.Fprintf(e.stdout, "building the %s world (seed %d) in %s\n", o.size, o.seed, o.dir)
+		p := newProgress(e)
+		last := ""
+		w, err := world.Build(world.Options{Seed: o.seed, Size: world.Size(o.size), Dir: o.dir,
+			Progress: func(stage string, done, total int) {
+				if stage != last {
+					p.Stage("world: "+stage, total)
+					last = stage
+				}
+				p.Advance(done - p.done)
+			}})
+		p.Done()
+		if err != nil {
+			return fmt.Errorf("build the world: %w", err)
+		}
+		config = w.Config
+	}
+	if err := doSync(ctx, e, syncOptions{config: config}); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, e, config)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(e.stdout)
+	if err := printSummary(ctx, e.stdout, db); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nNext: cd %s && kdelta summary, kdelta show <commit>, kdelta skips\n", o.dir)
+	return nil
+}

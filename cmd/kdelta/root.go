@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/gitrepo"
+	"github.com/kdelta/kdelta/store"
+)
+
+// Exit codes, mapped from errors in one place (exitCode).
+const (
+	exitOK          = 0
+	exitRegressions = 1 // kdelta check found regressions
+	exitBadInput    = 2 // bad input or usage
+	exitInternal    = 3 // anything else
+	exitInterrupted = 130
+)
+
+// env is what a command may touch of the outside world; tests replace it.
+type env struct {
+	stdout, stderr io.Writer
+	isTerminal     bool // stderr is a terminal: draw progress bars
+	now            func() time.Time
+	getwd          func() (string, error)
+}
+
+func newEnv() *env {
+	return &env{
+		stdout:     os.Stdout,
+		stderr:     os.Stderr,
+		isTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		now:        time.Now,
+		getwd:      os.Getwd,
+	}
+}
+
+// command is one kdelta subcommand.
+type command struct {
+	name    string
+	args    string // synopsis of the arguments
+	summary string
+	example string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "[--config FILE] [--force]", "write a commented starter kdelta.toml",
+			"kdelta init", runInit},
+		{"sync", "[--config FILE] [--workers N] [--wait DURATION] [SOURCE...]", "mirror the git sources and fingerprint every new commit in scope",
+			"kdelta sync rhel9", runSync},
+		{"summary", "[--config FILE]", "show what the store holds per source and component",
+			"kdelta summary", runSummary},
+		{"show", "[--config FILE] [--diff] COMMIT", "print a stored fingerprint: metadata, trailers, files, patch-ids",
+			"kdelta show 3f2a9c1", runShow},
+		{"skips", "[--config FILE]", "list what syncs recorded as not fingerprinted, and why",
+			"kdelta skips", runSkips},
+		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
+			"kdelta demo /tmp/kdelta-demo", runDemo},
+	}
+}
+
+// usageError is a mistake in how kdelta was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+
+func run(args []string, e *env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return helpFor(e, args[1])
+		}
+		printUsage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, e, args[1:])
+			return report(e, c, err)
+		}
+	}
+	fmt.Fprintf(e.stderr, "kdelta: unknown command %q; run 'kdelta help' for the list\n", args[0])
+	return exitBadInput
+}
+
+func helpFor(e *env, name string) int {
+	for _, c := range commands() {
+		if c.name == name {
+			return report(e, c, c.run(context.Background(), e, []string{"--help"}))
+		}
+	}
+	fmt.Fprintf(e.stderr, "kdelta: unknown command %q; run 'kdelta help' for the list\n", name)
+	return exitBadInput
+}
+
+// report prints err (one line) and maps it to the exit code.
+func report(e *env, c command, err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	code := exitCode(err)
+	msg := err.Error()
+	if code == exitInterrupted {
+		msg = "interrupted; the store is consistent and the next run resumes"
+	}
+	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, oneLine(msg))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.stderr, "usage: kdelta %s %s\n", c.name, c.args)
+	}
+	return code
+}
+
+// exitCode is the one place errors become exit codes.
+func exitCode(err error) int {
+	var ue *usageError
+	var pe *project.Error
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ue), errors.As(err, &pe),
+		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository),
+		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),
+		errors.Is(err, errBadInput), errors.Is(err, ingest.ErrUnknownSource):
+		return exitBadInput
+	}
+	return exitInternal
+}
+
+// errBadInput marks an error as the user's input being wrong.
+var errBadInput = errors.New("bad input")
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, `kdelta tracks the patch delta between the upstream RDMA stack (Linux
+drivers/infiniband and friends, rdma-core) and the distro and vendor trees
+that ship it.
+
+Usage: kdelta COMMAND [flags] [args]
+
+Commands:`)
+	cs := commands()
+	sort.SliceStable(cs, func(i, j int) bool { return false })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, `
+Every command reads kdelta.toml from the current directory unless --config
+names another file. Start with 'kdelta init', or try 'kdelta demo'.
+Run 'kdelta help COMMAND' for a command's flags and an example.
+
+Exit codes: 0 done, 1 regressions found (check), 2 bad input or usage,
+3 internal error, 130 interrupted.`)
+}
+
+// flags returns a FlagSet for a command whose --help prints its synopsis,
+// summary, flags and example.
+func flags(e *env, c string) *flag.FlagSet {
+	fs := flag.NewFlagSet(c, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		for _, cmd := range commands() {
+			if cmd.name == c {
+				fmt.Fprintf(e.stderr, "usage: kdelta %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, upperFirst(cmd.summary))
+				fs.PrintDefaults()
+				fmt.Fprintf(e.stderr, "\nExample:\n  %s\n", cmd.example)
+			}
+		}
+	}
+	return fs
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// parse parses flags; a flag error is a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// configFlag adds --config to a command.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "kdelta.toml", "the project file")
+}
+
+// loadConfig reads the project file, with a hint when there is none.
+func loadConfig(path string) (*project.Config, error) {
+	cfg, err := project.Load(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w (run 'kdelta init' to write a starter, or 'kdelta demo' to try kdelta)", err)
+		}
+		return nil, err
+	}
+	return cfg, nil
+}

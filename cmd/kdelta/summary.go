@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+)
+
+func runSummary(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "summary")
+	config := configFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("summary takes no arguments")
+	}
+	db, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return printSummary(ctx, e.stdout, db)
+}
+
+// openStore opens the project's store for reading; it must exist.
+func openStore(ctx context.Context, e *env, config string) (*store.DB, error) {
+	cfg, err := loadConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	return openExisting(ctx, e, cfg)
+}
+
+func openExisting(ctx context.Context, e *env, cfg *project.Config) (*store.DB, error) {
+	path := cfg.StorePath()
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no store at %s yet: run 'kdelta sync' first: %w", path, errBadInput)
+	}
+	return store.Open(ctx, path, e.now)
+}
+
+// printSummary prints what is stored per ref, then the commits per
+// component and ref.
+func printSummary(ctx context.Context, w io.Writer, db *store.DB) error {
+	refs, counts, err := db.Summary(ctx)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		fmt.Fprintln(w, "the store is empty: run 'kdelta sync'")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tKIND\tREF\tTIP\tCOMMITS\tSKIPPED\tBASE")
+	for _, r := range refs {
+		tip := r.Tip
+		if len(tip) > 12 {
+			tip = tip[:12]
+		}
+		if tip == "" {
+			tip = "(not synced)"
+		}
+		base := r.Base
+		if base == "" {
+			base = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Source, r.Kind, r.Ref, tip, r.Commits, r.Skipped, base)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	// Component x ref matrix.
+	var cols []string
+	seenCol := map[string]bool{}
+	cells := map[string]map[string]int{}
+	var rows []string
+	for _, c := range counts {
+		col := c.Source + "@" + c.Ref
+		if !seenCol[col] {
+			seenCol[col] = true
+			cols = append(cols, col)
+		}
+		if cells[c.Component] == nil {
+			cells[c.Component] = map[string]int{}
+			rows = append(rows, c.Component)
+		}
+		cells[c.Component][col] = c.Commits
+	}
+	sort.Strings(rows)
+	fmt.Fprintln(w, "\nCommits per component (a commit may count under several):")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "COMPONENT\t")
+	for _, c := range cols {
+		fmt.Fprintf(tw, "%s\t", c)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t", r)
+		for _, c := range cols {
+			if n := cells[r][c]; n > 0 {
+				fmt.Fprintf(tw, "%d\t", n)
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}

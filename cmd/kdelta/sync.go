@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kdelta/kdelta/analyzer/ingest"
+)
+
+type syncOptions struct {
+	config  string
+	workers int
+	wait    time.Duration
+	sources []string
+}
+
+func runSync(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "sync")
+	var o syncOptions
+	fs.StringVar(&o.config, "config", "kdelta.toml", "the project file")
+	fs.IntVar(&o.workers, "workers", 0, "diff workers (default: one per CPU)")
+	fs.DurationVar(&o.wait, "wait", 0, "how long to wait when another kdelta run holds the store (e.g. 5m)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	o.sources = fs.Args()
+	return doSync(ctx, e, o)
+}
+
+func doSync(ctx context.Context, e *env, o syncOptions) error {
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return err
+	}
+	start := e.now()
+	p := newProgress(e)
+	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now, LockWait: o.wait})
+	p.Done()
+	if rep != nil {
+		printSyncReport(e, rep, e.now().Sub(start))
+	}
+	return err
+}
+
+func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
+	for _, r := range rep.Refs {
+		if r.Tip == "" {
+			continue
+		}
+		line := fmt.Sprintf("%s@%s at %.12s: ", r.Source, r.Ref, r.Tip)
+		if r.Unchanged {
+			line += "up to date"
+		} else {
+			line += fmt.Sprintf("%d new commits walked, %d fingerprinted, %d already known, %d out of scope",
+				r.Walked, r.Fingerprinted, r.Reused, r.OutOfScope)
+			if r.Skipped > 0 {
+				line += fmt.Sprintf(", %d skipped (see 'kdelta skips')", r.Skipped)
+			}
+			if r.Removed > 0 {
+				line += fmt.Sprintf(", %d no longer on the ref", r.Removed)
+			}
+		}
+		if r.Base != "" {
+			line += "; base " + r.Base
+		}
+		fmt.Fprintln(e.stdout, line)
+	}
+	fmt.Fprintf(e.stdout, "synced in %s\n", took.Round(time.Millisecond))
+}
