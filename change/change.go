@@ -52,28 +52,28 @@ const (
 // Trailers are the facts parsed out of a commit message that say where a
 // change came from and what it fixes.
 type Trailers struct {
-	Fixes          []Fix
-	CcStable       bool
-	Upstream       []Ref    // references to the upstream commit(s) this change carries
-	PatchMainline  string   // SUSE Patch-mainline: value
-	UpstreamStatus string   // RHEL Upstream Status: value
-	Links          []string // Link: values
-	SignedOffBy    []string
-	CVEs           []string // CVE-YYYY-NNNN ids, upper case, deduplicated
-	Prefix         string   // UPSTREAM, FROMLIST, BACKPORT, FROMGIT or "UBUNTU: SAUCE" subject prefix
+	Fixes          []Fix    `json:"fixes,omitempty"`
+	CcStable       bool     `json:"cc_stable,omitempty"`
+	Upstream       []Ref    `json:"upstream,omitempty"`        // references to the upstream commit(s) this change carries
+	PatchMainline  string   `json:"patch_mainline,omitempty"`  // SUSE Patch-mainline: value
+	UpstreamStatus string   `json:"upstream_status,omitempty"` // RHEL Upstream Status: value
+	Links          []string `json:"links,omitempty"`           // Link: values
+	SignedOffBy    []string `json:"signed_off_by,omitempty"`
+	CVEs           []string `json:"cves,omitempty"`   // CVE-YYYY-NNNN ids, upper case, deduplicated
+	Prefix         string   `json:"prefix,omitempty"` // UPSTREAM, FROMLIST, BACKPORT, FROMGIT or "UBUNTU: SAUCE" subject prefix
 }
 
 // Fix is one Fixes: trailer.
 type Fix struct {
-	ID      string // the (possibly abbreviated) hex id as written
-	Subject string // the quoted subject, "" when absent
+	ID      string `json:"id"`                // the (possibly abbreviated) hex id as written
+	Subject string `json:"subject,omitempty"` // the quoted subject, "" when absent
 }
 
 // Ref is a reference from a downstream message to an upstream commit.
 type Ref struct {
-	ID      string // hex id as written, possibly abbreviated
-	Style   RefStyle
-	Partial bool // SUSE "Git-commit: X (partial)" or "backported from"
+	ID      string   `json:"id"` // hex id as written, possibly abbreviated
+	Style   RefStyle `json:"style"`
+	Partial bool     `json:"partial,omitempty"` // SUSE "Git-commit: X (partial)" or "backported from"
 }
 
 // RefStyle names the convention a Ref was written in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -136,8 +137,8 @@ func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.
 	ids := make(map[string]int64, len(fps))
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO commits (oid, author_name, author_email, author_time, author_tz,
-			committer_name, committer_email, commit_time, commit_tz, subject, body, patch_id, skip)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(oid) DO NOTHING`)
+			committer_name, committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(oid) DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -153,11 +154,6 @@ func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.
 			return err
 		}
 		defer file.Close()
-		trl, err := tx.PrepareContext(ctx, `INSERT INTO trailers (commit_id, seq, kind, value, extra, partial) VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer trl.Close()
 		comp, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO components (commit_id, layout, name) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
@@ -167,8 +163,12 @@ func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.
 		for _, fp := range fps {
 			_, atz := fp.AuthorTime.Zone()
 			_, ctz := fp.CommitTime.Zone()
+			trailers, err := json.Marshal(fp.Trailers)
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", fp.ID, err)
+			}
 			res, err := ins.ExecContext(ctx, fp.ID, fp.AuthorName, fp.AuthorEmail, fp.AuthorTime.Unix(), atz,
-				fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Unix(), ctz, fp.Subject, fp.Body, fp.PatchID, fp.Skip)
+				fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Unix(), ctz, fp.Subject, fp.Body, trailers, fp.PatchID, fp.Skip)
 			if err != nil {
 				return fmt.Errorf("commit %s: %w", fp.ID, err)
 			}
@@ -196,11 +196,6 @@ func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.
 					return fmt.Errorf("commit %s file %s: %w", fp.ID, f.Path, err)
 				}
 			}
-			for i, t := range trailerRows(fp.Trailers) {
-				if _, err := trl.ExecContext(ctx, id, i, t.kind, t.value, t.extra, t.partial); err != nil {
-					return err
-				}
-			}
 			for _, c := range fp.Components {
 				if _, err := comp.ExecContext(ctx, id, layout, c); err != nil {
 					return err
@@ -213,71 +208,6 @@ func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.
 		return nil, fmt.Errorf("store fingerprints: %w", err)
 	}
 	return ids, nil
-}
-
-type trailerRow struct {
-	kind, value, extra string
-	partial            bool
-}
-
-// trailerRows flattens trailers into rows; trailersFromRows is its inverse.
-func trailerRows(t change.Trailers) []trailerRow {
-	var rows []trailerRow
-	for _, f := range t.Fixes {
-		rows = append(rows, trailerRow{kind: "fixes", value: f.ID, extra: f.Subject})
-	}
-	if t.CcStable {
-		rows = append(rows, trailerRow{kind: "cc-stable", value: "stable@vger.kernel.org"})
-	}
-	for _, r := range t.Upstream {
-		rows = append(rows, trailerRow{kind: "ref", value: r.ID, extra: string(r.Style), partial: r.Partial})
-	}
-	if t.PatchMainline != "" {
-		rows = append(rows, trailerRow{kind: "patch-mainline", value: t.PatchMainline})
-	}
-	if t.UpstreamStatus != "" {
-		rows = append(rows, trailerRow{kind: "upstream-status", value: t.UpstreamStatus})
-	}
-	for _, l := range t.Links {
-		rows = append(rows, trailerRow{kind: "link", value: l})
-	}
-	for _, s := range t.SignedOffBy {
-		rows = append(rows, trailerRow{kind: "signed-off-by", value: s})
-	}
-	for _, c := range t.CVEs {
-		rows = append(rows, trailerRow{kind: "cve", value: c})
-	}
-	if t.Prefix != "" {
-		rows = append(rows, trailerRow{kind: "prefix", value: t.Prefix})
-	}
-	return rows
-}
-
-func trailersFromRows(rows []trailerRow) change.Trailers {
-	var t change.Trailers
-	for _, r := range rows {
-		switch r.kind {
-		case "fixes":
-			t.Fixes = append(t.Fixes, change.Fix{ID: r.value, Subject: r.extra})
-		case "cc-stable":
-			t.CcStable = true
-		case "ref":
-			t.Upstream = append(t.Upstream, change.Ref{ID: r.value, Style: change.RefStyle(r.extra), Partial: r.partial})
-		case "patch-mainline":
-			t.PatchMainline = r.value
-		case "upstream-status":
-			t.UpstreamStatus = r.value
-		case "link":
-			t.Links = append(t.Links, r.value)
-		case "signed-off-by":
-			t.SignedOffBy = append(t.SignedOffBy, r.value)
-		case "cve":
-			t.CVEs = append(t.CVEs, r.value)
-		case "prefix":
-			t.Prefix = r.value
-		}
-	}
-	return t
 }
 
 func packHashes(h []uint64) []byte {
@@ -309,8 +239,9 @@ func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fing
 	fp := &change.Fingerprint{}
 	var at, ct int64
 	var atz, ctz int
+	var trailers []byte
 	rows, err := db.db.QueryContext(ctx, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
-		committer_email, commit_time, commit_tz, subject, body, patch_id, skip FROM commits WHERE oid >= ? AND oid < ? LIMIT 2`,
+		committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE oid >= ? AND oid < ? LIMIT 2`,
 		oid, oid+"g")
 	if err != nil {
 		return nil, translate(err)
@@ -319,7 +250,7 @@ func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fing
 	for rows.Next() {
 		n++
 		if err := rows.Scan(&id, &fp.ID, &fp.AuthorName, &fp.AuthorEmail, &at, &atz, &fp.CommitterName, &fp.CommitterEmail,
-			&ct, &ctz, &fp.Subject, &fp.Body, &fp.PatchID, &fp.Skip); err != nil {
+			&ct, &ctz, &fp.Subject, &fp.Body, &trailers, &fp.PatchID, &fp.Skip); err != nil {
 			rows.Close()
 			return nil, translate(err)
 		}
@@ -355,21 +286,9 @@ func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fing
 	}
 	frows.Close()
 
-	trows, err := db.db.QueryContext(ctx, `SELECT kind, value, extra, partial FROM trailers WHERE commit_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return nil, translate(err)
+	if err := json.Unmarshal(trailers, &fp.Trailers); err != nil {
+		return nil, fmt.Errorf("commit %s: trailers: %w", fp.ID, err)
 	}
-	var trs []trailerRow
-	for trows.Next() {
-		var r trailerRow
-		if err := trows.Scan(&r.kind, &r.value, &r.extra, &r.partial); err != nil {
-			trows.Close()
-			return nil, translate(err)
-		}
-		trs = append(trs, r)
-	}
-	trows.Close()
-	fp.Trailers = trailersFromRows(trs)
 
 	q := `SELECT DISTINCT name FROM components WHERE commit_id = ? ORDER BY name`
 	args := []any{id}

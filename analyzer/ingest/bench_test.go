@@ -15,16 +15,23 @@ import (
 // against the git CLI; this is for profiling:
 //
 //	go test ./analyzer/ingest -run - -bench FirstSync -cpuprofile cpu.out
+//
+// KDELTA_BENCH_CONFIG=path/to/kdelta.toml profiles another world instead
+// (for example the bench world that `kdelta-bench -build-only` leaves).
 func BenchmarkFirstSync(b *testing.B) {
 	dir := b.TempDir()
-	w, err := world.Build(world.Options{Seed: 1, Size: world.Demo, Dir: filepath.Join(dir, "world")})
-	if err != nil {
-		b.Fatal(err)
+	config := os.Getenv("KDELTA_BENCH_CONFIG")
+	if config == "" {
+		w, err := world.Build(world.Options{Seed: 1, Size: world.Demo, Dir: filepath.Join(dir, "world")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		config = w.Config
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		cfg, err := project.Load(w.Config)
+		cfg, err := project.Load(config)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -255,16 +255,14 @@ func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefRepor
 	scope := gitrepo.NewScope(s.comps.Prefixes(layout))
 	scopeHash := s.comps.Hash()
 	var reports []RefReport
-	changed := false
 	for _, refName := range src.Refs {
 		rep, err := s.syncRef(ctx, src, srcID, repo, refName, scope, scopeHash)
 		reports = append(reports, rep)
 		if err != nil {
 			return reports, err
 		}
-		changed = changed || !rep.Unchanged
 	}
-	if err := s.syncTags(ctx, src, srcID, repo, changed); err != nil {
+	if err := s.syncTags(ctx, src, srcID, repo); err != nil {
 		return reports, err
 	}
 	return reports, nil
@@ -350,26 +348,34 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 			}
 		}
 	}
-	var candidates []plumbing.Hash
+	var candidates []gitrepo.Node
 	for _, n := range nodes {
 		if len(n.Parents) <= 1 {
-			candidates = append(candidates, n.Hash)
+			candidates = append(candidates, n)
 		}
 	}
 	rep.Walked = len(candidates)
-	known, err := s.db.CommitIDs(ctx, oidsOf2(candidates))
+	known, err := s.db.CommitIDs(ctx, oidsOf(candidates))
 	if err != nil {
 		return rep, err
 	}
-	var todo []plumbing.Hash
+	var todo []task
 	add := make([]int64, 0, len(candidates))
-	for _, h := range candidates {
-		if id, ok := known[h.String()]; ok {
+	for _, n := range candidates {
+		if id, ok := known[n.Hash.String()]; ok {
 			add = append(add, id)
 			rep.Reused++
-		} else {
-			todo = append(todo, h)
+			continue
 		}
+		t := task{hash: n.Hash, tree: n.Tree}
+		if len(n.Parents) == 1 {
+			p, err := repo.Node(n.Parents[0])
+			if err != nil {
+				return rep, fmt.Errorf("%s: %w", label, err)
+			}
+			t.parentTree = p.Tree
+		}
+		todo = append(todo, t)
 	}
 	if len(todo) > 0 {
 		ids, err := s.fingerprint(ctx, src, repo, scope, label, todo, &rep)
@@ -397,18 +403,15 @@ func oidsOf(ns []gitrepo.Node) []string {
 	return out
 }
 
-func oidsOf2(hs []plumbing.Hash) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = h.String()
-	}
-	return out
+// task is one commit to fingerprint, with its tree and its parent's.
+type task struct {
+	hash, tree, parentTree plumbing.Hash
 }
 
 // job is a run of consecutive commits: one worker diffing a commit and
 // then its parent finds the parent's trees and blobs in its caches.
 type job struct {
-	hashes []plumbing.Hash
+	tasks []task
 }
 
 // jobSize is the length of a job's run of commits.
@@ -424,12 +427,12 @@ type result struct {
 // batchSize is how many fingerprints go into one store transaction: large
 // enough to amortize the commit, small enough that an interrupted sync
 // loses little.
-const batchSize = 256
+const batchSize = 1024
 
 // fingerprint diffs and stores the given commits with a pool of workers,
 // each with its own handle on the repository, and returns their store ids.
 func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
-	label string, todo []plumbing.Hash, rep *RefReport) ([]int64, error) {
+	label string, todo []task, rep *RefReport) ([]int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.opts.Progress.Stage(label+": fingerprinting", len(todo))
@@ -451,8 +454,8 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 			defer wg.Done()
 			b := fingerprint.NewBuilder()
 			for j := range jobs {
-				for _, h := range j.hashes {
-					res := s.one(r, b, scope, src.Layout, h)
+				for _, t := range j.tasks {
+					res := s.one(r, b, scope, src.Layout, t)
 					select {
 					case results <- res:
 					case <-ctx.Done():
@@ -466,7 +469,7 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 		defer close(jobs)
 		for i := 0; i < len(todo); i += jobSize {
 			select {
-			case jobs <- job{hashes: todo[i:min(i+jobSize, len(todo))]}:
+			case jobs <- job{tasks: todo[i:min(i+jobSize, len(todo))]}:
 			case <-ctx.Done():
 				return
 			}
@@ -554,12 +557,9 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 }
 
 // one fingerprints one commit, or says it is out of scope.
-func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Scope, layout string, h plumbing.Hash) result {
-	c, err := r.Commit(h)
-	if err != nil {
-		return result{err: err}
-	}
-	files, err := r.Diff(c, scope, gitrepo.DefaultLimits)
+func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Scope, layout string, t task) result {
+	h := t.hash
+	files, err := r.DiffTrees(t.parentTree, t.tree, scope, gitrepo.DefaultLimits)
 	var tooLarge *gitrepo.TooLargeError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -567,6 +567,10 @@ func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Sco
 		return result{err: fmt.Errorf("commit %s: %w", h, err)}
 	case len(files) == 0:
 		return result{} // nothing in scope
+	}
+	c, err := r.Commit(h)
+	if err != nil {
+		return result{err: err}
 	}
 	msg, note := text(c.Message)
 	subject, body, tr := trailers.Parse(msg)

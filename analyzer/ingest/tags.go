@@ -14,9 +14,11 @@ import (
 	"github.com/kdelta/kdelta/store"
 )
 
-// syncTags stores a source's tags and, when they or its refs changed, which
-// release tag first contains each stored commit.
-func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo, refsChanged bool) error {
+// syncTags stores a source's tags and, when they changed, which release
+// tag first contains each stored commit. While the tags stay the same the
+// first releases do too: a commit that is new on a ref is in no existing
+// release, whose history cannot have changed.
+func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo) error {
 	tags, err := repo.Tags()
 	if err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
@@ -25,7 +27,7 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 	if err != nil {
 		return err
 	}
-	if !refsChanged && sameTags(old, tags) {
+	if sameTags(old, tags) {
 		return nil
 	}
 	var releases []gitrepo.Tag

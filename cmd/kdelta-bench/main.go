@@ -41,6 +41,7 @@ func run() error {
 	work := flag.String("work", "", "directory for the bench world (default: a new temporary one, removed after)")
 	size := flag.String("size", "bench", "world size (bench; small or demo for a quick trial of this program)")
 	newCommits := flag.Int("advance", 1000, "new upstream commits for the incremental resync")
+	buildOnly := flag.Bool("build-only", false, "build the world in -work and stop (to time kdelta by hand against it)")
 	flag.Parse()
 
 	bin, err := filepath.Abs(*kdelta)
@@ -65,6 +66,10 @@ func run() error {
 		return fmt.Errorf("build world: %w", err)
 	}
 	buildTook := time.Since(start)
+	if *buildOnly {
+		log("built in %s: %s", buildTook.Round(time.Second), w.Config)
+		return nil
+	}
 
 	cfg, err := project.Load(w.Config)
 	if err != nil {

@@ -2,6 +2,8 @@ package fingerprint
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -49,21 +51,50 @@ type Change struct {
 // patch-ids and fuzzy signature. files must be in git's output order.
 func (b *Builder) Build(files []File) Change {
 	b.text = b.text[:0]
-	b.whole.Reset()
 	var out []change.File
+	// The whole change's patch-id is the sum of its files' when every file
+	// ends in a hunk: git flushes at each file boundary then. A file
+	// without hunks (a mode change, a pure rename, a new empty file) or a
+	// binary one makes git hash across the boundary, so then the whole
+	// text is hashed again.
+	var whole [sha1.Size]byte
+	summable, any := true, false
+	add := func(f change.File, raw [sha1.Size]byte, ok bool) {
+		out = append(out, f)
+		if f.Binary || f.Added+f.Deleted == 0 || !ok {
+			summable = false
+			return
+		}
+		any = true
+		addSum(&whole, raw)
+	}
 	for i := range files {
 		f := &files[i]
 		if f.OldMode != 0 && f.NewMode != 0 && f.OldMode&modeTypeMask != f.NewMode&modeTypeMask {
 			// git splits a change between file, symlink and submodule into
 			// a deletion and a creation.
 			del := File{OldPath: f.OldPath, OldMode: f.OldMode, OldID: f.OldID, Old: f.Old, NewID: zeroID(f.NewID)}
-			add := File{NewPath: f.NewPath, NewMode: f.NewMode, NewID: f.NewID, New: f.New, OldID: zeroID(f.OldID)}
-			out = append(out, b.one(&del), b.one(&add))
+			addition := File{NewPath: f.NewPath, NewMode: f.NewMode, NewID: f.NewID, New: f.New, OldID: zeroID(f.OldID)}
+			add(b.one(&del))
+			add(b.one(&addition))
 			continue
 		}
-		out = append(out, b.one(f))
+		add(b.one(f))
 	}
-	return Change{PatchID: b.whole.Sum(), Files: out, Text: b.text}
+	id := ""
+	switch {
+	case summable && any:
+		id = hex.EncodeToString(whole[:])
+	case len(out) > 0:
+		b.whole.Reset()
+		for body := b.text; len(body) > 0; {
+			i := bytes.IndexByte(body, '\n')
+			b.whole.Line(body[:i+1])
+			body = body[i+1:]
+		}
+		id = b.whole.Sum()
+	}
+	return Change{PatchID: id, Files: out, Text: b.text}
 }
 
 func zeroID(like string) string {
@@ -74,9 +105,9 @@ func zeroID(like string) string {
 	return string(bytes.Repeat([]byte{'0'}, n))
 }
 
-// one writes one file's diff, feeds it to the patch-id accumulators and
-// returns its record.
-func (b *Builder) one(f *File) change.File {
+// one writes one file's diff, computes its patch-id and returns its record
+// with the raw patch-id sum.
+func (b *Builder) one(f *File) (change.File, [sha1.Size]byte, bool) {
 	start := len(b.text)
 	rec := change.File{Path: f.NewPath, Status: change.Modified}
 	switch {
@@ -165,7 +196,7 @@ func (b *Builder) one(f *File) change.File {
 	if len(t) == header && !mustShow {
 		// git shows nothing for this pair.
 		b.text = t[:start]
-		return rec
+		return rec, [sha1.Size]byte{}, false
 	}
 	b.text = t
 	b.file.Reset()
@@ -174,7 +205,6 @@ func (b *Builder) one(f *File) change.File {
 		i := bytes.IndexByte(body, '\n')
 		line := body[:i+1]
 		body = body[i+1:]
-		b.whole.Line(line)
 		b.file.Line(line)
 		if !inHunk {
 			inHunk = bytes.HasPrefix(line, []byte("@@ -"))
@@ -193,8 +223,11 @@ func (b *Builder) one(f *File) change.File {
 			}
 		}
 	}
-	rec.PatchID = b.file.Sum()
-	return rec
+	raw, ok := b.file.SumRaw()
+	if ok {
+		rec.PatchID = hex.EncodeToString(raw[:])
+	}
+	return rec, raw, ok
 }
 
 // isBinary is git's test, applied to regular files; a submodule or a

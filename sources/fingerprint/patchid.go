@@ -57,12 +57,7 @@ func (p *PatchID) flush() {
 	var h [sha1.Size]byte
 	p.h.Sum(h[:0])
 	p.h.Reset()
-	carry := 0
-	for i := range p.sum {
-		carry += int(p.sum[i]) + int(h[i])
-		p.sum[i] = byte(carry)
-		carry >>= 8
-	}
+	addSum(&p.sum, h)
 }
 
 // Line feeds one line of the patch, with or without its newline.
@@ -165,11 +160,29 @@ func (p *PatchID) parseIndex(line []byte) {
 // Sum finishes the patch and returns its id in hex, or "" when the patch
 // had nothing to hash (git prints nothing then).
 func (p *PatchID) Sum() string {
-	p.flush()
-	if p.patchlen == 0 {
+	raw, ok := p.SumRaw()
+	if !ok {
 		return ""
 	}
-	return hex.EncodeToString(p.sum[:])
+	return hex.EncodeToString(raw[:])
+}
+
+// SumRaw finishes the patch and returns its id, and false when the patch
+// had nothing to hash.
+func (p *PatchID) SumRaw() ([sha1.Size]byte, bool) {
+	p.flush()
+	return p.sum, p.patchlen > 0
+}
+
+// addSum adds b to a the way git adds hunk hashes: as little-endian
+// 160-bit numbers, the last carry dropped.
+func addSum(a *[sha1.Size]byte, b [sha1.Size]byte) {
+	carry := 0
+	for i := range a {
+		carry += int(a[i]) + int(b[i])
+		a[i] = byte(carry)
+		carry >>= 8
+	}
 }
 
 // scanHunkHeader reads the old and new line counts of "@@ -a,b +c,d @@";

@@ -47,6 +47,7 @@ type Repo struct {
 	r     *git.Repository
 	st    *filesystem.Storage
 	trees treeCache
+	nodes map[plumbing.Hash]*Node
 
 	abbrevOnce sync.Once
 	abbrevLen  int
@@ -55,7 +56,7 @@ type Repo struct {
 // cacheSize bounds go-git's object cache per opened repository: enough to
 // keep the trees of a kernel-size RDMA scope and the blobs of recent
 // commits hot.
-const cacheSize = 256 * cache.MiByte
+const cacheSize = 64 * cache.MiByte
 
 // Open opens the repository at path (a bare repository or a work tree).
 func Open(path string) (*Repo, error) {

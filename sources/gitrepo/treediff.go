@@ -160,14 +160,20 @@ func (c *treeCache) put(h plumbing.Hash, t *object.Tree) {
 func (r *Repo) Diff(c *object.Commit, s *Scope, lim Limits) ([]fingerprint.File, error) {
 	oldTree := plumbing.ZeroHash
 	if len(c.ParentHashes) > 0 {
-		p, err := r.r.CommitObject(c.ParentHashes[0])
+		p, err := r.Node(c.ParentHashes[0])
 		if err != nil {
 			return nil, fmt.Errorf("parent of %s: %w", c.Hash, err)
 		}
-		oldTree = p.TreeHash
+		oldTree = p.Tree
 	}
+	return r.DiffTrees(oldTree, c.TreeHash, s, lim)
+}
+
+// DiffTrees is Diff given the two trees: the parent's (zero for a root
+// commit) and the commit's.
+func (r *Repo) DiffTrees(oldTree, newTree plumbing.Hash, s *Scope, lim Limits) ([]fingerprint.File, error) {
 	var pairs []pair
-	if err := r.diffTrees(oldTree, c.TreeHash, "", s, &pairs); err != nil {
+	if err := r.diffTrees(oldTree, newTree, "", s, &pairs); err != nil {
 		return nil, err
 	}
 	if len(pairs) == 0 {

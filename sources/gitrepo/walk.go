@@ -1,21 +1,108 @@
 package gitrepo
 
 import (
+	"bufio"
+	"bytes"
 	"container/heap"
 	"context"
 	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// Node is a commit as a walk sees it.
+// Node is a commit as a walk sees it: its place in the graph and its tree.
 type Node struct {
 	Hash    plumbing.Hash
 	Parents []plumbing.Hash
+	Tree    plumbing.Hash
 	Time    time.Time // committer time
+}
+
+// Node reads the graph facts of one commit, once: later calls are served
+// from the repository's node cache. Only the commit's header is parsed.
+func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
+	if n := r.nodes[h]; n != nil {
+		return n, nil
+	}
+	obj, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	defer rd.Close()
+	n, err := parseHeader(h, rd)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	if r.nodes == nil {
+		r.nodes = map[plumbing.Hash]*Node{}
+	}
+	r.nodes[h] = n
+	return n, nil
+}
+
+// parseHeader reads the tree, parents and committer time of a commit
+// object, stopping at the blank line that ends its header.
+func parseHeader(h plumbing.Hash, rd io.Reader) (*Node, error) {
+	n := &Node{Hash: h}
+	br := bufio.NewReaderSize(rd, 512)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) <= 1 || err != nil && err != bufio.ErrBufferFull {
+			break
+		}
+		switch {
+		case bytes.HasPrefix(line, []byte("tree ")) && len(line) >= 45:
+			n.Tree = plumbing.NewHash(string(line[5:45]))
+		case bytes.HasPrefix(line, []byte("parent ")) && len(line) >= 47:
+			n.Parents = append(n.Parents, plumbing.NewHash(string(line[7:47])))
+		case bytes.HasPrefix(line, []byte("committer ")):
+			n.Time = signatureTime(line)
+		}
+		for err == bufio.ErrBufferFull { // the rest of an overlong line
+			_, err = br.ReadSlice('\n')
+		}
+	}
+	if n.Tree.IsZero() {
+		return nil, fmt.Errorf("not a commit: no tree")
+	}
+	return n, nil
+}
+
+// signatureTime reads "<unix seconds> <+hhmm>" at the end of an author or
+// committer line.
+func signatureTime(line []byte) time.Time {
+	line = bytes.TrimRight(line, "\n")
+	gt := bytes.LastIndexByte(line, '>')
+	if gt < 0 {
+		return time.Time{}
+	}
+	f := bytes.Fields(line[gt+1:])
+	if len(f) < 1 {
+		return time.Time{}
+	}
+	sec, err := strconv.ParseInt(string(f[0]), 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	t := time.Unix(sec, 0)
+	if len(f) > 1 && len(f[1]) == 5 {
+		if tz, err := strconv.Atoi(string(f[1][1:])); err == nil {
+			off := (tz/100*60 + tz%100) * 60
+			if f[1][0] == '-' {
+				off = -off
+			}
+			t = t.In(time.FixedZone("", off))
+		}
+	}
+	return t
 }
 
 // slop is how many uninteresting commits the walk goes on reading after
@@ -25,14 +112,13 @@ const slop = 5
 
 // RevList returns the commits reachable from include but not from exclude
 // (`git rev-list --full-history include ^exclude`), newest first by
-// committer time. It reads only commit objects.
+// committer time. It reads only commit headers, through the node cache.
 func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([]Node, error) {
 	const (
 		seen = 1 << iota
 		uninteresting
 	)
 	flags := map[plumbing.Hash]uint8{}
-	nodes := map[plumbing.Hash]*Node{}
 	q := &commitQueue{}
 	push := func(h plumbing.Hash, bad bool) error {
 		f := flags[h]
@@ -41,23 +127,19 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([
 			flags[h] = f
 			if f&seen != 0 {
 				// Already read: its ancestors must learn it too.
-				if n := nodes[h]; n != nil {
-					heap.Push(q, queued{n: n})
-				}
+				heap.Push(q, r.nodes[h])
 				return nil
 			}
 		}
 		if f&seen != 0 {
 			return nil
 		}
-		c, err := r.r.CommitObject(h)
+		n, err := r.Node(h)
 		if err != nil {
-			return fmt.Errorf("commit %s: %w", h, err)
+			return err
 		}
-		n := &Node{Hash: h, Parents: c.ParentHashes, Time: c.Committer.When}
-		nodes[h] = n
 		flags[h] = f | seen
-		heap.Push(q, queued{n: n})
+		heap.Push(q, n)
 		return nil
 	}
 	for _, h := range exclude {
@@ -70,29 +152,30 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([
 			return nil, err
 		}
 	}
+	bad := func(h plumbing.Hash) bool { return flags[h]&uninteresting != 0 }
 	extra := slop
 	for q.Len() > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if q.allBad(func(h plumbing.Hash) bool { return flags[h]&uninteresting != 0 }) {
+		if q.allBad(bad) {
 			if extra == 0 {
 				break
 			}
 			extra--
 		}
-		it := heap.Pop(q).(queued)
-		bad := flags[it.n.Hash]&uninteresting != 0
-		for _, p := range it.n.Parents {
-			if err := push(p, bad); err != nil {
+		n := heap.Pop(q).(*Node)
+		isBad := bad(n.Hash)
+		for _, p := range n.Parents {
+			if err := push(p, isBad); err != nil {
 				return nil, err
 			}
 		}
 	}
-	out := make([]Node, 0, len(nodes))
-	for h, n := range nodes {
-		if flags[h]&uninteresting == 0 {
-			out = append(out, *n)
+	out := make([]Node, 0, len(flags))
+	for h, f := range flags {
+		if f&uninteresting == 0 {
+			out = append(out, *r.nodes[h])
 		}
 	}
 	sortNewestFirst(out)
@@ -104,54 +187,46 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([
 func (r *Repo) MergeBase(ctx context.Context, tip plumbing.Hash, has func(plumbing.Hash) bool) (plumbing.Hash, error) {
 	seen := map[plumbing.Hash]bool{tip: true}
 	q := &commitQueue{}
-	c, err := r.r.CommitObject(tip)
+	n, err := r.Node(tip)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", tip, err)
+		return plumbing.ZeroHash, err
 	}
-	heap.Push(q, queued{n: nodeOf(c)})
+	heap.Push(q, n)
 	for q.Len() > 0 {
 		if err := ctx.Err(); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		it := heap.Pop(q).(queued)
-		if has(it.n.Hash) {
-			return it.n.Hash, nil
+		n := heap.Pop(q).(*Node)
+		if has(n.Hash) {
+			return n.Hash, nil
 		}
-		for _, p := range it.n.Parents {
+		for _, p := range n.Parents {
 			if seen[p] {
 				continue
 			}
 			seen[p] = true
-			pc, err := r.r.CommitObject(p)
+			pn, err := r.Node(p)
 			if err != nil {
-				return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", p, err)
+				return plumbing.ZeroHash, err
 			}
-			heap.Push(q, queued{n: nodeOf(pc)})
+			heap.Push(q, pn)
 		}
 	}
 	return plumbing.ZeroHash, nil
 }
 
-func nodeOf(c *object.Commit) *Node {
-	return &Node{Hash: c.Hash, Parents: c.ParentHashes, Time: c.Committer.When}
-}
-
-type queued struct {
-	n *Node
-}
-
 // commitQueue is a max-heap by committer time.
-type commitQueue []queued
+type commitQueue []*Node
 
 func (q commitQueue) Len() int { return len(q) }
 func (q commitQueue) Less(i, j int) bool {
-	if !q[i].n.Time.Equal(q[j].n.Time) {
-		return q[i].n.Time.After(q[j].n.Time)
+	if !q[i].Time.Equal(q[j].Time) {
+		return q[i].Time.After(q[j].Time)
 	}
-	return q[i].n.Hash.String() < q[j].n.Hash.String()
+	return bytes.Compare(q[i].Hash[:], q[j].Hash[:]) < 0
 }
 func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *commitQueue) Push(x any)   { *q = append(*q, x.(queued)) }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*Node)) }
 func (q *commitQueue) Pop() any {
 	old := *q
 	it := old[len(old)-1]
@@ -160,8 +235,8 @@ func (q *commitQueue) Pop() any {
 }
 
 func (q commitQueue) allBad(bad func(plumbing.Hash) bool) bool {
-	for _, it := range q {
-		if !bad(it.n.Hash) {
+	for _, n := range q {
+		if !bad(n.Hash) {
 			return false
 		}
 	}
@@ -174,6 +249,6 @@ func sortNewestFirst(ns []Node) {
 		if !ns[i].Time.Equal(ns[j].Time) {
 			return ns[i].Time.After(ns[j].Time)
 		}
-		return ns[i].Hash.String() < ns[j].Hash.String()
+		return bytes.Compare(ns[i].Hash[:], ns[j].Hash[:]) < 0
 	})
 }

@@ -24,6 +24,7 @@ CREATE TABLE commits (
 	commit_tz       INTEGER NOT NULL,
 	subject         TEXT NOT NULL,
 	body            TEXT NOT NULL,
+	trailers        TEXT NOT NULL DEFAULT '{}', -- change.Trailers as JSON
 	patch_id        TEXT NOT NULL DEFAULT '', -- '' when the diff is empty or skipped
 	skip            TEXT NOT NULL DEFAULT ''  -- why the diff was not fingerprinted
 );
@@ -43,18 +44,6 @@ CREATE TABLE files (
 	minus     BLOB, -- the same for removed lines
 	PRIMARY KEY (commit_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX files_path ON files(path);
-
-CREATE TABLE trailers (
-	commit_id INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
-	seq       INTEGER NOT NULL,
-	kind      TEXT NOT NULL, -- fixes, cc-stable, ref, patch-mainline, upstream-status, link, signed-off-by, cve, prefix
-	value     TEXT NOT NULL, -- an id, an address or the text
-	extra     TEXT NOT NULL DEFAULT '', -- fixes: the quoted subject; ref: the style
-	partial   INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (commit_id, seq)
-) WITHOUT ROWID;
-CREATE INDEX trailers_kind_value ON trailers(kind, value);
 
 -- Components per layout: the same commit may be classified under two layouts.
 CREATE TABLE components (
@@ -63,7 +52,6 @@ CREATE TABLE components (
 	name      TEXT NOT NULL,
 	PRIMARY KEY (commit_id, layout, name)
 ) WITHOUT ROWID;
-CREATE INDEX components_name ON components(layout, name);
 
 -- What the components of a layout were last computed with.
 CREATE TABLE component_maps (
