@@ -242,3 +242,61 @@ func TestBadSources(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasesAndBases checks the first release of every stored upstream
+// commit and each downstream's base against the world's ground truth.
+func TestReleasesAndBases(t *testing.T) {
+	w, cfg := smallWorld(t)
+	rep := syncAll(t, cfg)
+	db := openStore(t, cfg)
+	ctx := context.Background()
+	srcs, err := db.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, s := range srcs {
+		ids[s.Name] = s.ID
+	}
+	// The ancestors of a tag are exactly the truth's commits listed before it.
+	pos := map[string]int{}
+	for i, c := range w.Truth.Upstream.Commits {
+		pos[c.ID] = i
+	}
+	stored, err := db.PatchIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for i, c := range w.Truth.Upstream.Commits {
+		if _, ok := stored[c.ID]; !ok {
+			continue
+		}
+		want, best := "", len(w.Truth.Upstream.Commits)
+		for _, tag := range w.Truth.Upstream.Tags {
+			if p, ok := pos[tag.Commit]; ok && p >= i && p < best {
+				want, best = tag.Name, p
+			}
+		}
+		got, err := db.Release(ctx, ids["linux"], c.ID)
+		if want == "" {
+			if err == nil {
+				t.Errorf("%.12s is in no release, stored %q", c.ID, got)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("%.12s %q: first release %q (%v), want %s", c.ID, c.Subject, got, err, want)
+		}
+		checked++
+	}
+	if checked < 100 {
+		t.Errorf("only %d releases checked", checked)
+	}
+	for _, d := range w.Truth.Downstreams {
+		r := refReport(t, rep, d.Source)
+		if !strings.Contains(r.Base, d.BaseCommit[:12]) {
+			t.Errorf("%s: base %q, truth %s (%s)", d.Source, r.Base, d.BaseCommit[:12], d.BaseTag)
+		}
+	}
+}

@@ -42,6 +42,7 @@ func run() error {
 	size := flag.String("size", "bench", "world size (bench; small or demo for a quick trial of this program)")
 	newCommits := flag.Int("advance", 1000, "new upstream commits for the incremental resync")
 	buildOnly := flag.Bool("build-only", false, "build the world in -work and stop (to time kdelta by hand against it)")
+	advanceOnly := flag.Bool("advance-only", false, "add -advance commits to the upstream of the world in -work and stop")
 	flag.Parse()
 
 	bin, err := filepath.Abs(*kdelta)
@@ -56,20 +57,40 @@ func run() error {
 		defer os.RemoveAll(dir)
 	}
 	worldDir := filepath.Join(dir, "world")
+	switch {
+	case *buildOnly:
+		log("building the %s world in %s", *size, worldDir)
+		start := time.Now()
+		w, err := world.Build(world.Options{Seed: 1, Size: world.Size(*size), Dir: worldDir})
+		if err != nil {
+			return fmt.Errorf("build world: %w", err)
+		}
+		log("built in %s: %s", time.Since(start).Round(time.Second), w.Config)
+		return nil
+	case *advanceOnly:
+		added, err := world.Advance(worldDir, "linux", *newCommits, 2)
+		if err != nil {
+			return fmt.Errorf("advance: %w", err)
+		}
+		fmt.Println(len(added))
+		return nil
+	}
 	if _, err := os.Stat(filepath.Join(worldDir, "kdelta.toml")); err == nil {
 		return fmt.Errorf("%s already holds a world: give an empty -work directory", worldDir)
 	}
-	log("building the %s world in %s", *size, worldDir)
-	start := time.Now()
-	w, err := world.Build(world.Options{Seed: 1, Size: world.Size(*size), Dir: worldDir})
+	// The world is built and advanced by child processes, so that this
+	// process stays small: a child's peak memory as the kernel reports it
+	// starts from its parent's at the time it was started.
+	self, err := os.Executable()
 	if err != nil {
-		return fmt.Errorf("build world: %w", err)
+		return err
+	}
+	start := time.Now()
+	if _, err := timeCmd(self, "-work", dir, "-size", *size, "-build-only"); err != nil {
+		return err
 	}
 	buildTook := time.Since(start)
-	if *buildOnly {
-		log("built in %s: %s", buildTook.Round(time.Second), w.Config)
-		return nil
-	}
+	w := struct{ Config string }{Config: filepath.Join(worldDir, "kdelta.toml")}
 
 	cfg, err := project.Load(w.Config)
 	if err != nil {
@@ -114,11 +135,15 @@ func run() error {
 		return err
 	}
 	log("world: %d new upstream commits", *newCommits)
-	added, err := world.Advance(worldDir, "linux", *newCommits, 2)
+	adv, err := timeCmd(self, "-work", dir, "-advance", fmt.Sprint(*newCommits), "-advance-only")
 	if err != nil {
-		return fmt.Errorf("advance: %w", err)
+		return err
 	}
-	log("kdelta: resync after %d new commits", len(added))
+	var added int
+	if _, err := fmt.Sscan(adv.out, &added); err != nil {
+		return fmt.Errorf("advance printed %q", adv.out)
+	}
+	log("kdelta: resync after %d new commits", added)
 	incr, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
 	if err != nil {
 		return err
@@ -135,7 +160,7 @@ func run() error {
 	}
 	doc := render(renderInput{
 		size: *size, buildTook: buildTook, upCommits: upCommits, paths: paths,
-		git: gitRun, first: first, noop: noop, incr: incr, down: down, added: len(added),
+		git: gitRun, first: first, noop: noop, incr: incr, down: down, added: added,
 		agree: agree, compared: total, gitIDs: len(gitIDs),
 	})
 	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {

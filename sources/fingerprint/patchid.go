@@ -92,15 +92,13 @@ func (p *PatchID) Line(line []byte) {
 		}
 	}
 	if p.binary {
+		// Nothing of a binary diff is hashed after its ids, not even the
+		// "diff " line that starts the next file.
 		if bytes.HasPrefix(line, []byte("diff ")) {
 			p.binary = false
 			p.before = -1
 		}
-		// git goes on to hash the "diff " line; other lines of a binary
-		// diff are skipped.
-		if p.binary {
-			return
-		}
+		return
 	}
 	if p.before == 0 && p.after == 0 {
 		if bytes.HasPrefix(line, []byte("@@ -")) {

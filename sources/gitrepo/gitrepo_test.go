@@ -102,6 +102,9 @@ func buildEdgeRepo(t *testing.T) string {
 	commit("RDMA/mlx5: add a firmware blob")
 	write(ib+"hw/mlx5/fw.bin", "\x7fELF\x00\x01\x03binary changed\x00", 0o644)
 	commit("RDMA/mlx5: update the firmware blob")
+	write(ib+"hw/mlx5/fw.bin", "\x7fELF\x00\x01\x04binary again\x00", 0o644)
+	write(ib+"hw/mlx5/qp.c", cSource("mlx5_qp", 12, ", 2"), 0o644)
+	commit("RDMA/mlx5: firmware and the code after it in one commit")
 
 	write(ib+"hw/mlx5/gen.sh", "#!/bin/sh\necho hi\n", 0o644)
 	commit("RDMA/mlx5: add a script")
