@@ -98,7 +98,7 @@ var areas = []area{
 		prefixes: []string{"IB/iser", "IB/isert", "RDMA/iser"},
 		ident:    "iser", dev: "struct iser_device", log: "iser_err",
 		nouns:  []string{"conn", "task", "desc", "reg", "login", "cmd"},
-		weight: 2, rdma: true, domain: "grimberg.me",
+		weight: 2, rdma: true, domain: "example.net",
 	},
 	{
 		name: "rxe", dir: "drivers/infiniband/sw/rxe/",
@@ -272,26 +272,26 @@ var developers = []person{
 
 // Maintainers who apply patches and send pull requests.
 var (
-	rdmaMaintainers = []person{mk("Jonas Gruner", "jgruner@nvidia.com", -240), mk("Leonid Rozen", "leonro@kernel.org", 120)}
-	netMaintainers  = []person{mk("Saul Mahler", "smahler@nvidia.com", -480), mk("Jakob Kessel", "kuba@kernel.org", -480)}
-	otherMaints     = []person{mk("Theo Tsang", "tytso@example.org", -300), mk("Andrea Morton", "akpm@example.org", -420)}
+	rdmaMaintainers = []person{mk("Jonas Gruner", "jgruner@nvidia.com", -240), mk("Leonid Rozen", "lrozen@example.org", 120)}
+	netMaintainers  = []person{mk("Saul Mahler", "smahler@nvidia.com", -480), mk("Jakob Kessel", "jkessel@example.org", -480)}
+	otherMaints     = []person{mk("Theo Tsang", "ttsang@example.org", -300), mk("Andrea Morton", "amorton@example.org", -420)}
 	releaser        = mk("Lionel Torvik", "torvik@example.org", -420)
 	reviewers       = []person{mk("Mark Bloomfield", "mbloom@nvidia.com", 120), mk("Bart Vosse", "bvosse@acm.org", -420),
-		mk("Sagi Grossman", "sagi@grimberg.me", 120), mk("Chuck Leverett", "cleverett@oracle.com", -300),
+		mk("Sagi Grossman", "sgrossman@example.net", 120), mk("Chuck Leverett", "cleverett@oracle.com", -300),
 		mk("Zhu Lanying", "zhulanying@linux.dev", 480), mk("Kalle Heikkinen", "kheikkinen@redhat.com", 120)}
 )
 
 // Downstream people.
 var (
 	rhelEngineers = []person{mk("Kamila Hebert", "khebert@redhat.com", 120), mk("Doug Lederer", "dlederer@redhat.com", -300),
-		mk("Petr Oros", "poros@redhat.com", 60), mk("Ivan Vecera", "ivecera@redhat.com", 60),
+		mk("Petra Orlova", "porlova@example.com", 60), mk("Ivo Vesely", "ivesely@example.com", 60),
 		mk("Jenna Walsh", "jwalsh@redhat.com", -300), mk("Mohit Sahay", "msahay@redhat.com", 330)}
 	rhelMaintainer  = mk("Jarmila Stolz", "jstolz@redhat.com", 60)
 	suseEngineers   = []person{mk("Tomas Hejl", "thejl@suse.com", 60), mk("Nikola Brandt", "nbrandt@suse.de", 60)}
 	ubuntuEngineers = []person{mk("Hugo Farrell", "hugo.farrell@canonical.com", 0), mk("Mira Castell", "mira.castell@canonical.com", -180)}
 	stableMaints    = []person{mk("Greger Holm", "gregh@example.org", 60), mk("Sasha Lemaire", "slemaire@example.org", -300)}
 	vendorEngineers = []person{mk("Vlad Dumitrescu", "vdumitrescu@nvidia.com", 120), mk("Alaa Haddad", "ahaddad@nvidia.com", 120),
-		mk("Roi Dayan", "rdayan@nvidia.com", 120), mk("Feras Nasser", "fnasser@nvidia.com", 120),
+		mk("Roni Dahan", "rdahan@example.com", 120), mk("Feras Nasser", "fnasser@nvidia.com", 120),
 		mk("Tzafrir Cohen", "tcohen@nvidia.com", 120), mk("Majd Azzam", "mazzam@nvidia.com", 120)}
 )
 
