@@ -47,6 +47,8 @@ type Options struct {
 	Now      func() time.Time
 	// LockWait is how long to wait for another run holding the store.
 	LockWait time.Duration
+	// Limits bound the diff of one commit; zero means gitrepo.DefaultLimits.
+	Limits gitrepo.Limits
 }
 
 // RefReport says what a sync did to one ref.
@@ -98,6 +100,9 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
+	}
+	if opts.Limits == (gitrepo.Limits{}) {
+		opts.Limits = gitrepo.DefaultLimits
 	}
 	selected, err := selectSources(cfg, opts.Sources)
 	if err != nil {
@@ -559,7 +564,7 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 // one fingerprints one commit, or says it is out of scope.
 func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Scope, layout string, t task) result {
 	h := t.hash
-	files, err := r.DiffTrees(t.parentTree, t.tree, scope, gitrepo.DefaultLimits)
+	files, err := r.DiffTrees(t.parentTree, t.tree, scope, s.opts.Limits)
 	var tooLarge *gitrepo.TooLargeError
 	switch {
 	case errors.As(err, &tooLarge):

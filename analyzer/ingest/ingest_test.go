@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/world"
 )
@@ -298,5 +299,61 @@ func TestReleasesAndBases(t *testing.T) {
 		if !strings.Contains(r.Base, d.BaseCommit[:12]) {
 			t.Errorf("%s: base %q, truth %s (%s)", d.Source, r.Base, d.BaseCommit[:12], d.BaseTag)
 		}
+	}
+}
+
+func TestTwoSourcesOnOneRepositoryShareItsMirror(t *testing.T) {
+	w, cfg := smallWorld(t)
+	up := *cfg.Source("linux")
+	// A second upstream source reading the same repository at a tag.
+	tag := w.Truth.Upstream.Tags[len(w.Truth.Upstream.Tags)/2].Name
+	twin := up
+	twin.Name, twin.Refs, twin.URL = "linux-stable", []string{tag}, up.URL+"/"
+	cfg.Sources = append(cfg.Sources, twin)
+	rep, err := Sync(context.Background(), cfg, Options{Sources: []string{"linux", "linux-stable"}, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirrors, err := os.ReadDir(cfg.MirrorDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mirrors) != 1 {
+		t.Errorf("%d mirrors for one repository: %v", len(mirrors), mirrors)
+	}
+	tw := refReport(t, rep, "linux-stable")
+	if tw.Fingerprinted != 0 || tw.Reused == 0 {
+		t.Errorf("the tag's commits were diffed again: %+v", tw)
+	}
+}
+
+func TestTooLargeDiffsAreRecordedSkips(t *testing.T) {
+	_, cfg := smallWorld(t)
+	rep, err := Sync(context.Background(), cfg, Options{Sources: []string{"linux"}, Now: fixedNow,
+		Limits: gitrepo.Limits{MaxBlob: 8 << 10, MaxTotal: 1 << 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := refReport(t, rep, "linux")
+	if up.Skipped == 0 || up.Skipped == up.Fingerprinted {
+		t.Fatalf("with an 8 KiB file limit: %+v", up)
+	}
+	db := openStore(t, cfg)
+	skips, err := db.Skips(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range skips {
+		if strings.Contains(s.Reason, "limit of one file") {
+			n++
+			fp, err := db.Fingerprint(context.Background(), s.Commit, "")
+			if err != nil || fp.Skip == "" || fp.PatchID != "" || len(fp.Files) != 0 {
+				t.Errorf("skipped commit %s stored as %+v, %v", s.Commit, fp, err)
+			}
+		}
+	}
+	if n != up.Skipped {
+		t.Errorf("%d skips recorded, the report says %d", n, up.Skipped)
 	}
 }

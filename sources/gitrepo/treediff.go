@@ -419,11 +419,11 @@ func (l *loader) content(e entry) ([]byte, error) {
 	}
 	size := obj.Size()
 	if l.lim.MaxBlob > 0 && size > l.lim.MaxBlob {
-		return nil, &TooLargeError{What: fmt.Sprintf("%s is %d MiB, over the %d MiB limit of one file", e.path, size>>20, l.lim.MaxBlob>>20)}
+		return nil, &TooLargeError{What: fmt.Sprintf("%s is %s, over the %s limit of one file", e.path, sizeText(size), sizeText(l.lim.MaxBlob))}
 	}
 	l.total += size
 	if l.lim.MaxTotal > 0 && l.total > l.lim.MaxTotal {
-		return nil, &TooLargeError{What: fmt.Sprintf("the diff reads over %d MiB of files", l.lim.MaxTotal>>20)}
+		return nil, &TooLargeError{What: fmt.Sprintf("the diff reads over %s of files", sizeText(l.lim.MaxTotal))}
 	}
 	rd, err := obj.Reader()
 	if err != nil {
@@ -453,4 +453,15 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
+}
+
+// sizeText writes a byte count for people: 512 B, 12 KiB, 32 MiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
