@@ -303,6 +303,9 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 	scope *gitrepo.Scope, scopeHash string) (RefReport, error) {
 	rep := RefReport{Source: src.Name, Ref: refName}
 	tip, err := repo.Resolve(refName)
+	if errors.Is(err, gitrepo.ErrUnknownRef) {
+		return rep, fmt.Errorf("source %s: ref %q is not a branch, tag or commit of %s: %w", src.Name, refName, src.URL, gitrepo.ErrUnknownRef)
+	}
 	if err != nil {
 		return rep, fmt.Errorf("source %s: %w", src.Name, err)
 	}
@@ -554,6 +557,9 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 	s.opts.Progress.Advance(pending)
 	if firstErr == nil {
 		firstErr = ctx.Err()
+	}
+	if firstErr != nil && !errors.Is(firstErr, context.Canceled) {
+		return nil, fmt.Errorf("%s: %w", label, firstErr)
 	}
 	if firstErr != nil {
 		return nil, firstErr

@@ -37,10 +37,11 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 	p := newProgress(e)
 	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now, LockWait: o.wait})
 	p.Done()
-	if rep != nil {
-		printSyncReport(e, rep, e.now().Sub(start))
+	if err != nil {
+		return err
 	}
-	return err
+	printSyncReport(e, rep, e.now().Sub(start))
+	return nil
 }
 
 func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {

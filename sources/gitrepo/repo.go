@@ -38,7 +38,13 @@ var useStdlibSHA1 = sync.OnceValue(func() error {
 var (
 	ErrUnknownRef    = errors.New("unknown ref")
 	ErrNotRepository = errors.New("not a git repository")
+	ErrDamaged       = errors.New("repository damaged or incomplete")
 )
+
+// damaged wraps an error reading an object the repository should have.
+func damaged(what string, err error) error {
+	return fmt.Errorf("%s: %w: %w", what, ErrDamaged, err)
+}
 
 // Repo is an opened (bare or non-bare) repository. It is for one
 // goroutine at a time: open one per worker.
@@ -119,7 +125,7 @@ func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, error) {
 	for i := 0; i < 10; i++ {
 		obj, err := r.r.Storer.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("object %s: %w", h, err)
+			return plumbing.ZeroHash, damaged("object "+h.String(), err)
 		}
 		switch obj.Type() {
 		case plumbing.CommitObject:
@@ -169,7 +175,7 @@ func (r *Repo) Tags() ([]Tag, error) {
 func (r *Repo) Commit(h plumbing.Hash) (*object.Commit, error) {
 	c, err := r.r.CommitObject(h)
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
+		return nil, damaged("commit "+h.String(), err)
 	}
 	return c, nil
 }

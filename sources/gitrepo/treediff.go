@@ -116,7 +116,7 @@ func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
 	}
 	t, err := object.GetTree(r.r.Storer, h)
 	if err != nil {
-		return nil, fmt.Errorf("tree %s: %w", h, err)
+		return nil, damaged("tree "+h.String(), err)
 	}
 	r.trees.put(h, t)
 	return t, nil
@@ -415,7 +415,7 @@ func (l *loader) content(e entry) ([]byte, error) {
 	}
 	obj, err := l.r.r.Storer.EncodedObject(plumbing.BlobObject, e.hash)
 	if err != nil {
-		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
 	}
 	size := obj.Size()
 	if l.lim.MaxBlob > 0 && size > l.lim.MaxBlob {
@@ -427,13 +427,13 @@ func (l *loader) content(e entry) ([]byte, error) {
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
 	}
 	defer rd.Close()
 	b := make([]byte, 0, size)
 	b, err = readAll(rd, b)
 	if err != nil {
-		return nil, fmt.Errorf("blob %s (%s): %w", e.hash, e.path, err)
+		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
 	}
 	l.cache[e.hash] = b
 	return b, nil

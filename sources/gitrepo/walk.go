@@ -30,16 +30,16 @@ func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 	}
 	obj, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
+		return nil, damaged("commit "+h.String(), err)
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
+		return nil, damaged("commit "+h.String(), err)
 	}
 	defer rd.Close()
 	n, err := parseHeader(h, rd)
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
+		return nil, damaged("commit "+h.String(), err)
 	}
 	if r.nodes == nil {
 		r.nodes = map[plumbing.Hash]*Node{}
