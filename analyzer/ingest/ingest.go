@@ -327,16 +327,19 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 	if !reset {
 		exclude = []plumbing.Hash{plumbing.NewHash(ref.Tip)}
 	}
-	s.opts.Progress.Stage(label+": walking history", 0)
-	nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
-	if err != nil {
-		return rep, fmt.Errorf("%s: %w", label, err)
-	}
+	// A first walk streams commits to the workers as it finds them; an
+	// incremental one is short, and must know what left the ref as well.
+	var walk func(yield func(*gitrepo.Node) error) error
 	var removed []int64
 	if !reset {
+		s.opts.Progress.Stage(label+": walking history", 0)
+		nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", label, err)
+		}
 		gone, err := repo.RevList(ctx, exclude, []plumbing.Hash{tip})
 		if err != nil {
-			// The old tip may have vanished from the mirror: start over.
+			// The old tip vanished from the mirror: start over.
 			reset = true
 		} else if len(gone) > 0 {
 			ids, err := s.db.CommitIDs(ctx, oidsOf(gone))
@@ -346,51 +349,25 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 			for _, id := range ids {
 				removed = append(removed, id)
 			}
-			if reset {
-				removed = nil
-			}
 		}
-		if reset {
-			if nodes, err = repo.RevList(ctx, []plumbing.Hash{tip}, nil); err != nil {
-				return rep, fmt.Errorf("%s: %w", label, err)
+		walk = func(yield func(*gitrepo.Node) error) error {
+			for i := range nodes {
+				if err := yield(&nodes[i]); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
 	}
-	var candidates []gitrepo.Node
-	for _, n := range nodes {
-		if len(n.Parents) <= 1 {
-			candidates = append(candidates, n)
+	if reset {
+		removed = nil
+		walk = func(yield func(*gitrepo.Node) error) error {
+			return repo.Walk(ctx, []plumbing.Hash{tip}, yield)
 		}
 	}
-	rep.Walked = len(candidates)
-	known, err := s.db.CommitIDs(ctx, oidsOf(candidates))
+	add, err := s.ingest(ctx, src, repo, scope, label, walk, &rep)
 	if err != nil {
 		return rep, err
-	}
-	var todo []task
-	add := make([]int64, 0, len(candidates))
-	for _, n := range candidates {
-		if id, ok := known[n.Hash.String()]; ok {
-			add = append(add, id)
-			rep.Reused++
-			continue
-		}
-		t := task{hash: n.Hash, tree: n.Tree}
-		if len(n.Parents) == 1 {
-			p, err := repo.Node(n.Parents[0])
-			if err != nil {
-				return rep, fmt.Errorf("%s: %w", label, err)
-			}
-			t.parentTree = p.Tree
-		}
-		todo = append(todo, t)
-	}
-	if len(todo) > 0 {
-		ids, err := s.fingerprint(ctx, src, repo, scope, label, todo, &rep)
-		if err != nil {
-			return rep, err
-		}
-		add = append(add, ids...)
 	}
 	if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip.String(), ScopeHash: scopeHash, Reset: reset,
 		Add: add, Remove: removed}); err != nil {
@@ -426,6 +403,7 @@ type job struct {
 const jobSize = 64
 
 type result struct {
+	known    int64               // the store id of a commit stored before
 	fp       *change.Fingerprint // nil when out of scope
 	skip     string              // why the diff was not fingerprinted
 	encoding string              // a note when the message was not UTF-8
@@ -437,26 +415,25 @@ type result struct {
 // loses little.
 const batchSize = 1024
 
-// fingerprint diffs and stores the given commits with a pool of workers,
-// each with its own handle on the repository, and returns their store ids.
-func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
-	label string, todo []task, rep *RefReport) ([]int64, error) {
+// ingest walks a ref's new commits and stores them: the walk runs in its
+// own goroutine on repo, looks each run of commits up in the store, and
+// hands those it lacks to a pool of workers, each with its own handle on
+// the repository; this goroutine writes their fingerprints in batches.
+// It returns the store ids of every non-merge commit in scope walked.
+func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
+	label string, walk func(yield func(*gitrepo.Node) error) error, rep *RefReport) ([]int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s.opts.Progress.Stage(label+": fingerprinting", len(todo))
-	jobs := make(chan job)
-	results := make(chan result, 64)
+	s.opts.Progress.Stage(label+": walking and fingerprinting", 0)
+	jobs := make(chan job, s.opts.Workers)
+	results := make(chan result, 256)
 	var wg sync.WaitGroup
-	workers := min(s.opts.Workers, max(1, len(todo)/jobSize))
-	for w := 0; w < workers; w++ {
-		r := repo
-		if w > 0 {
-			var err error
-			if r, err = gitrepo.Open(repo.Path); err != nil {
-				return nil, err
-			}
-			defer r.Close()
+	for w := 0; w < s.opts.Workers; w++ {
+		r, err := gitrepo.Open(repo.Path)
+		if err != nil {
+			return nil, err
 		}
+		defer r.Close()
 		wg.Add(1)
 		go func(r *gitrepo.Repo) {
 			defer wg.Done()
@@ -473,14 +450,69 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 			}
 		}(r)
 	}
+	send := func(r result) bool {
+		select {
+		case results <- r:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		defer close(jobs)
-		for i := 0; i < len(todo); i += jobSize {
-			select {
-			case jobs <- job{tasks: todo[i:min(i+jobSize, len(todo))]}:
-			case <-ctx.Done():
-				return
+		var run []*gitrepo.Node
+		// dispatch looks a run of commits up in the store: those it has are
+		// reported at once, the others go to the workers.
+		dispatch := func() error {
+			known, err := s.db.CommitIDs(ctx, oidsOfPtr(run))
+			if err != nil {
+				return err
 			}
+			var tasks []task
+			for _, n := range run {
+				if id, ok := known[n.Hash.String()]; ok {
+					if !send(result{known: id}) {
+						return ctx.Err()
+					}
+					continue
+				}
+				t := task{hash: n.Hash, tree: n.Tree}
+				if len(n.Parents) == 1 {
+					p, err := repo.Node(n.Parents[0])
+					if err != nil {
+						return err
+					}
+					t.parentTree = p.Tree
+				}
+				tasks = append(tasks, t)
+			}
+			for i := 0; i < len(tasks); i += jobSize {
+				select {
+				case jobs <- job{tasks: tasks[i:min(i+jobSize, len(tasks))]}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			run = run[:0]
+			return nil
+		}
+		err := walk(func(n *gitrepo.Node) error {
+			if len(n.Parents) > 1 {
+				return nil // merges carry no change of their own
+			}
+			run = append(run, n)
+			if len(run) == lookupSize {
+				return dispatch()
+			}
+			return nil
+		})
+		if err == nil && len(run) > 0 {
+			err = dispatch()
+		}
+		if err != nil {
+			send(result{err: fmt.Errorf("walk: %w", err)})
 		}
 	}()
 	go func() {
@@ -508,42 +540,47 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 		return nil
 	}
 	var firstErr error
+	fail := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
 	pending := 0
 	for res := range results {
 		if firstErr != nil {
 			continue
 		}
+		rep.Walked++
 		switch {
 		case res.err != nil:
-			firstErr = res.err
-			cancel()
+			fail(res.err)
 			continue
+		case res.known != 0:
+			rep.Reused++
+			ids = append(ids, res.known)
+			pending++
 		case res.fp == nil:
 			rep.OutOfScope++
 			pending++
 		default:
-			if res.skip != "" {
-				rep.Skipped++
-				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: res.skip}); err != nil {
-					firstErr = err
-					cancel()
+			for _, note := range []string{res.skip, res.encoding} {
+				if note == "" {
 					continue
+				}
+				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: note}); err != nil {
+					fail(err)
 				}
 			}
-			if res.encoding != "" {
-				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: res.encoding}); err != nil {
-					firstErr = err
-					cancel()
-					continue
-				}
+			if res.skip != "" {
+				rep.Skipped++
 			}
 			rep.Fingerprinted++
 			batch = append(batch, res.fp)
 		}
 		if len(batch) >= batchSize {
 			if err := flush(); err != nil {
-				firstErr = err
-				cancel()
+				fail(err)
 			}
 		}
 		if pending >= batchSize {
@@ -551,8 +588,8 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 			pending = 0
 		}
 	}
-	if err := flush(); err != nil && firstErr == nil {
-		firstErr = err
+	if err := flush(); err != nil {
+		fail(err)
 	}
 	s.opts.Progress.Advance(pending)
 	if firstErr == nil {
@@ -565,6 +602,17 @@ func (s *syncer) fingerprint(ctx context.Context, src project.Source, repo *gitr
 		return nil, firstErr
 	}
 	return ids, nil
+}
+
+// lookupSize is how many walked commits are looked up in the store at once.
+const lookupSize = 512
+
+func oidsOfPtr(ns []*gitrepo.Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Hash.String()
+	}
+	return out
 }
 
 // one fingerprints one commit, or says it is out of scope.

@@ -252,3 +252,43 @@ func sortNewestFirst(ns []Node) {
 		return bytes.Compare(ns[i].Hash[:], ns[j].Hash[:]) < 0
 	})
 }
+
+// Walk calls fn for every commit reachable from tips, newest first by
+// committer time, as it reads them: `git rev-list --full-history tips`
+// without waiting for the end of the walk.
+func (r *Repo) Walk(ctx context.Context, tips []plumbing.Hash, fn func(*Node) error) error {
+	seen := map[plumbing.Hash]bool{}
+	q := &commitQueue{}
+	for _, h := range tips {
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		n, err := r.Node(h)
+		if err != nil {
+			return err
+		}
+		heap.Push(q, n)
+	}
+	for q.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := heap.Pop(q).(*Node)
+		if err := fn(n); err != nil {
+			return err
+		}
+		for _, p := range n.Parents {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			pn, err := r.Node(p)
+			if err != nil {
+				return err
+			}
+			heap.Push(q, pn)
+		}
+	}
+	return nil
+}
