@@ -71,6 +71,14 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := printSummary(ctx, e.stdout, db); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nNext: cd %s && kdelta summary, kdelta show <commit>, kdelta skips\n", o.dir)
+	self := e.argv0
+	if self == "" {
+		self = "kdelta"
+	}
+	example := "<commit>"
+	if refs, _, err := db.Summary(ctx); err == nil && len(refs) > 0 && len(refs[0].Tip) >= 12 {
+		example = refs[0].Tip[:12]
+	}
+	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s summary --config %[2]s\n  %[1]s skips --config %[2]s\n  %[1]s show --config %[2]s %[3]s\n", self, config, example)
 	return nil
 }

@@ -36,6 +36,7 @@ type env struct {
 	isTerminal     bool // stderr is a terminal: draw progress bars
 	now            func() time.Time
 	getwd          func() (string, error)
+	argv0          string // how kdelta was invoked, for hints
 }
 
 func newEnv() *env {
@@ -45,6 +46,7 @@ func newEnv() *env {
 		isTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		now:        time.Now,
 		getwd:      os.Getwd,
+		argv0:      os.Args[0],
 	}
 }
 
