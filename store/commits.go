@@ -328,3 +328,15 @@ func (db *DB) PatchIDs(ctx context.Context) (map[string]string, error) {
 	}
 	return out, translate(rows.Err())
 }
+
+// Latest returns the id of the stored commit with the newest commit time
+// that has a Fixes: trailer, or failing that the newest of all: a good
+// example to show.
+func (db *DB) Latest(ctx context.Context) (string, error) {
+	var oid string
+	err := db.db.QueryRowContext(ctx, `SELECT oid FROM commits ORDER BY trailers LIKE '%"fixes"%' DESC, commit_time DESC LIMIT 1`).Scan(&oid)
+	if err != nil {
+		return "", fmt.Errorf("latest commit: %w", translate(err))
+	}
+	return oid, nil
+}

@@ -76,8 +76,8 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 		self = "kdelta"
 	}
 	example := "<commit>"
-	if refs, _, err := db.Summary(ctx); err == nil && len(refs) > 0 && len(refs[0].Tip) >= 12 {
-		example = refs[0].Tip[:12]
+	if oid, err := db.Latest(ctx); err == nil {
+		example = oid[:12]
 	}
 	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s summary --config %[2]s\n  %[1]s skips --config %[2]s\n  %[1]s show --config %[2]s %[3]s\n", self, config, example)
 	return nil
