@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -182,38 +183,26 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([
 	return out, nil
 }
 
-// MergeBase finds the newest commit of this repository's ref tip that the
-// other history also has, given that history's commit set.
+// MergeBase finds the newest commit of this repository's history from tip
+// that the other history also has, given that history's commit set; zero
+// when they share nothing.
 func (r *Repo) MergeBase(ctx context.Context, tip plumbing.Hash, has func(plumbing.Hash) bool) (plumbing.Hash, error) {
-	seen := map[plumbing.Hash]bool{tip: true}
-	q := &commitQueue{}
-	n, err := r.Node(tip)
-	if err != nil {
+	var base plumbing.Hash
+	err := r.Walk(ctx, []plumbing.Hash{tip}, func(n *Node) error {
+		if has(n.Hash) {
+			base = n.Hash
+			return errFound
+		}
+		return nil
+	})
+	if err != nil && err != errFound {
 		return plumbing.ZeroHash, err
 	}
-	heap.Push(q, n)
-	for q.Len() > 0 {
-		if err := ctx.Err(); err != nil {
-			return plumbing.ZeroHash, err
-		}
-		n := heap.Pop(q).(*Node)
-		if has(n.Hash) {
-			return n.Hash, nil
-		}
-		for _, p := range n.Parents {
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			pn, err := r.Node(p)
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
-			heap.Push(q, pn)
-		}
-	}
-	return plumbing.ZeroHash, nil
+	return base, nil
 }
+
+// errFound stops a walk early.
+var errFound = errors.New("found")
 
 // commitQueue is a max-heap by committer time.
 type commitQueue []*Node
