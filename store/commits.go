@@ -235,80 +235,31 @@ func unpackHashes(b []byte) []uint64 {
 // Fingerprint reads one stored fingerprint by full or abbreviated id, with
 // its components under layout ("" for every layout).
 func (db *DB) Fingerprint(ctx context.Context, oid, layout string) (*change.Fingerprint, error) {
-	var id int64
-	fp := &change.Fingerprint{}
-	var at, ct int64
-	var atz, ctz int
-	var trailers []byte
-	rows, err := db.db.QueryContext(ctx, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
-		committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE oid >= ? AND oid < ? LIMIT 2`,
-		oid, oid+"g")
+	rows, err := db.db.QueryContext(ctx, `SELECT id FROM commits WHERE oid >= ? AND oid < ? LIMIT 2`, oid, oid+"g")
 	if err != nil {
 		return nil, translate(err)
 	}
-	n := 0
+	var ids []int64
 	for rows.Next() {
-		n++
-		if err := rows.Scan(&id, &fp.ID, &fp.AuthorName, &fp.AuthorEmail, &at, &atz, &fp.CommitterName, &fp.CommitterEmail,
-			&ct, &ctz, &fp.Subject, &fp.Body, &trailers, &fp.PatchID, &fp.Skip); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, translate(err)
 		}
+		ids = append(ids, id)
 	}
 	rows.Close()
 	switch {
-	case n == 0:
+	case len(ids) == 0:
 		return nil, fmt.Errorf("commit %s: %w", oid, ErrNotFound)
-	case n > 1:
+	case len(ids) > 1:
 		return nil, fmt.Errorf("commit %s is ambiguous: give more digits", oid)
 	}
-	fp.AuthorTime = time.Unix(at, 0).In(time.FixedZone("", atz))
-	fp.CommitTime = time.Unix(ct, 0).In(time.FixedZone("", ctz))
-
-	frows, err := db.db.QueryContext(ctx, `SELECT path, old_path, status, binary, patch_id, added, deleted, plus, minus
-		FROM files WHERE commit_id = ? ORDER BY seq`, id)
+	fps, err := db.Fingerprints(ctx, ids, layout)
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
-	for frows.Next() {
-		var f change.File
-		var status string
-		var plus, minus []byte
-		if err := frows.Scan(&f.Path, &f.OldPath, &status, &f.Binary, &f.PatchID, &f.Added, &f.Deleted, &plus, &minus); err != nil {
-			frows.Close()
-			return nil, translate(err)
-		}
-		if status != "" {
-			f.Status = change.Status(status[0])
-		}
-		f.Plus, f.Minus = unpackHashes(plus), unpackHashes(minus)
-		fp.Files = append(fp.Files, f)
-	}
-	frows.Close()
-
-	if err := json.Unmarshal(trailers, &fp.Trailers); err != nil {
-		return nil, fmt.Errorf("commit %s: trailers: %w", fp.ID, err)
-	}
-
-	q := `SELECT DISTINCT name FROM components WHERE commit_id = ? ORDER BY name`
-	args := []any{id}
-	if layout != "" {
-		q = `SELECT name FROM components WHERE commit_id = ? AND layout = ? ORDER BY name`
-		args = append(args, layout)
-	}
-	crows, err := db.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer crows.Close()
-	for crows.Next() {
-		var c string
-		if err := crows.Scan(&c); err != nil {
-			return nil, translate(err)
-		}
-		fp.Components = append(fp.Components, c)
-	}
-	return fp, translate(crows.Err())
+	return fps[ids[0]], nil
 }
 
 // PatchIDs maps every stored commit with a patch-id to it.
@@ -339,4 +290,105 @@ func (db *DB) Latest(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("latest commit: %w", translate(err))
 	}
 	return oid, nil
+}
+
+// Fingerprints reads the fingerprints of the given store ids, files with
+// their signatures and components under layout ("" for every layout)
+// included, keyed by id.
+func (db *DB) Fingerprints(ctx context.Context, ids []int64, layout string) (map[int64]*change.Fingerprint, error) {
+	out := make(map[int64]*change.Fingerprint, len(ids))
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		part := ids[i:min(i+chunk, len(ids))]
+		args := make([]any, len(part))
+		for j, id := range part {
+			args[j] = id
+		}
+		in := placeholders(len(part))
+		if err := db.readCommits(ctx, out, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
+			committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE id IN (`+in+`)`, args); err != nil {
+			return nil, err
+		}
+		if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
+			FROM files WHERE commit_id IN (`+in+`) ORDER BY commit_id, seq`, args); err != nil {
+			return nil, err
+		}
+		q, qargs := `SELECT commit_id, name FROM components WHERE layout = ? AND commit_id IN (`+in+`) ORDER BY commit_id, name`, append([]any{layout}, args...)
+		if layout == "" {
+			q, qargs = `SELECT DISTINCT commit_id, name FROM components WHERE commit_id IN (`+in+`) ORDER BY commit_id, name`, args
+		}
+		if err := db.readComponents(ctx, out, q, qargs); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) readCommits(ctx context.Context, out map[int64]*change.Fingerprint, q string, args []any) error {
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at, ct int64
+		var atz, ctz int
+		var trailers []byte
+		fp := &change.Fingerprint{}
+		if err := rows.Scan(&id, &fp.ID, &fp.AuthorName, &fp.AuthorEmail, &at, &atz, &fp.CommitterName, &fp.CommitterEmail,
+			&ct, &ctz, &fp.Subject, &fp.Body, &trailers, &fp.PatchID, &fp.Skip); err != nil {
+			return translate(err)
+		}
+		fp.AuthorTime = time.Unix(at, 0).In(time.FixedZone("", atz))
+		fp.CommitTime = time.Unix(ct, 0).In(time.FixedZone("", ctz))
+		if err := json.Unmarshal(trailers, &fp.Trailers); err != nil {
+			return fmt.Errorf("commit %s: trailers: %w", fp.ID, err)
+		}
+		out[id] = fp
+	}
+	return translate(rows.Err())
+}
+
+func (db *DB) readFiles(ctx context.Context, out map[int64]*change.Fingerprint, q string, args []any) error {
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var f change.File
+		var status string
+		var plus, minus []byte
+		if err := rows.Scan(&id, &f.Path, &f.OldPath, &status, &f.Binary, &f.PatchID, &f.Added, &f.Deleted, &plus, &minus); err != nil {
+			return translate(err)
+		}
+		if status != "" {
+			f.Status = change.Status(status[0])
+		}
+		f.Plus, f.Minus = unpackHashes(plus), unpackHashes(minus)
+		if fp := out[id]; fp != nil {
+			fp.Files = append(fp.Files, f)
+		}
+	}
+	return translate(rows.Err())
+}
+
+func (db *DB) readComponents(ctx context.Context, out map[int64]*change.Fingerprint, q string, args []any) error {
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return translate(err)
+		}
+		if fp := out[id]; fp != nil {
+			fp.Components = append(fp.Components, name)
+		}
+	}
+	return translate(rows.Err())
 }

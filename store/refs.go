@@ -145,15 +145,41 @@ type Base struct {
 	UpstreamRefID int64
 	Commit        string
 	How           string // "merge-base", or "tag v5.14"
+	Tip           string // the downstream tip the sides since the base were computed at
+	UpstreamTip   string // the upstream tip they were computed at
 }
 
-// PutBase records the base of a downstream ref.
-func (db *DB) PutBase(ctx context.Context, b Base) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO bases (ref_id, upstream_ref_id, oid, how) VALUES (?, ?, ?, ?)
-		ON CONFLICT(ref_id) DO UPDATE SET upstream_ref_id = excluded.upstream_ref_id, oid = excluded.oid, how = excluded.how`,
-		b.RefID, b.UpstreamRefID, b.Commit, b.How)
+// PutBase records the base of a downstream ref with the in-scope commits
+// since the base on each side (store ids), replacing what was there, in
+// one transaction.
+func (db *DB) PutBase(ctx context.Context, b Base, downstream, upstream []int64) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bases (ref_id, upstream_ref_id, oid, how, tip, upstream_tip) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(ref_id) DO UPDATE SET upstream_ref_id = excluded.upstream_ref_id, oid = excluded.oid, how = excluded.how,
+			tip = excluded.tip, upstream_tip = excluded.upstream_tip`,
+			b.RefID, b.UpstreamRefID, b.Commit, b.How, b.Tip, b.UpstreamTip)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM since_base WHERE ref_id = ?`, b.RefID); err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO since_base (ref_id, side, commit_id) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for side, ids := range map[string][]int64{"downstream": downstream, "upstream": upstream} {
+			for _, id := range ids {
+				if _, err := ins.ExecContext(ctx, b.RefID, side, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("put base: %w", translate(err))
+		return fmt.Errorf("put base: %w", err)
 	}
 	return nil
 }
@@ -161,12 +187,31 @@ func (db *DB) PutBase(ctx context.Context, b Base) error {
 // GetBase reads the base of a downstream ref.
 func (db *DB) GetBase(ctx context.Context, refID int64) (Base, error) {
 	b := Base{RefID: refID}
-	err := db.db.QueryRowContext(ctx, `SELECT upstream_ref_id, oid, how FROM bases WHERE ref_id = ?`, refID).
-		Scan(&b.UpstreamRefID, &b.Commit, &b.How)
+	err := db.db.QueryRowContext(ctx, `SELECT upstream_ref_id, oid, how, tip, upstream_tip FROM bases WHERE ref_id = ?`, refID).
+		Scan(&b.UpstreamRefID, &b.Commit, &b.How, &b.Tip, &b.UpstreamTip)
 	if err != nil {
 		return Base{}, fmt.Errorf("base: %w", translate(err))
 	}
 	return b, nil
+}
+
+// SinceBase returns the store ids of the in-scope commits after a
+// downstream ref's base on one side: "downstream" or "upstream".
+func (db *DB) SinceBase(ctx context.Context, refID int64, side string) ([]int64, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT commit_id FROM since_base WHERE ref_id = ? AND side = ? ORDER BY commit_id`, refID, side)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, id)
+	}
+	return out, translate(rows.Err())
 }
 
 // Skip is a recorded, visible note of something a sync could not do.

@@ -299,7 +299,80 @@ func TestReleasesAndBases(t *testing.T) {
 		if !strings.Contains(r.Base, d.BaseCommit[:12]) {
 			t.Errorf("%s: base %q, truth %s (%s)", d.Source, r.Base, d.BaseCommit[:12], d.BaseTag)
 		}
+		checkSinceBase(t, db, w, d, stored, pos)
 	}
+}
+
+// checkSinceBase compares the commits stored as a downstream's own since
+// its base, and upstream's since that base, with the ground truth.
+func checkSinceBase(t *testing.T, db *store.DB, w *world.World, d world.Downstream, stored map[string]string, pos map[string]int) {
+	t.Helper()
+	ctx := context.Background()
+	refID := refIDOf(t, db, d.Source, d.Branch)
+	for side, want := range map[string]map[string]bool{"downstream": entryIDs(d), "upstream": upstreamAfter(w, pos[d.BaseCommit])} {
+		ids, err := db.SinceBase(ctx, refID, side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fps, err := db.Fingerprints(ctx, ids, "linux")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, fp := range fps {
+			got[fp.ID] = true
+			if !want[fp.ID] {
+				t.Errorf("%s %s side: %.12s %q is not after the base", d.Source, side, fp.ID, fp.Subject)
+			}
+		}
+		n := 0
+		for id := range want {
+			if _, ok := stored[id]; ok {
+				n++
+				if !got[id] {
+					t.Errorf("%s %s side: %.12s is missing", d.Source, side, id)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s %s side: nothing to compare", d.Source, side)
+		}
+	}
+}
+
+func refIDOf(t *testing.T, db *store.DB, source, branch string) int64 {
+	t.Helper()
+	srcs, err := db.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.Name == source {
+			ref, err := db.EnsureRef(context.Background(), s.ID, branch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ref.ID
+		}
+	}
+	t.Fatalf("no source %s", source)
+	return 0
+}
+
+func entryIDs(d world.Downstream) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range d.Commits {
+		out[e.ID] = true
+	}
+	return out
+}
+
+func upstreamAfter(w *world.World, base int) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range w.Truth.Upstream.Commits[base+1:] {
+		out[c.ID] = true
+	}
+	return out
 }
 
 func TestTwoSourcesOnOneRepositoryShareItsMirror(t *testing.T) {

@@ -189,5 +189,46 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 		}
 	}
 	rep.Base = how + " " + base.String()[:12]
-	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: base.String(), How: how})
+	upTip, err := upRepo.Resolve(up.Refs[0])
+	if err != nil {
+		return fmt.Errorf("source %s: %w", up.Name, err)
+	}
+	old, err := s.db.GetBase(ctx, ref.ID)
+	if err == nil && old.Commit == base.String() && old.How == how && old.Tip == tip.String() && old.UpstreamTip == upTip.String() {
+		return nil
+	}
+	// What each side did since the base: the downstream's own commits, and
+	// upstream's, which the analyzer measures them against.
+	mine, err := s.sinceBase(ctx, repo, tip, base)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	theirs, err := s.sinceBase(ctx, upRepo, upTip, base)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", up.Name, err)
+	}
+	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: base.String(), How: how,
+		Tip: tip.String(), UpstreamTip: upTip.String()}, mine, theirs)
+}
+
+// sinceBase returns the store ids of the stored commits reachable from tip
+// but not from base; all of tip's when the repository lacks base.
+func (s *syncer) sinceBase(ctx context.Context, repo *gitrepo.Repo, tip, base plumbing.Hash) ([]int64, error) {
+	var exclude []plumbing.Hash
+	if repo.Has(base) {
+		exclude = []plumbing.Hash{base}
+	}
+	nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.db.CommitIDs(ctx, oidsOf(nodes))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, id)
+	}
+	return out, nil
 }
