@@ -392,3 +392,22 @@ func (db *DB) readComponents(ctx context.Context, out map[int64]*change.Fingerpr
 	}
 	return translate(rows.Err())
 }
+
+// Heads reads only the commit rows of the given store ids: ids, authors,
+// dates, subjects, bodies and trailers, without files or components.
+func (db *DB) Heads(ctx context.Context, ids []int64) (map[int64]*change.Fingerprint, error) {
+	out := make(map[int64]*change.Fingerprint, len(ids))
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		part := ids[i:min(i+chunk, len(ids))]
+		args := make([]any, len(part))
+		for j, id := range part {
+			args[j] = id
+		}
+		if err := db.readCommits(ctx, out, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
+			committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE id IN (`+placeholders(len(part))+`)`, args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -288,4 +289,42 @@ func (db *DB) RefCommitIDs(ctx context.Context, refID int64) (map[int64]bool, er
 		out[id] = true
 	}
 	return out, translate(rows.Err())
+}
+
+// FindRef returns a synced source and one of its refs by name; ref ""
+// means the source's first ref. The error lists what there is.
+func (db *DB) FindRef(ctx context.Context, source, ref string) (Source, Ref, error) {
+	srcs, err := db.Sources(ctx)
+	if err != nil {
+		return Source{}, Ref{}, err
+	}
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.Name)
+		if s.Name != source {
+			continue
+		}
+		rows, err := db.db.QueryContext(ctx, `SELECT id, name, tip, scope_hash, synced_at FROM refs WHERE source_id = ? ORDER BY id`, s.ID)
+		if err != nil {
+			return Source{}, Ref{}, translate(err)
+		}
+		defer rows.Close()
+		var refNames []string
+		for rows.Next() {
+			r := Ref{SourceID: s.ID}
+			var synced int64
+			if err := rows.Scan(&r.ID, &r.Name, &r.Tip, &r.ScopeHash, &synced); err != nil {
+				return Source{}, Ref{}, translate(err)
+			}
+			if synced > 0 {
+				r.SyncedAt = time.Unix(synced, 0)
+			}
+			if (ref == "" || r.Name == ref) && r.Tip != "" {
+				return s, r, nil
+			}
+			refNames = append(refNames, r.Name)
+		}
+		return Source{}, Ref{}, fmt.Errorf("source %s has no synced ref %q (refs: %s): %w", source, ref, strings.Join(refNames, ", "), ErrNotFound)
+	}
+	return Source{}, Ref{}, fmt.Errorf("no source %q in the store (synced: %s): %w", source, strings.Join(names, ", "), ErrNotFound)
 }

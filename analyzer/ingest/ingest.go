@@ -220,14 +220,56 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 	sort.SliceStable(sources, func(i, j int) bool {
 		return sources[i].Kind == "upstream" && sources[j].Kind != "upstream"
 	})
+	synced := map[string]bool{}
 	for _, src := range sources {
 		refs, err := s.syncSource(ctx, src)
 		report.Refs = append(report.Refs, refs...)
 		if err != nil {
 			return report, err
 		}
+		synced[src.Name] = true
+	}
+	// A downstream not synced now still measures against its upstream's new
+	// state: refresh what upstream did since its base.
+	for _, d := range s.cfg.Sources {
+		if synced[d.Name] || !synced[d.Upstream] {
+			continue
+		}
+		if err := s.refreshBases(ctx, d); err != nil {
+			return report, err
+		}
 	}
 	return report, nil
+}
+
+// refreshBases recomputes the bases of a downstream's synced refs.
+func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
+	if _, err := os.Stat(s.mirrorDir(src)); err != nil {
+		return nil // never synced: nothing to refresh
+	}
+	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
+		Upstream: src.Upstream, Base: src.Base})
+	if err != nil {
+		return err
+	}
+	repo, err := s.repo(src)
+	if err != nil {
+		return err
+	}
+	for _, name := range src.Refs {
+		ref, err := s.db.EnsureRef(ctx, srcID, name)
+		if err != nil {
+			return err
+		}
+		if ref.Tip == "" {
+			continue
+		}
+		var rep RefReport
+		if err := s.syncBase(ctx, src, ref, repo, plumbing.NewHash(ref.Tip), &rep); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *syncer) repo(src project.Source) (*gitrepo.Repo, error) {

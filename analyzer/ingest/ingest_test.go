@@ -103,6 +103,25 @@ func TestSyncIsIncremental(t *testing.T) {
 			t.Errorf("new commit %s not stored: %v", id, err)
 		}
 	}
+	// The distro was not synced, yet what upstream did since its base
+	// now includes the new commits.
+	ids, err := db.SinceBase(context.Background(), refIDOf(t, db, "rhel", "main"), "upstream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fps, err := db.Fingerprints(context.Background(), ids, "linux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := map[string]bool{}
+	for _, fp := range fps {
+		since[fp.ID] = true
+	}
+	for _, id := range added {
+		if _, err := db.Fingerprint(context.Background(), id, ""); err == nil && !since[id] {
+			t.Errorf("new upstream commit %.12s is not in rhel's upstream side", id)
+		}
+	}
 }
 
 // TestPatchIDsAgreeWithGitOnTheSmallWorld checks every stored commit of

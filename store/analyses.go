@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"crypto/sha1"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// SetOverride pairs a downstream commit with upstream commits by hand; an
+// empty list says it has no upstream counterpart.
+func (db *DB) SetOverride(ctx context.Context, downstream string, upstream []string) error {
+	if upstream == nil {
+		upstream = []string{}
+	}
+	b, err := json.Marshal(upstream)
+	if err != nil {
+		return err
+	}
+	_, err = db.db.ExecContext(ctx, `INSERT INTO overrides (downstream, upstream, created) VALUES (?, ?, ?)
+		ON CONFLICT(downstream) DO UPDATE SET upstream = excluded.upstream, created = excluded.created`,
+		downstream, string(b), db.now().Unix())
+	if err != nil {
+		return fmt.Errorf("set override: %w", translate(err))
+	}
+	return nil
+}
+
+// UnsetOverride removes a manual pairing; it says whether there was one.
+func (db *DB) UnsetOverride(ctx context.Context, downstream string) (bool, error) {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM overrides WHERE downstream = ?`, downstream)
+	if err != nil {
+		return false, fmt.Errorf("unset override: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Overrides returns every manual pairing, and a digest of them all.
+func (db *DB) Overrides(ctx context.Context) (map[string][]string, string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT downstream, upstream FROM overrides ORDER BY downstream`)
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	h := sha1.New()
+	for rows.Next() {
+		var d, u string
+		if err := rows.Scan(&d, &u); err != nil {
+			return nil, "", translate(err)
+		}
+		var ups []string
+		if err := json.Unmarshal([]byte(u), &ups); err != nil {
+			return nil, "", fmt.Errorf("override of %s: %w", d, err)
+		}
+		sort.Strings(ups)
+		out[d] = ups
+		fmt.Fprintf(h, "%s=%v;", d, ups)
+	}
+	return out, hex.EncodeToString(h.Sum(nil)), translate(rows.Err())
+}
+
+// Analysis returns the stored analysis of a ref if it was made with key.
+func (db *DB) Analysis(ctx context.Context, refID int64, key string) ([]byte, bool, error) {
+	var b []byte
+	err := db.db.QueryRowContext(ctx, `SELECT result FROM analyses WHERE ref_id = ? AND key = ?`, refID, key).Scan(&b)
+	if err == sql.ErrNoRows {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("analysis: %w", translate(err))
+	}
+	return b, true, nil
+}
+
+// PutAnalysis keeps the analysis of a ref, made with key.
+func (db *DB) PutAnalysis(ctx context.Context, refID int64, key string, result []byte) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO analyses (ref_id, key, result, created) VALUES (?, ?, ?, ?)
+		ON CONFLICT(ref_id) DO UPDATE SET key = excluded.key, result = excluded.result, created = excluded.created`,
+		refID, key, result, db.now().Unix())
+	if err != nil {
+		return fmt.Errorf("put analysis: %w", translate(err))
+	}
+	return nil
+}
