@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +99,89 @@ func TestInitWritesAStarterThatParses(t *testing.T) {
 	e, _, errb := testEnv(t, dir)
 	if code := run([]string{"init"}, e); code != exitBadInput || !strings.Contains(errb.String(), "--force") {
 		t.Errorf("second init: exit %d, stderr %q", code, errb)
+	}
+}
+
+// TestDeltaAndMatchesOnTheSmallWorld runs the commands a maintainer would,
+// in order, on a synced small world.
+func TestDeltaAndMatchesOnTheSmallWorld(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "w")
+	e, _, errb := testEnv(t, dir)
+	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
+		t.Fatalf("demo exit %d: %s", code, errb)
+	}
+	config := filepath.Join(dir, "kdelta.toml")
+	do := func(args ...string) (string, string, int) {
+		e, out, errb := testEnv(t, dir)
+		code := run(append(args, "--config", config), e)
+		return out.String(), errb.String(), code
+	}
+
+	// Flags may follow the downstream.
+	table, stderr, code := do("delta", "rhel", "--component", "mlx5")
+	if code != exitOK || !strings.Contains(table, "Missing fixes (") || !strings.Contains(table, "mlx5") {
+		t.Fatalf("delta table: exit %d\n%s%s", code, table, stderr)
+	}
+	js, _, code := do("delta", "rhel", "--format", "json")
+	var r struct {
+		Downstream string `json:"downstream"`
+		Components []struct {
+			Component    string            `json:"component"`
+			Missing      []json.RawMessage `json:"missing"`
+			MissingFixes []json.RawMessage `json:"missing_fixes"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil || code != exitOK || r.Downstream != "rhel@main" || len(r.Components) < 2 {
+		t.Fatalf("delta json: exit %d, %v, %.200s", code, err, js)
+	}
+	if len(r.Components[0].Missing) == 0 || len(r.Components[0].MissingFixes) == 0 {
+		t.Errorf("the whole delta has no missing commits or fixes")
+	}
+	matrix, _, code := do("delta", "--all")
+	if code != exitOK || !strings.Contains(matrix, "rhel@main") || !strings.Contains(matrix, "ofed@master") {
+		t.Errorf("matrix: exit %d\n%s", code, matrix)
+	}
+
+	mjs, _, code := do("matches", "ofed")
+	var ms []struct {
+		Downstream string   `json:"downstream"`
+		Upstream   []string `json:"upstream"`
+		Method     string   `json:"method"`
+	}
+	if err := json.Unmarshal([]byte(mjs), &ms); err != nil || code != exitOK || len(ms) == 0 {
+		t.Fatalf("matches: exit %d, %v", code, err)
+	}
+	var only string
+	for _, m := range ms {
+		if len(m.Upstream) == 0 && m.Method == "none" {
+			only = m.Downstream
+			break
+		}
+	}
+	if only == "" {
+		t.Fatal("no downstream-only commit to pair by hand")
+	}
+	var up string
+	for _, m := range ms {
+		if len(m.Upstream) > 0 {
+			up = m.Upstream[0]
+			break
+		}
+	}
+	if _, stderr, code := do("match", "set", only[:10], up[:10]); code != exitOK {
+		t.Fatalf("match set: exit %d: %s", code, stderr)
+	}
+	mjs, _, _ = do("matches", "ofed")
+	if !strings.Contains(mjs, `"method": "manual"`) {
+		t.Errorf("the manual match is not shown")
+	}
+	if _, _, code := do("match", "unset", only); code != exitOK {
+		t.Errorf("match unset: exit %d", code)
+	}
+	if _, stderr, code := do("match", "unset", only); code != exitBadInput || !strings.Contains(stderr, "no manual match") {
+		t.Errorf("unsetting twice: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := do("delta", "linux"); code != exitBadInput || !strings.Contains(stderr, "upstream") {
+		t.Errorf("delta of the upstream itself: exit %d, %s", code, stderr)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
@@ -71,6 +72,12 @@ func commands() []command {
 			"kdelta show 3f2a9c1", runShow},
 		{"skips", "[--config FILE]", "list what syncs recorded as not fingerprinted, and why",
 			"kdelta skips", runSkips},
+		{"delta", "[--config FILE] [--component C] [--format table|json] [--limit N] DOWNSTREAM | --all", "what a downstream lacks (missing fixes first), has and carries on its own, per component",
+			"kdelta delta rhel9 --component mlx5", runDelta},
+		{"matches", "[--config FILE] [--format json|table] DOWNSTREAM", "each downstream commit with the upstream commits it carries, how it was found and why",
+			"kdelta matches rhel9", runMatches},
+		{"match", "[--config FILE] set DOWNSTREAM [UPSTREAM...] | unset DOWNSTREAM", "pair a downstream commit with upstream commits by hand (none: downstream-only), or undo it",
+			"kdelta match set 3f2a9c1 9b8e7d6", runMatch},
 		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
 	}
@@ -143,7 +150,7 @@ func exitCode(err error) int {
 	case errors.As(err, &ue), errors.As(err, &pe),
 		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository), errors.Is(err, gitrepo.ErrDamaged),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),
-		errors.Is(err, errBadInput), errors.Is(err, ingest.ErrUnknownSource):
+		errors.Is(err, errBadInput), errors.Is(err, ingest.ErrUnknownSource), errors.Is(err, analyzer.ErrNoBase):
 		return exitBadInput
 	}
 	return exitInternal
@@ -202,8 +209,39 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// parse parses flags; a flag error is a usage error.
+// parse parses flags wherever they stand among the arguments
+// (`kdelta delta rhel9 --component mlx5`); a flag error is a usage error.
+// After "--" everything is an argument.
 func parse(fs *flag.FlagSet, args []string) error {
+	var flagArgs, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flagArgs = append(flagArgs, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flagArgs = append(flagArgs, args[i])
+		}
+	}
+	args = append(append(flagArgs, "--"), positional...)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -1,0 +1,243 @@
+// Package analyzer answers kdelta's questions from the store: for one
+// downstream ref, which upstream commits each of its changes carries
+// (analyzer/match), and per component what it has, lacks and carries on
+// its own (analyzer/delta). Results are kept in the store, so asking again
+// with nothing new reads them back.
+package analyzer
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kdelta/kdelta/analyzer/delta"
+	"github.com/kdelta/kdelta/analyzer/match"
+	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/store"
+)
+
+// Version names the analysis method; a stored analysis made by another
+// version is computed again.
+const Version = "1"
+
+// ErrNoBase says a downstream cannot be measured yet.
+var ErrNoBase = errors.New("no base")
+
+// Result is the analysis of one downstream ref against its upstream.
+type Result struct {
+	Downstream string           `json:"downstream"` // SOURCE@REF
+	Tip        string           `json:"tip"`
+	Upstream   string           `json:"upstream"` // SOURCE@REF
+	UpstreamAt string           `json:"upstream_tip"`
+	Base       string           `json:"base"`
+	BaseHow    string           `json:"base_how"`
+	Matches    []match.Match    `json:"matches"`
+	Problems   []match.Problem  `json:"problems,omitempty"`
+	Components []ComponentDelta `json:"components"` // the whole first (component ""), then by name
+	Cached     bool             `json:"-"`          // read back from the store
+}
+
+// ComponentDelta is the delta of one component.
+type ComponentDelta struct {
+	Component      string   `json:"component"`
+	Backported     []Commit `json:"backported"`
+	Missing        []Commit `json:"missing"` // missing fixes first, then Cc: stable and CVE, then the rest
+	MissingFixes   []Commit `json:"missing_fixes"`
+	DownstreamOnly []Commit `json:"downstream_only"`
+}
+
+// Commit is one commit of a delta list.
+type Commit struct {
+	ID      string    `json:"id"`
+	Subject string    `json:"subject"`
+	Author  string    `json:"author"`
+	Date    time.Time `json:"date"`
+	Fixes   []string  `json:"fixes,omitempty"`   // a missing fix: what it fixes
+	Stable  bool      `json:"stable,omitempty"`  // Cc: stable
+	CVEs    []string  `json:"cves,omitempty"`    // CVE references
+	Carried []string  `json:"carried,omitempty"` // a backport: the downstream commits that carry it
+}
+
+// Component returns the delta of one component ("" for the whole), or nil.
+func (r *Result) Component(name string) *ComponentDelta {
+	for i := range r.Components {
+		if r.Components[i].Component == name {
+			return &r.Components[i]
+		}
+	}
+	return nil
+}
+
+// Target splits SOURCE[@REF].
+func Target(s string) (source, ref string) {
+	source, ref, _ = strings.Cut(s, "@")
+	return source, ref
+}
+
+// Analyze returns the analysis of a downstream (SOURCE or SOURCE@REF)
+// from the store: read back when nothing it depends on changed, else
+// computed and kept.
+func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) {
+	source, refName := Target(target)
+	src, ref, err := db.FindRef(ctx, source, refName)
+	if err != nil {
+		return nil, err
+	}
+	label := src.Name + "@" + ref.Name
+	if src.Upstream == "" {
+		return nil, fmt.Errorf("%s has no upstream to be measured against: set upstream = \"...\" for it in the project file: %w", label, ErrNoBase)
+	}
+	base, err := db.GetBase(ctx, ref.ID)
+	if err != nil {
+		return nil, fmt.Errorf("%s has no base on %s yet: run 'kdelta sync': %w", label, src.Upstream, ErrNoBase)
+	}
+	upSrc, upRef, err := db.FindRef(ctx, src.Upstream, "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: upstream: %w", label, err)
+	}
+	overrides, overridesKey, err := db.Overrides(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := digest(Version, ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey)
+	if b, ok, err := db.Analysis(ctx, ref.ID, key); err != nil {
+		return nil, err
+	} else if ok {
+		var r Result
+		if err := json.Unmarshal(b, &r); err == nil {
+			r.Cached = true
+			return &r, nil
+		}
+	}
+	r, err := compute(ctx, db, src, ref, upSrc, upRef, base, overrides)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PutAnalysis(ctx, ref.ID, key, b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func digest(parts ...string) string {
+	h := sha1.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref, upSrc store.Source, upRef store.Ref,
+	base store.Base, overrides map[string][]string) (*Result, error) {
+	upIDs, err := db.SinceBase(ctx, ref.ID, "upstream")
+	if err != nil {
+		return nil, err
+	}
+	downIDs, err := db.SinceBase(ctx, ref.ID, "downstream")
+	if err != nil {
+		return nil, err
+	}
+	up, err := db.Fingerprints(ctx, upIDs, upSrc.Layout)
+	if err != nil {
+		return nil, err
+	}
+	down, err := db.Fingerprints(ctx, downIDs, src.Layout)
+	if err != nil {
+		return nil, err
+	}
+	// Everything upstream has in scope, older than the base too: what a
+	// reference or a Fixes: tag may name.
+	knownIDs, err := db.RefCommitIDs(ctx, upRef.ID)
+	if err != nil {
+		return nil, err
+	}
+	known, err := db.Heads(ctx, keys(knownIDs, up))
+	if err != nil {
+		return nil, err
+	}
+	mine, err := db.RefCommitIDs(ctx, ref.ID)
+	if err != nil {
+		return nil, err
+	}
+	has := map[string]bool{}
+	for id := range mine {
+		if fp := known[id]; fp != nil {
+			has[fp.ID] = true
+		} else if fp := up[id]; fp != nil {
+			has[fp.ID] = true
+		}
+	}
+
+	upList, downList, knownList := values(up), values(down), values(known)
+	ix := match.NewIndex(append(upList, knownList...))
+	matches, problems := ix.Match(downList, overrides)
+	pairs := make([]delta.Pair, len(matches))
+	for i, m := range matches {
+		pairs[i] = delta.Pair{Downstream: m.Downstream, Upstream: m.Upstream}
+	}
+	deltas := delta.Compute(delta.Input{Upstream: upList, Downstream: downList, Known: knownList,
+		Has: func(id string) bool { return has[id] }, Pairs: pairs})
+
+	r := &Result{
+		Downstream: src.Name + "@" + ref.Name, Tip: ref.Tip,
+		Upstream: upSrc.Name + "@" + upRef.Name, UpstreamAt: upRef.Tip,
+		Base: base.Commit, BaseHow: base.How,
+		Matches: matches, Problems: problems,
+	}
+	for _, d := range deltas {
+		r.Components = append(r.Components, ComponentDelta{
+			Component:      d.Component,
+			Backported:     commits(d.Backported),
+			Missing:        commits(d.Missing),
+			MissingFixes:   commits(d.MissingFixes),
+			DownstreamOnly: commits(d.DownstreamOnly),
+		})
+	}
+	return r, nil
+}
+
+// keys lists the ids of a ref's commits that are not already loaded.
+func keys(ids map[int64]bool, loaded map[int64]*change.Fingerprint) []int64 {
+	out := make([]int64, 0, len(ids))
+	for id := range ids {
+		if loaded[id] == nil {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// values lists fingerprints in store id order, so results are stable.
+func values(m map[int64]*change.Fingerprint) []*change.Fingerprint {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := make([]*change.Fingerprint, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out
+}
+
+func commits(items []delta.Item) []Commit {
+	out := make([]Commit, len(items))
+	for i, it := range items {
+		out[i] = Commit{ID: it.Commit.ID, Subject: it.Commit.Subject, Author: it.Commit.AuthorName,
+			Date: it.Commit.AuthorTime.UTC(), Fixes: it.Fixes, Stable: it.Stable, CVEs: it.CVEs, Carried: it.Carried}
+	}
+	return out
+}

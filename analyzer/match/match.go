@@ -1,0 +1,569 @@
+// Package match pairs downstream changes with the upstream commits they
+// carry. It is a pure function of fingerprints: build an Index once per
+// upstream set, then Match a downstream's commits against it.
+//
+// Methods, cheapest and most certain first (DESIGN.md, "Matching"):
+// a manual override, a downstream revert, references in the message,
+// exact whole-commit patch-id, per-file patch-ids, fuzzy changed-line
+// similarity (candidates from an inverted index of rare lines), and
+// identity (author, author time and subject all equal).
+package match
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kdelta/kdelta/change"
+)
+
+// The methods a Match can have.
+const (
+	MethodManual   = "manual"
+	MethodRevert   = "revert"
+	MethodTrailer  = "trailer"
+	MethodPatchID  = "patch-id"
+	MethodFuzzy    = "fuzzy"
+	MethodSquash   = "squash"
+	MethodIdentity = "identity"
+	MethodNone     = "none"
+)
+
+// Match pairs one downstream commit with the upstream commits it carries.
+// Its JSON form is the `kdelta matches` contract.
+type Match struct {
+	Downstream string   `json:"downstream"` // 40-hex id
+	Upstream   []string `json:"upstream"`   // 40-hex ids; [] for a downstream-only commit
+	Method     string   `json:"method"`     // trailer, patch-id, fuzzy, identity, squash, manual, revert, none
+	Score      float64  `json:"score"`      // confidence in [0,1]
+	Why        string   `json:"why"`        // what a maintainer can check
+}
+
+// Problem is something in the downstream that matching could not trust:
+// a reference that does not resolve upstream, an ambiguous abbreviation.
+type Problem struct {
+	Downstream string // 40-hex id of the downstream commit
+	Ref        string // the id as written
+	Why        string
+}
+
+// Index is an upstream set prepared for matching.
+type Index struct {
+	ups    []*change.Fingerprint
+	byID   map[string]int32
+	sorted []string // ids, sorted, for abbreviated references
+
+	byPatch     map[string][]int32 // whole-commit patch-id
+	byFilePatch map[string][]int32 // per-file patch-id
+	byIdentity  map[identity][]int32
+	bySubject   map[string][]int32 // normalized subject
+
+	// lines maps a normalized changed-line hash to the upstream commits
+	// that add or remove it, for hashes in at most rareLineDF commits.
+	lines map[uint64][]int32
+	// df is how many upstream commits change a line, capped at 255.
+	df map[uint64]uint8
+	// sig is each upstream commit's deduplicated, sorted signature, and
+	// upTotal its weighted size (see matcher.weight).
+	sig     []signature
+	upTotal []float64
+}
+
+type identity struct {
+	email   string
+	name    string
+	unix    int64
+	subject string
+}
+
+// signature is a commit's changed lines as sets: plus and minus hold
+// distinct hashes, sorted.
+type signature struct {
+	plus, minus []uint64
+}
+
+// Thresholds. They were chosen on the synthetic worlds (demo size, seeds
+// 1-3, and small size, seeds 7, 11 and 23, all in TestAccuracyAgainstTruth)
+// by looking at the scores of true and false pairs of every kind, and set
+// in the gap between them rather than at the edge of any one case.
+const (
+	// rareLineDF: a changed line is a candidate key when at most this many
+	// upstream commits change it. Lines such as "return -EINVAL;" occur
+	// in hundreds of commits and would make candidate lists long; with 8
+	// a few follow-up fixes whose only line recurs in a dozen commits
+	// were never candidates.
+	rareLineDF = 32
+	// commonLineDF: lines changed by more upstream commits than this
+	// count for little evidence (weight commonWeight) when scoring.
+	commonLineDF = 40
+	commonWeight = 0.1
+	// maxCandidates bounds how many upstream commits are scored per
+	// downstream commit (the ones sharing the most rare lines).
+	maxCandidates = 24
+	// minCoverDown: the chosen upstream commits must explain at least this
+	// share of the downstream commit's (weighted) changed lines: a
+	// conflict-resolved two-line fix keeps half of its lines.
+	minCoverDown = 0.5
+	// minCoverUp: a chosen upstream commit must have at least this share of
+	// its own changed lines present downstream. Partial and split
+	// backports carry a subset of hunks, so this is low; together with
+	// minCoverDown it still rejects chance overlaps.
+	minCoverUp = 0.15
+	// minCoverUpAlone, manyLines: without the same subject, lines alone
+	// pair two commits when most of the upstream commit is present, or
+	// when several rare lines agree. In the synthetic worlds a
+	// downstream-only patch shares at most two lines (half of a small
+	// upstream commit) with some upstream commit by chance, while true
+	// backports with a reworded subject carry nearly all of theirs.
+	minCoverUpAlone = 0.6
+	manyLines       = 4
+	// minCommon: weighted changed lines in common, at least: one line that
+	// is not common upstream. Most synthetic fixes change one or two lines,
+	// as many real ones do.
+	minCommon = 1.0
+	// onlyCoverUp, onlyCoverDown: a commit that declares itself
+	// downstream-only ("Upstream Status: RHEL-only", "(MLNX_OFED only)")
+	// matches by its lines only when nearly all of them agree both ways.
+	onlyCoverUp   = 0.8
+	onlyCoverDown = 0.9
+	// minSquashGain: a further upstream commit joins a squash when it
+	// explains at least this share of the downstream's lines not yet
+	// explained, and at least squashCoverUp of its own lines are present.
+	minSquashGain = 0.1
+	squashCoverUp = 0.6
+	// maxSquash: at most this many upstream commits in one squash.
+	maxSquash = 6
+	// subjectCoverDown: with an equal (normalized) subject, a weaker line
+	// agreement is enough; a subject alone never is.
+	subjectCoverDown = 0.3
+	// minFilePatchLines: a per-file patch-id match counts by itself only
+	// when that file's diff has at least this many signature lines; a
+	// smaller one (a two-line locking fix recurs in many drivers) needs
+	// the same subject too.
+	minFilePatchLines = 3
+)
+
+// NewIndex prepares an upstream set for matching.
+func NewIndex(upstream []*change.Fingerprint) *Index {
+	ix := &Index{
+		ups:         upstream,
+		byID:        make(map[string]int32, len(upstream)),
+		sorted:      make([]string, 0, len(upstream)),
+		byPatch:     make(map[string][]int32, len(upstream)),
+		byFilePatch: make(map[string][]int32, 2*len(upstream)),
+		byIdentity:  make(map[identity][]int32, len(upstream)),
+		bySubject:   make(map[string][]int32, len(upstream)),
+		sig:         make([]signature, len(upstream)),
+	}
+	count := make(map[uint64]int32, 16*len(upstream))
+	for i, u := range upstream {
+		k := int32(i)
+		id := strings.ToLower(u.ID)
+		if _, dup := ix.byID[id]; dup {
+			continue
+		}
+		ix.byID[id] = k
+		ix.sorted = append(ix.sorted, id)
+		if u.PatchID != "" {
+			ix.byPatch[u.PatchID] = append(ix.byPatch[u.PatchID], k)
+		}
+		seen := map[string]bool{}
+		for _, f := range u.Files {
+			if f.PatchID != "" && !seen[f.PatchID] {
+				seen[f.PatchID] = true
+				ix.byFilePatch[f.PatchID] = append(ix.byFilePatch[f.PatchID], k)
+			}
+		}
+		ix.byIdentity[identOf(u)] = append(ix.byIdentity[identOf(u)], k)
+		if s := normSubject(u.Subject); s != "" {
+			ix.bySubject[s] = append(ix.bySubject[s], k)
+		}
+		ix.sig[i] = signatureOf(u)
+		for _, h := range ix.sig[i].plus {
+			count[h]++
+		}
+		for _, h := range ix.sig[i].minus {
+			if !contains(ix.sig[i].plus, h) {
+				count[h]++
+			}
+		}
+	}
+	sort.Strings(ix.sorted)
+	ix.df = make(map[uint64]uint8, len(count))
+	ix.lines = make(map[uint64][]int32, len(count))
+	for h, n := range count {
+		ix.df[h] = uint8(min(n, 255))
+		if n <= rareLineDF {
+			ix.lines[h] = make([]int32, 0, n)
+		}
+	}
+	ix.upTotal = make([]float64, len(upstream))
+	for i := range upstream {
+		k := int32(i)
+		for _, h := range ix.sig[i].plus {
+			ix.upTotal[i] += ix.weight(h)
+		}
+		for _, h := range ix.sig[i].minus {
+			ix.upTotal[i] += ix.weight(h)
+		}
+		for _, h := range ix.sig[i].plus {
+			if p, ok := ix.lines[h]; ok {
+				ix.lines[h] = append(p, k)
+			}
+		}
+		for _, h := range ix.sig[i].minus {
+			if p, ok := ix.lines[h]; ok && !contains(ix.sig[i].plus, h) {
+				ix.lines[h] = append(p, k)
+			}
+		}
+	}
+	return ix
+}
+
+func identOf(f *change.Fingerprint) identity {
+	return identity{email: strings.ToLower(f.AuthorEmail), name: f.AuthorName, unix: f.AuthorTime.Unix(), subject: strings.TrimSpace(f.Subject)}
+}
+
+func signatureOf(f *change.Fingerprint) signature {
+	var s signature
+	for _, fl := range f.Files {
+		s.plus = append(s.plus, fl.Plus...)
+		s.minus = append(s.minus, fl.Minus...)
+	}
+	s.plus = uniq(s.plus)
+	s.minus = uniq(s.minus)
+	return s
+}
+
+func uniq(h []uint64) []uint64 {
+	if len(h) == 0 {
+		return nil
+	}
+	sort.Slice(h, func(i, j int) bool { return h[i] < h[j] })
+	out := h[:1]
+	for _, x := range h[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out[:len(out):len(out)]
+}
+
+func contains(sorted []uint64, h uint64) bool {
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i] >= h })
+	return i < len(sorted) && sorted[i] == h
+}
+
+var (
+	reSubjectTag = regexp.MustCompile(`^(\[(infiniband|netdrv|net|rdma|ofed|PATCH[^\]]*)\]\s*)+`)
+	reRevertOf   = regexp.MustCompile(`(?m)This reverts commit ([0-9a-fA-F]{7,40})`)
+)
+
+// normSubject is a subject as compared: lower case, without leading
+// [tags], "UPSTREAM:"-style prefixes, [ofed] markers and spaces runs.
+func normSubject(s string) string {
+	s = strings.TrimSpace(s)
+	s = reSubjectTag.ReplaceAllString(s, "")
+	for _, p := range []string{"UPSTREAM:", "BACKPORT:", "FROMGIT:", "FROMLIST:"} {
+		s = strings.TrimSpace(strings.TrimPrefix(s, p))
+	}
+	s = strings.ReplaceAll(s, "[ofed] ", "")
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// resolve finds the upstream commit an id, possibly abbreviated, names.
+func (ix *Index) resolve(ref string) (int32, string) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if k, ok := ix.byID[ref]; ok {
+		return k, ""
+	}
+	if len(ref) < 4 || len(ref) >= 40 {
+		return -1, "does not exist upstream"
+	}
+	i := sort.SearchStrings(ix.sorted, ref)
+	if i >= len(ix.sorted) || !strings.HasPrefix(ix.sorted[i], ref) {
+		return -1, "does not exist upstream"
+	}
+	if i+1 < len(ix.sorted) && strings.HasPrefix(ix.sorted[i+1], ref) {
+		return -1, "is ambiguous upstream"
+	}
+	return ix.byID[ix.sorted[i]], ""
+}
+
+func (ix *Index) id(k int32) string { return ix.ups[k].ID }
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// Match pairs each downstream commit with the upstream commits it
+// carries, in the order given. overrides maps a downstream id to the
+// upstream ids it carries (an empty slice: downstream-only) and wins over
+// every method.
+func (ix *Index) Match(downstream []*change.Fingerprint, overrides map[string][]string) ([]Match, []Problem) {
+	out := make([]Match, 0, len(downstream))
+	var problems []Problem
+	m := newMatcher(ix)
+	for _, d := range downstream {
+		res, probs := m.one(d, overrides)
+		out = append(out, res)
+		problems = append(problems, probs...)
+	}
+	return out, problems
+}
+
+func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Match, []Problem) {
+	ix := m.ix
+	res := Match{Downstream: d.ID, Upstream: []string{}}
+	if ups, ok := overrides[d.ID]; ok {
+		res.Method, res.Score = MethodManual, 1
+		res.Upstream = append(res.Upstream, ups...)
+		if len(ups) == 0 {
+			res.Why = "manual override: downstream-only"
+		} else {
+			res.Why = "manual override"
+		}
+		return res, nil
+	}
+	var problems []Problem
+
+	// A downstream revert of a downstream commit carries nothing. A
+	// backported upstream revert names an upstream commit and is matched
+	// like any other backport.
+	if strings.HasPrefix(d.Subject, "Revert \"") {
+		if sm := reRevertOf.FindStringSubmatch(d.Body); sm != nil {
+			if k, _ := ix.resolve(sm[1]); k < 0 {
+				res.Method, res.Score = MethodRevert, 1
+				res.Why = fmt.Sprintf("reverts %s, which is not an upstream commit", short(sm[1]))
+				return res, nil
+			}
+		}
+	}
+
+	// 1. References in the message.
+	var refs []int32
+	var styles []string
+	var unresolvedAlt []change.Ref
+	for _, r := range d.Trailers.Upstream {
+		k, why := ix.resolve(r.ID)
+		if k < 0 {
+			if r.Style == change.AltCommit {
+				unresolvedAlt = append(unresolvedAlt, r)
+				continue
+			}
+			problems = append(problems, Problem{Downstream: d.ID, Ref: r.ID, Why: fmt.Sprintf("%s reference %s %s; not trusted", r.Style, r.ID, why)})
+			continue
+		}
+		if !containsInt(refs, k) {
+			refs = append(refs, k)
+			s := string(r.Style)
+			if r.Partial {
+				s += " (partial)"
+			}
+			styles = append(styles, fmt.Sprintf("%s %s", s, short(ix.id(k))))
+		}
+	}
+	if len(refs) == 0 {
+		for _, r := range unresolvedAlt {
+			problems = append(problems, Problem{Downstream: d.ID, Ref: r.ID, Why: fmt.Sprintf("%s reference %s does not resolve upstream; not trusted", r.Style, r.ID)})
+		}
+	}
+	if len(refs) > 0 {
+		res.Method, res.Score = MethodTrailer, 1
+		res.Upstream = ix.ids(refs)
+		res.Why = "message references " + strings.Join(styles, ", ")
+		return res, problems
+	}
+
+	// 2. Exact whole-commit patch-id.
+	// A commit that declares itself downstream-only pairs by patch-id only
+	// when its diff is more than a line or two, which is easily written twice.
+	if d.PatchID != "" && (!declaredOnly(d) || signatureLines(d) >= manyLines) {
+		if ks := ix.byPatch[d.PatchID]; len(ks) > 0 {
+			k := ix.prefer(ks, d)
+			res.Method, res.Score = MethodPatchID, 1
+			res.Upstream = []string{ix.id(k)}
+			res.Why = fmt.Sprintf("same patch-id %s as %s", short(d.PatchID), short(ix.id(k)))
+			if len(ks) > 1 {
+				res.Why += fmt.Sprintf(" (one of %d upstream commits with this patch-id; chosen by subject and author)", len(ks))
+				res.Score = 0.9
+			}
+			return res, problems
+		}
+	}
+	// Per-file patch-ids: a partial backport carries a subset of the
+	// upstream files unchanged.
+	if r, ok := m.filePatchIDs(d); ok && (!declaredOnly(d) || signatureLines(d) >= manyLines) {
+		r.Downstream = d.ID
+		return r, problems
+	}
+
+	// 3. Fuzzy, and 4. identity.
+	m.load(d)
+	fz, fok := m.fuzzy(d)
+	idk := ix.identityOf(d)
+	if fok && (idk < 0 || containsInt(fz.chosen, idk) || fz.strong()) {
+		return m.result(d, fz), problems
+	}
+	if idk >= 0 {
+		res.Method, res.Score = MethodIdentity, 0.9
+		res.Upstream = []string{ix.id(idk)}
+		res.Why = fmt.Sprintf("author %s <%s>, author time %s and subject equal those of %s",
+			d.AuthorName, d.AuthorEmail, d.AuthorTime.UTC().Format("2006-01-02 15:04:05"), short(ix.id(idk)))
+		return res, problems
+	}
+	if fok {
+		return m.result(d, fz), problems
+	}
+	res.Method = MethodNone
+	res.Why = "no reference, patch-id, similar upstream change or identity found"
+	if fz.best >= 0 {
+		res.Why += fmt.Sprintf("; closest %s shares %.0f%% of this change's lines", short(ix.id(fz.best)), 100*fz.bestDown)
+	}
+	return res, problems
+}
+
+func signatureLines(d *change.Fingerprint) int {
+	n := 0
+	for _, f := range d.Files {
+		n += len(f.Plus) + len(f.Minus)
+	}
+	return n
+}
+
+func containsInt(s []int32, k int32) bool {
+	for _, x := range s {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *Index) ids(ks []int32) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = ix.id(k)
+	}
+	return out
+}
+
+// prefer picks among upstream commits with the same patch-id the one
+// whose subject and author agree with d, else the first.
+func (ix *Index) prefer(ks []int32, d *change.Fingerprint) int32 {
+	best, bestScore := ks[0], -1
+	ds := normSubject(d.Subject)
+	for _, k := range ks {
+		u := ix.ups[k]
+		s := 0
+		if normSubject(u.Subject) == ds {
+			s += 2
+		}
+		if strings.EqualFold(u.AuthorEmail, d.AuthorEmail) {
+			s++
+		}
+		if s > bestScore {
+			best, bestScore = k, s
+		}
+	}
+	return best
+}
+
+// identityOf is the one upstream commit whose author, author time and
+// subject equal d's, or -1.
+func (ix *Index) identityOf(d *change.Fingerprint) int32 {
+	ks := ix.byIdentity[identOf(d)]
+	if len(ks) != 1 {
+		return -1
+	}
+	return ks[0]
+}
+
+// filePatchIDs matches d when every file it changes has the patch-id of a
+// file of one upstream commit (or, failing that, of a few: a squash of
+// whole files).
+func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
+	ix := m.ix
+	var files []change.File
+	for _, f := range d.Files {
+		if f.PatchID != "" {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return Match{}, false
+	}
+	hits := map[int32][]int{}
+	ds := normSubject(d.Subject)
+	for i, f := range files {
+		for _, k := range ix.byFilePatch[f.PatchID] {
+			// A small file diff pairs only with the commit of the same subject.
+			if len(f.Plus)+len(f.Minus) >= minFilePatchLines || normSubject(ix.ups[k].Subject) == ds {
+				hits[k] = append(hits[k], i)
+			}
+		}
+	}
+	if len(hits) == 0 {
+		return Match{}, false
+	}
+	// Greedy cover of d's files by upstream commits, most files first.
+	covered := make([]bool, len(files))
+	var chosen []int32
+	var why []string
+	for len(chosen) < maxSquash {
+		best, bestN := int32(-1), 0
+		for k, fs := range hits {
+			n := 0
+			for _, i := range fs {
+				if !covered[i] {
+					n++
+				}
+			}
+			if n > bestN || n == bestN && n > 0 && k < best {
+				best, bestN = k, n
+			}
+		}
+		if best < 0 {
+			break
+		}
+		chosen = append(chosen, best)
+		var paths []string
+		for _, i := range hits[best] {
+			if !covered[i] {
+				covered[i] = true
+				paths = append(paths, files[i].Path)
+			}
+		}
+		u := ix.ups[best]
+		why = append(why, fmt.Sprintf("%s has the same patch-id for %s (%d of its %d files)", short(u.ID), strings.Join(paths, ", "), len(hits[best]), len(u.Files)))
+	}
+	for i, c := range covered {
+		// A file too small to pair by itself counts when one of the
+		// chosen commits has it with the same patch-id.
+		if !c && !m.inChosen(files[i].PatchID, chosen) {
+			return Match{}, false
+		}
+	}
+	res := Match{Upstream: ix.ids(chosen), Method: MethodPatchID, Score: 0.95,
+		Why: "per-file patch-ids: " + strings.Join(why, "; ")}
+	if len(chosen) > 1 {
+		res.Method = MethodSquash
+		res.Score = 0.9
+	}
+	return res, true
+}
+
+func (m *matcher) inChosen(patchID string, chosen []int32) bool {
+	for _, k := range chosen {
+		for _, f := range m.ix.ups[k].Files {
+			if f.PatchID == patchID {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kdelta/kdelta/analyzer"
+)
+
+type deltaOptions struct {
+	config    string
+	component string
+	format    string
+	all       bool
+	limit     int
+	target    string
+}
+
+func runDelta(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "delta")
+	var o deltaOptions
+	fs.StringVar(&o.config, "config", "kdelta.toml", "the project file")
+	fs.StringVar(&o.component, "component", "", "only this component (mlx5, ipoib, roce, ...)")
+	fs.StringVar(&o.format, "format", "table", "table or json")
+	fs.BoolVar(&o.all, "all", false, "the component x downstream matrix of every downstream")
+	fs.IntVar(&o.limit, "limit", 20, "commits listed per list in a table (0: all)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case o.all && fs.NArg() > 0:
+		return usagef("--all takes no downstream")
+	case !o.all && fs.NArg() != 1:
+		return usagef("name one downstream (SOURCE or SOURCE@REF), or use --all")
+	case o.format != "table" && o.format != "json":
+		return usagef("--format %q: want table or json", o.format)
+	}
+	o.target = fs.Arg(0)
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if o.all {
+		var results []*analyzer.Result
+		for _, s := range cfg.Sources {
+			if s.Upstream == "" {
+				continue
+			}
+			for _, ref := range s.Refs {
+				r, err := analyzer.Analyze(ctx, db, s.Name+"@"+ref)
+				if err != nil {
+					return err
+				}
+				results = append(results, r)
+			}
+		}
+		if o.format == "json" {
+			return writeJSON(e.stdout, results)
+		}
+		return printMatrix(e.stdout, results, o.component)
+	}
+	r, err := analyzer.Analyze(ctx, db, o.target)
+	if err != nil {
+		return err
+	}
+	if o.component != "" && r.Component(o.component) == nil {
+		return fmt.Errorf("no commit of %s or its upstream since the base is in component %q: %w", r.Downstream, o.component, errBadInput)
+	}
+	if o.format == "json" {
+		if o.component != "" {
+			r.Components = []analyzer.ComponentDelta{*r.Component(o.component)}
+		}
+		return writeJSON(e.stdout, r)
+	}
+	return printDelta(e.stdout, r, o)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
+	fmt.Fprintf(w, "%s against %s since %s %.12s\n\n", r.Downstream, r.Upstream, r.BaseHow, r.Base)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tMISSING\tBACKPORTED\tDOWNSTREAM-ONLY\t")
+	for _, c := range r.Components {
+		if o.component != "" && c.Component != o.component {
+			continue
+		}
+		name := c.Component
+		if name == "" {
+			name = "(all)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", name, len(c.MissingFixes), len(c.Missing), len(c.Backported), len(c.DownstreamOnly))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if o.component == "" {
+		fmt.Fprintf(w, "\n%d problems with references (see --format json); --component C lists the commits\n", len(r.Problems))
+		return nil
+	}
+	c := r.Component(o.component)
+	list := func(title string, cs []analyzer.Commit, note func(analyzer.Commit) string) {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
+		for i, x := range cs {
+			if o.limit > 0 && i == o.limit {
+				fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(cs)-i)
+				break
+			}
+			fmt.Fprintf(w, "  %.12s %s  %s  %s%s\n", x.ID, x.Date.Format("2006-01-02"), trim(x.Subject, 70), x.Author, note(x))
+		}
+	}
+	none := func(analyzer.Commit) string { return "" }
+	list("Missing fixes", c.MissingFixes, func(x analyzer.Commit) string {
+		return fmt.Sprintf("  [fixes %s]", short(x.Fixes))
+	})
+	list("Missing", c.Missing, func(x analyzer.Commit) string {
+		var tags []string
+		if len(x.Fixes) > 0 {
+			tags = append(tags, "fix")
+		}
+		if x.Stable {
+			tags = append(tags, "stable")
+		}
+		tags = append(tags, x.CVEs...)
+		if len(tags) == 0 {
+			return ""
+		}
+		return "  [" + strings.Join(tags, " ") + "]"
+	})
+	list("Backported", c.Backported, func(x analyzer.Commit) string { return fmt.Sprintf("  [as %s]", short(x.Carried)) })
+	list("Downstream-only", c.DownstreamOnly, none)
+	return nil
+}
+
+func short(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if len(id) > 12 {
+			out[i] = id[:12]
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func trim(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// printMatrix prints component x downstream: missing fixes / missing /
+// downstream-only per cell.
+func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
+	comps := map[string]bool{}
+	for _, r := range results {
+		for _, c := range r.Components {
+			comps[c.Component] = true
+		}
+	}
+	var names []string
+	for c := range comps {
+		if only == "" || c == only || c == "" {
+			names = append(names, c)
+		}
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "Each cell: missing fixes / missing / downstream-only")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "COMPONENT\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t", r.Downstream)
+	}
+	fmt.Fprintln(tw)
+	for _, name := range names {
+		label := name
+		if name == "" {
+			label = "(all)"
+		}
+		fmt.Fprintf(tw, "%s\t", label)
+		for _, r := range results {
+			if c := r.Component(name); c != nil {
+				fmt.Fprintf(tw, "%d / %d / %d\t", len(c.MissingFixes), len(c.Missing), len(c.DownstreamOnly))
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
