@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -23,8 +25,27 @@ import (
 )
 
 // Version names the analysis method; a stored analysis made by another
-// version is computed again.
+// version, or by another build of kdelta, is computed again.
 const Version = "1"
+
+// build identifies the running program: a kept analysis made by another
+// build (a new matcher, say) is not trusted.
+func build() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha1.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 // ErrNoBase says a downstream cannot be measured yet.
 var ErrNoBase = errors.New("no base")
@@ -105,7 +126,7 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	key := digest(Version, ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey)
+	key := digest(Version, build(), ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey)
 	if b, ok, err := db.Analysis(ctx, ref.ID, key); err != nil {
 		return nil, err
 	} else if ok {
