@@ -12,6 +12,6 @@ CREATE TABLE overrides (
 CREATE TABLE analyses (
 	ref_id  INTEGER PRIMARY KEY REFERENCES refs(id) ON DELETE CASCADE,
 	key     TEXT NOT NULL,
-	result  BLOB NOT NULL,  -- JSON
+	result  BLOB NOT NULL,  -- the analyzer's encoding (gob)
 	created INTEGER NOT NULL
 );
