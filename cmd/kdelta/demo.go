@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/world"
 )
 
@@ -71,6 +72,26 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := printSummary(ctx, e.stdout, db); err != nil {
 		return err
 	}
+	// The delta of every downstream against its upstream.
+	cfg, err := loadConfig(config)
+	if err != nil {
+		return err
+	}
+	var results []*analyzer.Result
+	for _, s := range cfg.Sources {
+		if s.Upstream == "" {
+			continue
+		}
+		r, err := analyzer.Analyze(ctx, db, s.Name)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	fmt.Fprintln(e.stdout, "\nThe delta of each downstream against its upstream since its base, per component:")
+	if err := printMatrix(e.stdout, results, ""); err != nil {
+		return err
+	}
 	self := e.argv0
 	if self == "" {
 		self = "kdelta"
@@ -79,6 +100,6 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if oid, err := db.Latest(ctx); err == nil {
 		example = oid[:12]
 	}
-	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s summary --config %[2]s\n  %[1]s skips --config %[2]s\n  %[1]s show --config %[2]s %[3]s\n", self, config, example)
+	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n", self, config, example)
 	return nil
 }
