@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -33,13 +34,16 @@ type matcher struct {
 	explain  map[uint64]uint8 // lines explained by the chosen upstream commits
 	paths    map[string]bool  // downstream paths and basenames
 	subjects map[int32]bool
+	// named are the upstream commits whose subject d's message quotes
+	// (a squash lists the changes it carries).
+	named map[int32]bool
 	// the lines the chosen upstream commits add and remove
 	chosenPlus, chosenMinus map[uint64]bool
 }
 
 func newMatcher(ix *Index) *matcher {
 	return &matcher{ix: ix, d: map[uint64]uint8{}, count: map[int32]int32{}, explain: map[uint64]uint8{},
-		paths: map[string]bool{}, subjects: map[int32]bool{},
+		paths: map[string]bool{}, subjects: map[int32]bool{}, named: map[int32]bool{},
 		chosenPlus: map[uint64]bool{}, chosenMinus: map[uint64]bool{}}
 }
 
@@ -48,7 +52,7 @@ func newMatcher(ix *Index) *matcher {
 func (m *matcher) weight(h uint64) float64 { return m.ix.weight(h) }
 
 func (ix *Index) weight(h uint64) float64 {
-	if int(ix.df[h]) > commonLineDF {
+	if int(ix.df[h]) > ix.commonDF {
 		return commonWeight
 	}
 	return 1
@@ -88,7 +92,24 @@ func (m *matcher) load(d *change.Fingerprint) {
 			m.subjects[k] = true
 		}
 	}
+	clear(m.named)
+	for _, q := range reQuoted.FindAllStringSubmatch(d.Body, maxSquash) {
+		if s := normSubject(q[1]); s != "" {
+			if ks := m.ix.bySubject[s]; len(ks) <= maxNamed {
+				for _, k := range ks {
+					m.named[k] = true
+				}
+			}
+		}
+	}
 }
+
+// reQuoted finds quoted subjects in a message: "net/mlx5: Fix x".
+var reQuoted = regexp.MustCompile(`"([^"\n]{12,200})"`)
+
+// maxNamed: a quoted subject names candidates only when few upstream
+// commits have it ("Fix typo" names nothing).
+const maxNamed = 3
 
 // pairScore is how one upstream commit agrees with the downstream one.
 type pairScore struct {
@@ -213,6 +234,9 @@ func (m *matcher) candidates() []int32 {
 	for k := range m.subjects {
 		m.count[k] += 0 // present, so the diff can decide
 	}
+	for k := range m.named {
+		m.count[k] += 0
+	}
 	m.cands = m.cands[:0]
 	for k := range m.count {
 		m.cands = append(m.cands, k)
@@ -228,7 +252,7 @@ func (m *matcher) candidates() []int32 {
 		// Keep subject peers even when they share few rare lines.
 		top := m.cands[:maxCandidates]
 		for _, k := range m.cands[maxCandidates:] {
-			if m.subjects[k] {
+			if m.subjects[k] || m.named[k] {
 				top = append(top, k)
 			}
 		}
@@ -285,7 +309,7 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 			if containsInt(res.chosen, s.k) || s.same <= 0 || s.back > 0.5*s.same || s.files == 0 {
 				continue
 			}
-			if s.same < minCommon && !s.subject {
+			if s.same < minCommon && !s.subject && !m.named[s.k] {
 				continue
 			}
 			// Lines one squashed commit adds and another removes never
@@ -302,10 +326,12 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 				continue
 			}
 			// An unrelated commit joins only when it explains several
-			// lines: a hand-resolved conflict can by chance write a line
-			// as a later upstream commit does.
+			// lines and has the downstream's author, as a first pick
+			// without the same subject must: a hand-resolved conflict can
+			// by chance write a line as a later upstream commit does, and
+			// a reworked diff can resemble some other upstream change.
 			g := m.gain(s.k)
-			if g <= 0 || !related && (g < manyLines || g/m.total < minSquashGain) {
+			if g <= 0 || !related && (g < manyLines || g/m.total < minSquashGain || !m.sameAuthor(s.k, d)) {
 				continue
 			}
 			if g > bestGain || g == bestGain && bi >= 0 && m.closer(s.k, scores[bi].k, res.chosen) {
@@ -346,14 +372,30 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 	}
 	if declaredOnly(d) {
 		// The downstream says it is not upstream: only a near-complete
-		// agreement on several lines overrides that (a two-line fix is
-		// easily written twice).
-		return s.same >= manyLines && s.coverUp >= onlyCoverUp && s.coverDn >= onlyCoverDown
+		// agreement on several lines, from the same author or under the
+		// same subject, overrides that (a two-line fix is easily written
+		// twice, and a downstream clean-up often removes the same dead
+		// code upstream removed).
+		return s.same >= manyLines && s.coverUp >= onlyCoverUp && s.coverDn >= onlyCoverDown &&
+			(s.subject || m.sameAuthor(s.k, d))
 	}
 	if s.subject {
 		return true
 	}
-	return s.same >= minCommon && (s.coverUp >= minCoverUpAlone || s.same >= manyLines && s.coverUp >= minCoverUp)
+	// Without the same subject, lines alone are weak in a large upstream:
+	// the same small change recurs by chance, so the upstream author must
+	// agree too (git cherry-pick keeps it) and the lines must be real.
+	return s.same >= minCommon && m.sameAuthor(s.k, d) &&
+		(s.coverUp >= minCoverUpAlone || s.same >= manyLines && s.coverUp >= minCoverUp)
+}
+
+// sameAuthor says whether upstream commit k has d's author.
+func (m *matcher) sameAuthor(k int32, d *change.Fingerprint) bool {
+	return sameAuthor(m.ix.ups[k], d)
+}
+
+func sameAuthor(u, d *change.Fingerprint) bool {
+	return d.AuthorEmail != "" && strings.EqualFold(u.AuthorEmail, d.AuthorEmail)
 }
 
 // subjectBonus ranks a candidate with the same subject as if it shared

@@ -62,8 +62,11 @@ type Index struct {
 	// lines maps a normalized changed-line hash to the upstream commits
 	// that add or remove it, for hashes in at most rareLineDF commits.
 	lines map[uint64][]int32
-	// df is how many upstream commits change a line, capped at 255.
-	df map[uint64]uint8
+	// df is how many upstream commits change a line, capped at 65535.
+	df map[uint64]uint16
+	// rareDF, commonDF: rareLineDF and commonLineDF scaled to the size
+	// of the upstream set.
+	rareDF, commonDF int
 	// sig is each upstream commit's deduplicated, sorted signature, and
 	// upTotal its weighted size (see matcher.weight).
 	sig     []signature
@@ -98,6 +101,13 @@ const (
 	// count for little evidence (weight commonWeight) when scoring.
 	commonLineDF = 40
 	commonWeight = 0.1
+	// rareLineShare, commonLineShare: the same limits as shares of the
+	// upstream commits (32 and 40 of the demo world's ~3,000), used when
+	// they are larger: in a 100,000-commit upstream a line that 50
+	// commits change is still rare. rareLineDF and commonLineDF stay as
+	// floors for small upstreams.
+	rareLineShare   = 0.01
+	commonLineShare = 0.0133
 	// maxCandidates bounds how many upstream commits are scored per
 	// downstream commit (the ones sharing the most rare lines).
 	maxCandidates = 24
@@ -110,12 +120,17 @@ const (
 	// backports carry a subset of hunks, so this is low; together with
 	// minCoverDown it still rejects chance overlaps.
 	minCoverUp = 0.15
-	// minCoverUpAlone, manyLines: without the same subject, lines alone
-	// pair two commits when most of the upstream commit is present, or
-	// when several rare lines agree. In the synthetic worlds a
-	// downstream-only patch shares at most two lines (half of a small
-	// upstream commit) with some upstream commit by chance, while true
-	// backports with a reworded subject carry nearly all of theirs.
+	// minCoverUpAlone, manyLines: without the same subject, lines pair
+	// two commits when most of the upstream commit is present, or when
+	// several rare lines agree, and only when the author agrees too. In
+	// the demo-size worlds a downstream-only patch shares at most two
+	// lines (half of a small upstream commit) with some upstream commit
+	// by chance, while true backports with a reworded subject carry
+	// nearly all of theirs. In the bench world (100,000 upstream
+	// commits) whole downstream-only clean-ups equal upstream ones line
+	// for line (same dead function removed), so no line threshold
+	// separates them; the author (kept by git cherry-pick) does. The
+	// same holds for patch-id matches (Index.corroborated).
 	minCoverUpAlone = 0.6
 	manyLines       = 4
 	// minCommon: weighted changed lines in common, at least: one line that
@@ -190,11 +205,13 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 		}
 	}
 	sort.Strings(ix.sorted)
-	ix.df = make(map[uint64]uint8, len(count))
+	ix.rareDF = max(rareLineDF, int(rareLineShare*float64(len(ix.sorted))))
+	ix.commonDF = max(commonLineDF, int(commonLineShare*float64(len(ix.sorted))))
+	ix.df = make(map[uint64]uint16, len(count))
 	ix.lines = make(map[uint64][]int32, len(count))
 	for h, n := range count {
-		ix.df[h] = uint8(min(n, 255))
-		if n <= rareLineDF {
+		ix.df[h] = uint16(min(n, 65535))
+		if int(n) <= ix.rareDF {
 			ix.lines[h] = make([]int32, 0, n)
 		}
 	}
@@ -383,7 +400,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	// A commit that declares itself downstream-only pairs by patch-id only
 	// when its diff is more than a line or two, which is easily written twice.
 	if d.PatchID != "" && (!declaredOnly(d) || signatureLines(d) >= manyLines) {
-		if ks := ix.byPatch[d.PatchID]; len(ks) > 0 {
+		if ks := ix.byPatch[d.PatchID]; len(ks) > 0 && ix.corroborated(ix.prefer(ks, d), d) {
 			k := ix.prefer(ks, d)
 			res.Method, res.Score = MethodPatchID, 1
 			res.Upstream = []string{ix.id(k)}
@@ -406,7 +423,10 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	m.load(d)
 	fz, fok := m.fuzzy(d)
 	idk := ix.identityOf(d)
-	if fok && (idk < 0 || containsInt(fz.chosen, idk) || fz.strong()) {
+	// Identity (author, author time and subject) wins over line evidence
+	// that points elsewhere unless that evidence has the same subject too:
+	// in a large upstream a reworked diff often equals another change.
+	if fok && (idk < 0 || containsInt(fz.chosen, idk) || fz.strong() && fz.scores[0].subject) {
 		return m.result(d, fz), problems
 	}
 	if idk >= 0 {
@@ -450,6 +470,16 @@ func (ix *Index) ids(ks []int32) []string {
 		out[i] = ix.id(k)
 	}
 	return out
+}
+
+// corroborated says whether a diff match with upstream commit k is
+// backed by the message: the same subject, or the same author (git
+// cherry-pick keeps it). In a large upstream the same small diff recurs
+// (a downstream clean-up removes the dead code upstream also removed),
+// so a patch-id alone does not pair commits.
+func (ix *Index) corroborated(k int32, d *change.Fingerprint) bool {
+	u := ix.ups[k]
+	return normSubject(u.Subject) == normSubject(d.Subject) || sameAuthor(u, d)
 }
 
 // prefer picks among upstream commits with the same patch-id the one
@@ -540,6 +570,13 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 		}
 		u := ix.ups[best]
 		why = append(why, fmt.Sprintf("%s has the same patch-id for %s (%d of its %d files)", short(u.ID), strings.Join(paths, ", "), len(hits[best]), len(u.Files)))
+	}
+	corr := false
+	for _, k := range chosen {
+		corr = corr || normSubject(ix.ups[k].Subject) == ds
+	}
+	if !corr && !ix.corroborated(chosen[0], d) {
+		return Match{}, false
 	}
 	for i, c := range covered {
 		// A file too small to pair by itself counts when one of the
