@@ -17,6 +17,7 @@ const (
 	KindVendor   = "vendor"   // a vendor fork (MLNX_OFED, community OFED, WinOFED)
 	KindStable   = "stable"   // a stable or long-term branch of upstream
 	KindQueue    = "queue"    // a maintainer's for-next tree: "queued" evidence
+	KindList     = "list"     // a mailing-list archive or Patchwork: "submitted" evidence
 )
 
 // The layouts a source's paths can follow.
@@ -35,8 +36,15 @@ const (
 	MirrorGit   = "git"    // the git command-line tool
 )
 
-// FormatGit is the only source format this version of kdelta reads.
-const FormatGit = "git"
+// The formats a source can come in.
+const (
+	FormatGit       = "git"       // a git repository (the default)
+	FormatSeries    = "series"    // a quilt series or a SUSE kernel-source tree (series.conf + patches.*/)
+	FormatOFED      = "ofed"      // an OFED/MLNX_OFED tree: backports/NNNN-BACKPORT-*.patch + LINUX_BASE_BRANCH
+	FormatSnapshot  = "snapshot"  // a release drop without history: a directory, .tar, .tar.gz/.tgz or .tar.xz/.txz
+	FormatMbox      = "mbox"      // a mailing-list archive: an mbox file, a public-inbox repository or a directory of messages
+	FormatPatchwork = "patchwork" // a Patchwork server's REST API (read only)
+)
 
 // Defaults of the [store] table, relative to the project file's directory.
 const (
@@ -48,11 +56,10 @@ const (
 const maxFileSize = 4 << 20
 
 var (
-	kinds         = []string{KindUpstream, KindDistro, KindVendor, KindStable, KindQueue}
+	kinds         = []string{KindUpstream, KindDistro, KindVendor, KindStable, KindQueue, KindList}
 	layouts       = []string{LayoutLinux, LayoutRDMACore, LayoutWinOFED, LayoutOFED, LayoutCustom}
 	mirrorMethods = []string{MirrorAuto, MirrorGoGit, MirrorGit}
-	// futureFormats are formats DESIGN.md names that this version refuses.
-	futureFormats = []string{"series", "ofed", "snapshot", "mbox", "patchwork"}
+	formats       = []string{FormatGit, FormatSeries, FormatOFED, FormatSnapshot, FormatMbox, FormatPatchwork}
 )
 
 // Kinds returns the kinds of source, in the order the project file documents them.
@@ -100,8 +107,12 @@ type Source struct {
 	Upstream string   // the upstream source this one is measured against; "" for none
 	Base     string   // the upstream commit or tag it starts from; "" for the merge-base
 	Mirror   string   // auto, go-git or git; default auto
-	Format   string   // git (the only format this version reads); default git
+	Format   string   // git, series, ofed, snapshot, mbox or patchwork; default git
+	Project  string   // patchwork: the project's link name, like "linux-rdma"
 }
+
+// IsGit says whether the source is a git repository, read by ref.
+func (s *Source) IsGit() bool { return s.Format == FormatGit }
 
 // ComponentSpec is one [[component]] entry, or one entry of the default map.
 type ComponentSpec struct {

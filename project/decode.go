@@ -12,7 +12,7 @@ import (
 var (
 	topKeys       = []string{"store", "source", "component"}
 	storeKeys     = []string{"path", "mirrors"}
-	sourceKeys    = []string{"name", "kind", "url", "refs", "layout", "upstream", "base", "mirror", "format"}
+	sourceKeys    = []string{"name", "kind", "url", "refs", "layout", "upstream", "base", "mirror", "format", "project"}
 	componentKeys = []string{"name", "paths", "subjects"}
 )
 
@@ -263,7 +263,9 @@ func (d *decoder) source(m map[string]any, base string, i int) Source {
 		case "mirror":
 			s.Mirror = d.nonEmpty(v, who, k, path, "one of "+strings.Join(mirrorMethods, ", "))
 		case "format":
-			s.Format = d.nonEmpty(v, who, k, path, `"git"`)
+			s.Format = d.nonEmpty(v, who, k, path, "one of "+strings.Join(formats, ", "))
+		case "project":
+			s.Project = d.nonEmpty(v, who, k, path, `a Patchwork project like "linux-rdma"`)
 		default:
 			d.unknown(who, k, path, sourceKeys)
 		}

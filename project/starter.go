@@ -28,8 +28,22 @@ mirrors = "kdelta-mirrors"
 #               vendor    a vendor fork (MLNX_OFED, community OFED, WinOFED)
 #               stable    a stable or long-term branch
 #               queue     a maintainer's for-next tree ("queued" evidence)
-#   url       remote URL, file:// URL, or local path to a git repository (required)
-#   refs      branches or tags to read, e.g. ["master"] (required)
+#               list      a mailing-list archive or Patchwork ("submitted" evidence)
+#   format    what the source is made of (default "git"):
+#               git        a git repository, read by refs
+#               series     a quilt tree (series file) or a SUSE kernel-source
+#                          tree (series.conf + patches.*/)
+#               ofed       an OFED/MLNX_OFED tree: backports/NNNN-BACKPORT-*.patch,
+#                          its base named by LINUX_BASE_BRANCH
+#               snapshot   a release drop without history: a directory or a
+#                          .tar, .tar.gz, .tgz, .tar.xz, .txz archive
+#               mbox       (kind list) an mbox file, a public-inbox repository
+#                          or a directory of messages
+#               patchwork  (kind list) a Patchwork server, read only
+#   url       git: remote URL, file:// URL, or local path to a repository;
+#             series, ofed, snapshot, mbox: a local path; patchwork: the
+#             server's URL (required)
+#   refs      git only: branches or tags to read, e.g. ["master"] (required)
 #   layout    how the tree lays out paths: linux, rdma-core, winofed, ofed
 #             (a kernel tree with OFED's backports/), or custom (anything
 #             else: the whole tree counts) (default "linux")
@@ -37,10 +51,12 @@ mirrors = "kdelta-mirrors"
 #             one is measured against (optional: without it a source can be
 #             browsed on its own)
 #   base      the upstream tag or commit this tree starts from, e.g. "v5.14"
-#             (optional; default: the merge-base with the upstream ref)
+#             (optional; default: the merge-base with the upstream ref, or
+#             an OFED tree's LINUX_BASE_BRANCH). A snapshot's upstream may be
+#             another snapshot (release to release).
 #   mirror    how to mirror it: auto, go-git, or git (the git command)
 #             (default "auto")
-#   format    "git" (default; the only format this version of kdelta reads)
+#   project   patchwork only: the project, e.g. "linux-rdma"
 
 [[source]]
 name = "linux"
@@ -63,6 +79,21 @@ layout = "linux"
 # refs = ["main"]
 # upstream = "linux"
 # base = "v5.14"
+
+# [[source]]
+# name = "sles15"
+# kind = "distro"
+# format = "series"
+# url = "/srv/kernel-source"
+# upstream = "linux"
+# base = "v5.14"
+
+# [[source]]
+# name = "linux-rdma"
+# kind = "list"
+# format = "patchwork"
+# url = "https://patchwork.kernel.org"
+# project = "linux-rdma"
 
 # [[source]]
 # name = "rdma-core"

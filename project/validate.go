@@ -136,17 +136,23 @@ func (v *validator) sources() {
 		switch {
 		case s.Kind == "":
 			v.problem(at("kind"), "%s: kind is missing; expected one of %s", who, strings.Join(kinds, ", "))
-		case s.Kind == "list":
-			v.problem(at("kind"), "%s: kind %q is not one of %s (mailing-list archives need the mbox or patchwork format, which this version of kdelta does not read)", who, s.Kind, strings.Join(kinds, ", "))
 		case !oneOf(s.Kind, kinds):
 			v.problem(at("kind"), "%s: kind %q is not one of %s", who, s.Kind, strings.Join(kinds, ", "))
 		}
-		if s.URL == "" {
-			v.problem(at("url"), "%s: url is missing; expected a remote URL, a file:// URL or a local path to a git repository", who)
-		} else if strings.ContainsAny(s.URL, "\x00\n\r") {
+		switch {
+		case s.URL == "":
+			v.problem(at("url"), "%s: url is missing; expected %s", who, urlWanted(s.Format))
+		case strings.ContainsAny(s.URL, "\x00\n\r"):
 			v.problem(at("url"), "%s: url %q contains control characters; expected a URL or a path", who, s.URL)
+		case s.Format == FormatPatchwork && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://"):
+			v.problem(at("url"), "%s: url %q is not an http(s) URL; expected %s", who, s.URL, urlWanted(s.Format))
+		case oneOf(s.Format, formats) && s.Format != FormatGit && s.Format != FormatPatchwork && isRemote(s.URL):
+			v.problem(at("url"), "%s: url %q is remote; expected %s (download %s sources first)", who, s.URL, urlWanted(s.Format), s.Format)
 		}
-		if len(s.Refs) == 0 {
+		v.format(s, who, at)
+		if !s.IsGit() {
+			// Only git sources are read by ref.
+		} else if len(s.Refs) == 0 {
 			if s.Refs == nil {
 				v.problem(at("refs"), `%s: refs is missing; expected the branches or tags to read, like refs = ["master"]`, who)
 			} else {
@@ -171,13 +177,6 @@ func (v *validator) sources() {
 		if !oneOf(s.Mirror, mirrorMethods) {
 			v.problem(at("mirror"), "%s: mirror %q is not one of %s", who, s.Mirror, strings.Join(mirrorMethods, ", "))
 		}
-		switch {
-		case s.Format == FormatGit:
-		case oneOf(s.Format, futureFormats):
-			v.problem(at("format"), "%s: format %q is not supported: this version of kdelta reads only git sources (format = \"git\")", who, s.Format)
-		default:
-			v.problem(at("format"), "%s: format %q is not a known format: this version of kdelta reads only git sources (format = \"git\")", who, s.Format)
-		}
 		if s.Base != "" && s.Upstream == "" {
 			v.problem(at("base"), "%s: base %q is set without upstream; expected upstream to name the source base belongs to", who, s.Base)
 		}
@@ -197,7 +196,7 @@ func (v *validator) sources() {
 		who := sourceLabel(s.Name, i)
 		line := v.line(v.srcBase(i), "upstream", "")
 		if s.Kind == KindUpstream {
-			v.problem(line, "%s: upstream %q is set on a source of kind upstream; expected upstream only on distro, vendor, stable and queue sources", who, s.Upstream)
+			v.problem(line, "%s: upstream %q is set on a source of kind upstream; expected upstream only on distro, vendor, stable, queue and list sources", who, s.Upstream)
 			continue
 		}
 		if s.Upstream == s.Name {
@@ -215,8 +214,14 @@ func (v *validator) sources() {
 			v.problem(line, "%s", msg)
 			continue
 		}
-		if u := c.Sources[j]; u.Kind != KindUpstream {
+		u := c.Sources[j]
+		switch {
+		case s.Format == FormatSnapshot && u.Format == FormatSnapshot:
+			// Release to release: a snapshot measured against an earlier one.
+		case u.Kind != KindUpstream:
 			v.problem(line, "%s: upstream %q is a source of kind %q; expected a source of kind upstream", who, s.Upstream, u.Kind)
+		case u.Format != FormatGit:
+			v.problem(line, "%s: upstream %q is a %s source; expected a git source (or, for a snapshot, another snapshot)", who, s.Upstream, u.Format)
 		}
 	}
 
@@ -225,7 +230,7 @@ func (v *validator) sources() {
 	byKey := map[string]int{}
 	for i := range c.Sources {
 		s := &c.Sources[i]
-		if s.URL == "" || s.Mirror == MirrorAuto {
+		if s.URL == "" || s.Mirror == MirrorAuto || !s.IsGit() {
 			continue
 		}
 		key := MirrorKey(c.SourceURL(s))
@@ -308,5 +313,54 @@ func (v *validator) components() {
 				v.problem(at(fmt.Sprintf("subjects[%d]", j), "subjects"), "%s: subjects[%d] %q %v", who, j, s, err)
 			}
 		}
+	}
+}
+
+// urlWanted says what the url of a source of the given format must be.
+func urlWanted(format string) string {
+	switch format {
+	case FormatSeries:
+		return "a local path to a quilt tree (a series file) or a SUSE kernel-source tree (series.conf)"
+	case FormatOFED:
+		return "a local path to an OFED tree (backports/ and LINUX_BASE_BRANCH)"
+	case FormatSnapshot:
+		return "a local path to a release directory or a .tar, .tar.gz, .tgz, .tar.xz or .txz archive"
+	case FormatMbox:
+		return "a local path to an mbox file, a public-inbox repository or a directory of messages"
+	case FormatPatchwork:
+		return `the Patchwork server's URL, like "https://patchwork.kernel.org"`
+	}
+	return "a remote URL, a file:// URL or a local path to a git repository"
+}
+
+// format checks a source's format against its kind and the keys only some
+// formats take.
+func (v *validator) format(s *Source, who string, at func(...string) int) {
+	if !oneOf(s.Format, formats) {
+		v.problem(at("format"), "%s: format %q is not one of %s", who, s.Format, strings.Join(formats, ", "))
+		return
+	}
+	list := s.Format == FormatMbox || s.Format == FormatPatchwork
+	switch {
+	case s.Kind == KindList && !list:
+		v.problem(at("format", "kind"), "%s: kind list needs format mbox or patchwork, not %q", who, s.Format)
+	case list && s.Kind != KindList && s.Kind != "":
+		v.problem(at("kind", "format"), "%s: format %s is a mailing-list archive; expected kind = \"list\", not %q", who, s.Format, s.Kind)
+	case s.Kind == KindUpstream && s.Format != FormatGit:
+		v.problem(at("format", "kind"), "%s: an upstream must be a git source; format %q cannot be measured against", who, s.Format)
+	case s.Kind == KindQueue && s.Format != FormatGit:
+		v.problem(at("format", "kind"), "%s: a queue is a maintainer's git tree; expected format git, not %q", who, s.Format)
+	}
+	if !s.IsGit() && s.Refs != nil {
+		v.problem(at("refs"), "%s: refs is set on a %s source; expected refs only on git sources", who, s.Format)
+	}
+	if s.Format == FormatPatchwork && s.Project == "" {
+		v.problem(at("format"), `%s: a patchwork source needs project, like project = "linux-rdma"`, who)
+	}
+	if s.Format != FormatPatchwork && s.Project != "" {
+		v.problem(at("project"), "%s: project is set on a %s source; expected project only with format patchwork", who, s.Format)
+	}
+	if s.Format == FormatOFED && s.Layout == LayoutLinux {
+		// An OFED tree's backports patch linux paths: the default layout fits.
 	}
 }
