@@ -20,16 +20,21 @@ type Source struct {
 	Layout   string
 	Upstream string
 	Base     string
+	Format   string // git, series, ofed, snapshot, mbox, patchwork; "" is git
 }
 
 // PutSource records a source by name, updating what changed, and returns its id.
 func (db *DB) PutSource(ctx context.Context, s Source) (int64, error) {
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sources (name, kind, url, layout, upstream, base) VALUES (?, ?, ?, ?, ?, ?)
+		format := s.Format
+		if format == "" {
+			format = "git"
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sources (name, kind, url, layout, upstream, base, format) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, url = excluded.url, layout = excluded.layout,
-			upstream = excluded.upstream, base = excluded.base`,
-			s.Name, s.Kind, s.URL, s.Layout, s.Upstream, s.Base)
+			upstream = excluded.upstream, base = excluded.base, format = excluded.format`,
+			s.Name, s.Kind, s.URL, s.Layout, s.Upstream, s.Base, format)
 		if err != nil {
 			return err
 		}
@@ -43,7 +48,7 @@ func (db *DB) PutSource(ctx context.Context, s Source) (int64, error) {
 
 // Sources lists the recorded sources by name.
 func (db *DB) Sources(ctx context.Context) ([]Source, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, name, kind, url, layout, upstream, base FROM sources ORDER BY name`)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, kind, url, layout, upstream, base, format FROM sources ORDER BY name`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -51,7 +56,7 @@ func (db *DB) Sources(ctx context.Context) ([]Source, error) {
 	var out []Source
 	for rows.Next() {
 		var s Source
-		if err := rows.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &s.Layout, &s.Upstream, &s.Base); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &s.Layout, &s.Upstream, &s.Base, &s.Format); err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, s)

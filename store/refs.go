@@ -18,6 +18,11 @@ type RefUpdate struct {
 	Reset     bool    // the membership is replaced rather than amended
 	Add       []int64 // commit ids now contained
 	Remove    []int64 // commit ids no longer contained
+	// For sources that are not git repositories, written with the ref:
+	// a non-nil list replaces what the ref had.
+	Patches  []PatchFile    // series and OFED sources: where each patch sits
+	Files    []SnapshotFile // snapshot sources: the files
+	Postings []Posting      // list sources: the messages that post patches
 }
 
 // UpdateRef records a completed walk of a ref.
@@ -51,6 +56,15 @@ func (db *DB) UpdateRef(ctx context.Context, u RefUpdate) error {
 					return err
 				}
 			}
+		}
+		if err := putPatches(ctx, tx, u.RefID, u.Patches); err != nil {
+			return err
+		}
+		if err := putSnapshotFiles(ctx, tx, u.RefID, u.Files); err != nil {
+			return err
+		}
+		if err := putPostings(ctx, tx, u.RefID, u.Postings); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE refs SET tip = ?, scope_hash = ?, synced_at = ? WHERE id = ?`,
 			u.Tip, u.ScopeHash, db.now().Unix(), u.RefID)

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// PatchFile is where one patch of a series or OFED source sits.
+type PatchFile struct {
+	Path     string // relative to the tree, as the series names it
+	Seq      int    // place in apply order, from 0
+	CommitID int64  // the patch's fingerprint
+}
+
+// SnapshotFile is one regular file of a snapshot source.
+type SnapshotFile struct {
+	Path string
+	Blob string // git blob id
+	Size int64
+	Mode uint32
+}
+
+// Posting is one message of a list source that posts a patch or a cover
+// letter.
+type Posting struct {
+	MessageID string
+	CommitID  int64 // the posted patch's fingerprint; 0 for a cover letter
+	Date      time.Time
+	Sender    string
+	Subject   string
+	Version   int
+	Index     int
+	Total     int
+	Series    string // the series id
+	Previous  string // the previous version's series id, "" when none
+	State     string // the Patchwork state, "" when unknown
+}
+
+func putPatches(ctx context.Context, tx *sql.Tx, refID int64, ps []PatchFile) error {
+	if ps == nil {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM patch_files WHERE ref_id = ?`, refID); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO patch_files (ref_id, path, seq, commit_id) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, p := range ps {
+		if _, err := ins.ExecContext(ctx, refID, p.Path, p.Seq, p.CommitID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func putSnapshotFiles(ctx context.Context, tx *sql.Tx, refID int64, fs []SnapshotFile) error {
+	if fs == nil {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshot_files WHERE ref_id = ?`, refID); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO snapshot_files (ref_id, path, blob, size, mode) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, f := range fs {
+		if _, err := ins.ExecContext(ctx, refID, f.Path, f.Blob, f.Size, f.Mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) error {
+	if ps == nil {
+		return nil
+	}
+	var srcID int64
+	if err := tx.QueryRowContext(ctx, `SELECT source_id FROM refs WHERE id = ?`, refID).Scan(&srcID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM postings WHERE source_id = ?`, srcID); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO postings (source_id, message_id, commit_id, date, sender, subject,
+		version, idx, total, series, previous, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, p := range ps {
+		var commit any
+		if p.CommitID != 0 {
+			commit = p.CommitID
+		}
+		if _, err := ins.ExecContext(ctx, srcID, p.MessageID, commit, p.Date.Unix(), p.Sender, p.Subject,
+			p.Version, p.Index, p.Total, p.Series, p.Previous, p.State); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PatchFiles returns where the patches of a series or OFED ref sit, in
+// apply order.
+func (db *DB) PatchFiles(ctx context.Context, refID int64) ([]PatchFile, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT path, seq, commit_id FROM patch_files WHERE ref_id = ? ORDER BY seq`, refID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []PatchFile
+	for rows.Next() {
+		var p PatchFile
+		if err := rows.Scan(&p.Path, &p.Seq, &p.CommitID); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, p)
+	}
+	return out, translate(rows.Err())
+}
+
+// SnapshotFiles returns the files of a snapshot ref, by path.
+func (db *DB) SnapshotFiles(ctx context.Context, refID int64) ([]SnapshotFile, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT path, blob, size, mode FROM snapshot_files WHERE ref_id = ? ORDER BY path`, refID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []SnapshotFile
+	for rows.Next() {
+		var f SnapshotFile
+		if err := rows.Scan(&f.Path, &f.Blob, &f.Size, &f.Mode); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, f)
+	}
+	return out, translate(rows.Err())
+}
+
+// Postings returns the postings of a list source, oldest first.
+func (db *DB) Postings(ctx context.Context, sourceID int64) ([]Posting, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT message_id, COALESCE(commit_id, 0), date, sender, subject, version, idx, total,
+		series, previous, state FROM postings WHERE source_id = ? ORDER BY date, message_id`, sourceID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Posting
+	for rows.Next() {
+		var p Posting
+		var date int64
+		if err := rows.Scan(&p.MessageID, &p.CommitID, &date, &p.Sender, &p.Subject, &p.Version, &p.Index, &p.Total,
+			&p.Series, &p.Previous, &p.State); err != nil {
+			return nil, translate(err)
+		}
+		p.Date = time.Unix(date, 0).UTC()
+		out = append(out, p)
+	}
+	return out, translate(rows.Err())
+}
+
+// SetPostingState records the Patchwork state of a posting.
+func (db *DB) SetPostingState(ctx context.Context, sourceID int64, messageID, state string) error {
+	_, err := db.db.ExecContext(ctx, `UPDATE postings SET state = ? WHERE source_id = ? AND message_id = ?`, state, sourceID, messageID)
+	return translate(err)
+}

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Annotation is a manual status of a carried change.
+type Annotation struct {
+	Change  string // 40-hex id of the commit or patch
+	Status  string
+	Reason  string
+	Detail  string
+	Created time.Time
+}
+
+// Annotate stores a manual status, replacing an earlier one.
+func (db *DB) Annotate(ctx context.Context, a Annotation) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO annotations (change, status, reason, detail, created) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(change) DO UPDATE SET status = excluded.status, reason = excluded.reason, detail = excluded.detail,
+		created = excluded.created`, a.Change, a.Status, a.Reason, a.Detail, db.now().Unix())
+	if err != nil {
+		return fmt.Errorf("annotate %s: %w", a.Change, translate(err))
+	}
+	return nil
+}
+
+// Unannotate removes a manual status; it says whether there was one.
+func (db *DB) Unannotate(ctx context.Context, change string) (bool, error) {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM annotations WHERE change = ?`, change)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Annotations returns every manual status, by change id.
+func (db *DB) Annotations(ctx context.Context) (map[string]Annotation, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT change, status, reason, detail, created FROM annotations`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string]Annotation{}
+	for rows.Next() {
+		var a Annotation
+		var created int64
+		if err := rows.Scan(&a.Change, &a.Status, &a.Reason, &a.Detail, &created); err != nil {
+			return nil, translate(err)
+		}
+		a.Created = time.Unix(created, 0).UTC()
+		out[a.Change] = a
+	}
+	return out, translate(rows.Err())
+}
+
+// Ignore is one entry of the ignore list: an upstream commit, or the
+// upstream commits touching a path, kept out of the missing lists.
+type Ignore struct {
+	Target  string // a 40-hex upstream id, or a path pattern
+	Kind    string // "id" or "path"
+	Reason  string
+	Created time.Time
+}
+
+// AddIgnore adds or replaces an ignore-list entry.
+func (db *DB) AddIgnore(ctx context.Context, ig Ignore) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO ignores (target, kind, reason, created) VALUES (?, ?, ?, ?)
+		ON CONFLICT(target) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, created = excluded.created`,
+		ig.Target, ig.Kind, ig.Reason, db.now().Unix())
+	if err != nil {
+		return fmt.Errorf("ignore %s: %w", ig.Target, translate(err))
+	}
+	return nil
+}
+
+// RemoveIgnore removes an ignore-list entry; it says whether there was one.
+func (db *DB) RemoveIgnore(ctx context.Context, target string) (bool, error) {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM ignores WHERE target = ?`, target)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Ignores returns the ignore list, by target.
+func (db *DB) Ignores(ctx context.Context) ([]Ignore, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT target, kind, reason, created FROM ignores ORDER BY target`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Ignore
+	for rows.Next() {
+		var ig Ignore
+		var created int64
+		if err := rows.Scan(&ig.Target, &ig.Kind, &ig.Reason, &created); err != nil {
+			return nil, translate(err)
+		}
+		ig.Created = time.Unix(created, 0).UTC()
+		out = append(out, ig)
+	}
+	return out, translate(rows.Err())
+}
+
+// Snapshot is one saved analysis of the downstreams.
+type Snapshot struct {
+	ID      int64
+	SyncID  int64
+	Created time.Time
+	Refs    []SnapshotRef
+}
+
+// SnapshotRef is what a snapshot keeps of one downstream ref.
+type SnapshotRef struct {
+	RefID    int64
+	Statuses []ChangeStatus
+	Counts   []ComponentCount
+}
+
+// ChangeStatus is the status of one carried change in a snapshot.
+type ChangeStatus struct {
+	Change  string // 40-hex id
+	Path    string // a patch's file, "" for a commit
+	Subject string
+	Status  string
+	Detail  string // the status with its evidence, as the analyzer encodes it
+}
+
+// ComponentCount is the delta counts of one component in a snapshot.
+type ComponentCount struct {
+	Component                                  string
+	Backported, Missing, MissingFixes, Carried int
+}
+
+// PutSnapshot writes a snapshot whole, in one transaction, and returns its id.
+func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var sync any
+		if s.SyncID != 0 {
+			sync = s.SyncID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, created) VALUES (?, ?)`, sync, db.now().Unix())
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_statuses (snapshot_id, ref_id, change, path, subject, status, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ct, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_counts (snapshot_id, ref_id, component, backported, missing,
+			missing_fixes, carried) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ct.Close()
+		for _, r := range s.Refs {
+			for _, c := range r.Statuses {
+				if _, err := st.ExecContext(ctx, id, r.RefID, c.Change, c.Path, c.Subject, c.Status, c.Detail); err != nil {
+					return err
+				}
+			}
+			for _, c := range r.Counts {
+				if _, err := ct.ExecContext(ctx, id, r.RefID, c.Component, c.Backported, c.Missing, c.MissingFixes, c.Carried); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save snapshot: %w", translate(err))
+	}
+	return id, nil
+}
+
+// StatusEntry is a change's status in one snapshot, for a timeline.
+type StatusEntry struct {
+	Snapshot int64
+	Created  time.Time
+	Source   string
+	Ref      string
+	ChangeStatus
+}
+
+// StatusHistory returns every snapshot's status of the changes whose id
+// starts with key (at least 7 hex digits) or whose patch file is key or
+// ends in "/"+key, oldest first.
+func (db *DB) StatusHistory(ctx context.Context, key string) ([]StatusEntry, error) {
+	q := `SELECT s.snapshot_id, n.created, src.name, r.name, s.change, s.path, s.subject, s.status, s.detail
+		FROM snapshot_statuses s JOIN snapshots n ON n.id = s.snapshot_id JOIN refs r ON r.id = s.ref_id
+		JOIN sources src ON src.id = r.source_id
+		WHERE s.path = ? OR s.path LIKE ? ESCAPE '\'`
+	args := []any{key, "%/" + escapeLike(key)}
+	if isHexPrefix(key) {
+		q += ` OR s.change LIKE ?`
+		args = append(args, strings.ToLower(key)+"%")
+	}
+	q += ` ORDER BY s.snapshot_id, src.name, r.name, s.change`
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []StatusEntry
+	for rows.Next() {
+		var e StatusEntry
+		var created int64
+		if err := rows.Scan(&e.Snapshot, &created, &e.Source, &e.Ref, &e.Change, &e.Path, &e.Subject, &e.Status, &e.Detail); err != nil {
+			return nil, translate(err)
+		}
+		e.Created = time.Unix(created, 0).UTC()
+		out = append(out, e)
+	}
+	return out, translate(rows.Err())
+}
+
+// Snapshots lists the saved snapshots, newest first, without their contents.
+func (db *DB) Snapshots(ctx context.Context) ([]Snapshot, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, COALESCE(sync_id, 0), created FROM snapshots ORDER BY id DESC`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []Snapshot
+	for rows.Next() {
+		var s Snapshot
+		var created int64
+		if err := rows.Scan(&s.ID, &s.SyncID, &created); err != nil {
+			return nil, translate(err)
+		}
+		s.Created = time.Unix(created, 0).UTC()
+		out = append(out, s)
+	}
+	return out, translate(rows.Err())
+}
+
+// SnapshotStatuses returns one snapshot's statuses of a ref.
+func (db *DB) SnapshotStatuses(ctx context.Context, snapshot, refID int64) ([]ChangeStatus, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT change, path, subject, status, detail FROM snapshot_statuses
+		WHERE snapshot_id = ? AND ref_id = ? ORDER BY change`, snapshot, refID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []ChangeStatus
+	for rows.Next() {
+		var c ChangeStatus
+		if err := rows.Scan(&c.Change, &c.Path, &c.Subject, &c.Status, &c.Detail); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, c)
+	}
+	return out, translate(rows.Err())
+}
+
+func isHexPrefix(s string) bool {
+	if len(s) < 7 || len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
