@@ -69,7 +69,9 @@ func TestDecide(t *testing.T) {
 				{List: "linux-rdma", MessageID: "v2@x", Date: posted.Add(48 * time.Hour), Version: 2},
 				{List: "linux-rdma", MessageID: "v1@x", Date: posted, Version: 1}}},
 			status: Submitted, firstFrom: FromList,
-			detail: func(s Status) bool { return s.MessageID == "v2@x" && s.Version == 2 && s.Date.Equal(posted.Add(48*time.Hour)) }},
+			detail: func(s Status) bool {
+				return s.MessageID == "v2@x" && s.Version == 2 && s.Date.Equal(posted.Add(48*time.Hour))
+			}},
 		{name: "patchwork rejected", in: Input{Change: fp("x", change.Trailers{}), Postings: []Posting{
 			{List: "linux-rdma", MessageID: "m@x", Date: posted, Version: 1, State: "Rejected"}}},
 			status: Rejected, evidenceHave: "Patchwork state: Rejected"},
@@ -124,7 +126,7 @@ func TestPatchMainline(t *testing.T) {
 		"v6.2-rc1": Mainline, "v5.14": Mainline, "6.1": Mainline, "linux-6.3": Mainline, "Yes": Mainline,
 		"Queued in subsystem maintainer repository": Queued, "Queued": Queued,
 		"Submitted, 2024-01-05 linux-rdma@vger.kernel.org": Submitted,
-		"Never, SLES-specific": Never, "never": Never,
+		"Never, SLES-specific":                             Never, "never": Never,
 		"No, kABI workaround": Unknown, "Not yet, under discussion": Unknown, "whatever": Unknown, "v": Unknown, "vX.1": Unknown,
 	} {
 		if got := patchMainline(v); got != want {
