@@ -27,7 +27,7 @@ import (
 
 // Version names the analysis method; a stored analysis made by another
 // version, or by another build of kdelta, is computed again.
-const Version = "1"
+const Version = "2"
 
 // build identifies the running program: a kept analysis made by another
 // build (a new matcher, say) is not trusted.
@@ -72,6 +72,7 @@ type ComponentDelta struct {
 	Missing        []Commit `json:"missing"` // missing fixes first, then Cc: stable and CVE, then the rest
 	MissingFixes   []Commit `json:"missing_fixes"`
 	DownstreamOnly []Commit `json:"downstream_only"`
+	Ignored        int      `json:"ignored,omitempty"` // missing commits the ignore list keeps out
 }
 
 // Commit is one commit of a delta list.
@@ -127,7 +128,11 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	key := digest(Version, build(), ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey)
+	ignores, err := db.Ignores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := digest(Version, build(), ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey, ignoresKey(ignores))
 	if b, ok, err := db.Analysis(ctx, ref.ID, key); err != nil {
 		return nil, err
 	} else if ok {
@@ -137,7 +142,7 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 			return &r, nil
 		}
 	}
-	r, err := compute(ctx, db, src, ref, upSrc, upRef, base, overrides)
+	r, err := compute(ctx, db, src, ref, upSrc, upRef, base, overrides, ignores)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +168,7 @@ func digest(parts ...string) string {
 }
 
 func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref, upSrc store.Source, upRef store.Ref,
-	base store.Base, overrides map[string][]string) (*Result, error) {
+	base store.Base, overrides map[string][]string, ignores []store.Ignore) (*Result, error) {
 	upIDs, err := db.SinceBase(ctx, ref.ID, "upstream")
 	if err != nil {
 		return nil, err
@@ -219,13 +224,17 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 		Base: base.Commit, BaseHow: base.How,
 		Matches: matches, Problems: problems,
 	}
+	ig := newIgnorer(ignores)
 	for _, d := range deltas {
+		missing, n := ig.filter(d.Missing)
+		fixes, _ := ig.filter(d.MissingFixes)
 		r.Components = append(r.Components, ComponentDelta{
 			Component:      d.Component,
 			Backported:     commits(d.Backported),
-			Missing:        commits(d.Missing),
-			MissingFixes:   commits(d.MissingFixes),
+			Missing:        commits(missing),
+			MissingFixes:   commits(fixes),
 			DownstreamOnly: commits(d.DownstreamOnly),
+			Ignored:        n,
 		})
 	}
 	return r, nil

@@ -11,6 +11,7 @@ type PatchFile struct {
 	Path     string // relative to the tree, as the series names it
 	Seq      int    // place in apply order, from 0
 	CommitID int64  // the patch's fingerprint
+	OID      string // its id (read back only)
 }
 
 // SnapshotFile is one regular file of a snapshot source.
@@ -110,7 +111,8 @@ func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) err
 // PatchFiles returns where the patches of a series or OFED ref sit, in
 // apply order.
 func (db *DB) PatchFiles(ctx context.Context, refID int64) ([]PatchFile, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT path, seq, commit_id FROM patch_files WHERE ref_id = ? ORDER BY seq`, refID)
+	rows, err := db.db.QueryContext(ctx, `SELECT p.path, p.seq, p.commit_id, c.oid FROM patch_files p
+		JOIN commits c ON c.id = p.commit_id WHERE p.ref_id = ? ORDER BY p.seq`, refID)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -118,7 +120,7 @@ func (db *DB) PatchFiles(ctx context.Context, refID int64) ([]PatchFile, error) 
 	var out []PatchFile
 	for rows.Next() {
 		var p PatchFile
-		if err := rows.Scan(&p.Path, &p.Seq, &p.CommitID); err != nil {
+		if err := rows.Scan(&p.Path, &p.Seq, &p.CommitID, &p.OID); err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, p)
@@ -170,4 +172,24 @@ func (db *DB) Postings(ctx context.Context, sourceID int64) ([]Posting, error) {
 func (db *DB) SetPostingState(ctx context.Context, sourceID int64, messageID, state string) error {
 	_, err := db.db.ExecContext(ctx, `UPDATE postings SET state = ? WHERE source_id = ? AND message_id = ?`, state, sourceID, messageID)
 	return translate(err)
+}
+
+// PatchByPath finds the patches whose file is path or ends in "/"+path,
+// in any series or OFED ref.
+func (db *DB) PatchByPath(ctx context.Context, path string) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT c.oid FROM patch_files p JOIN commits c ON c.id = p.commit_id
+		WHERE p.path = ? OR p.path LIKE ? ESCAPE '\' ORDER BY c.oid`, path, "%/"+escapeLike(path))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var oid string
+		if err := rows.Scan(&oid); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, oid)
+	}
+	return out, translate(rows.Err())
 }

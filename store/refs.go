@@ -342,3 +342,36 @@ func (db *DB) FindRef(ctx context.Context, source, ref string) (Source, Ref, err
 	}
 	return Source{}, Ref{}, fmt.Errorf("no source %q in the store (synced: %s): %w", source, strings.Join(names, ", "), ErrNotFound)
 }
+
+// Releases returns the first release tag of each of the given commits that
+// has one, by oid.
+func (db *DB) Releases(ctx context.Context, sourceID int64, oids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(oids) > 0 {
+		n := min(len(oids), 500)
+		chunk := oids[:n]
+		oids = oids[n:]
+		args := []any{sourceID}
+		for _, o := range chunk {
+			args = append(args, o)
+		}
+		rows, err := db.db.QueryContext(ctx, `SELECT c.oid, r.tag FROM releases r JOIN commits c ON c.id = r.commit_id
+			WHERE r.source_id = ? AND c.oid IN (`+placeholders(n)+`)`, args...)
+		if err != nil {
+			return nil, translate(err)
+		}
+		for rows.Next() {
+			var oid, tag string
+			if err := rows.Scan(&oid, &tag); err != nil {
+				rows.Close()
+				return nil, translate(err)
+			}
+			out[oid] = tag
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}

@@ -465,3 +465,6 @@ func sizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// Covers says whether a file path is in scope.
+func (s *Scope) Covers(path string) bool { return s.covers(path) }
