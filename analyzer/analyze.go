@@ -199,6 +199,19 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	if err != nil {
 		return nil, err
 	}
+	if src.Format != "" && src.Format != "git" {
+		// A series holds only its patches: what it has of upstream is
+		// everything the base reaches, all upstream has but what came after.
+		after := make(map[int64]bool, len(upIDs))
+		for _, id := range upIDs {
+			after[id] = true
+		}
+		for id := range knownIDs {
+			if !after[id] {
+				mine[id] = true
+			}
+		}
+	}
 	has := map[string]bool{}
 	for id := range mine {
 		if fp := known[id]; fp != nil {

@@ -86,6 +86,24 @@ func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) err
 	if err := tx.QueryRowContext(ctx, `SELECT source_id FROM refs WHERE id = ?`, refID).Scan(&srcID); err != nil {
 		return err
 	}
+	// Patchwork states are kept across a re-read of the archive.
+	states := map[string]string{}
+	rows, err := tx.QueryContext(ctx, `SELECT message_id, state FROM postings WHERE source_id = ? AND state != ''`, srcID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var m, st string
+		if err := rows.Scan(&m, &st); err != nil {
+			rows.Close()
+			return err
+		}
+		states[m] = st
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM postings WHERE source_id = ?`, srcID); err != nil {
 		return err
 	}
@@ -100,8 +118,12 @@ func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) err
 		if p.CommitID != 0 {
 			commit = p.CommitID
 		}
+		state := p.State
+		if state == "" {
+			state = states[p.MessageID]
+		}
 		if _, err := ins.ExecContext(ctx, srcID, p.MessageID, commit, p.Date.Unix(), p.Sender, p.Subject,
-			p.Version, p.Index, p.Total, p.Series, p.Previous, p.State); err != nil {
+			p.Version, p.Index, p.Total, p.Series, p.Previous, state); err != nil {
 			return err
 		}
 	}

@@ -49,6 +49,9 @@ type Options struct {
 	LockWait time.Duration
 	// Limits bound the diff of one commit; zero means gitrepo.DefaultLimits.
 	Limits gitrepo.Limits
+	// AfterSync, when not nil, runs after a successful sync while the store
+	// is still held: the place to save a snapshot of the new state.
+	AfterSync func(ctx context.Context, db *store.DB, syncID int64) error
 }
 
 // RefReport says what a sync did to one ref.
@@ -136,6 +139,10 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}}
 	defer s.closeRepos()
 	report, err := s.sync(ctx, selected)
+	if err == nil && opts.AfterSync != nil {
+		opts.Progress.Stage("saving a snapshot", 0)
+		err = opts.AfterSync(ctx, db, run)
+	}
 	status := "done"
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -199,6 +206,9 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 	// Mirror each repository once, however many sources read it.
 	mirrored := map[string]bool{}
 	for _, src := range sources {
+		if !src.IsGit() {
+			continue
+		}
 		dir := s.mirrorDir(src)
 		if mirrored[dir] {
 			continue
@@ -217,12 +227,24 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 		}
 	}
 	// Upstreams first, so a downstream's base can be found in them.
-	sort.SliceStable(sources, func(i, j int) bool {
-		return sources[i].Kind == "upstream" && sources[j].Kind != "upstream"
-	})
+	// Patchwork last: it looks up what the mailing-list archives posted.
+	order := func(src project.Source) int {
+		switch {
+		case src.Kind == project.KindUpstream:
+			return 0
+		case src.Format == project.FormatPatchwork:
+			return 2
+		}
+		return 1
+	}
+	sort.SliceStable(sources, func(i, j int) bool { return order(sources[i]) < order(sources[j]) })
 	synced := map[string]bool{}
 	for _, src := range sources {
-		refs, err := s.syncSource(ctx, src)
+		sync := s.syncSource
+		if !src.IsGit() {
+			sync = s.syncOther
+		}
+		refs, err := sync(ctx, src)
 		report.Refs = append(report.Refs, refs...)
 		if err != nil {
 			return report, err
@@ -244,11 +266,14 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 
 // refreshBases recomputes the bases of a downstream's synced refs.
 func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
+	if !src.IsGit() {
+		return s.refreshOther(ctx, src)
+	}
 	if _, err := os.Stat(s.mirrorDir(src)); err != nil {
 		return nil // never synced: nothing to refresh
 	}
 	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
-		Upstream: src.Upstream, Base: src.Base})
+		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
 	if err != nil {
 		return err
 	}
@@ -288,7 +313,7 @@ func (s *syncer) repo(src project.Source) (*gitrepo.Repo, error) {
 func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefReport, error) {
 	layout := src.Layout
 	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: layout,
-		Upstream: src.Upstream, Base: src.Base})
+		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
 	if err != nil {
 		return nil, err
 	}

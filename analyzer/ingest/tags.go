@@ -155,7 +155,7 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 		return nil
 	}
 	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
-		Upstream: up.Upstream, Base: up.Base})
+		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
 	if err != nil {
 		return err
 	}

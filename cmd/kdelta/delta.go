@@ -10,6 +10,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
 )
 
 type deltaOptions struct {
@@ -52,22 +55,20 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	if o.all {
 		var results []*analyzer.Result
-		for _, s := range cfg.Sources {
-			if s.Upstream == "" {
-				continue
+		for _, t := range downstreams(cfg) {
+			r, err := analyzer.Analyze(ctx, db, t)
+			if err != nil {
+				return err
 			}
-			for _, ref := range s.Refs {
-				r, err := analyzer.Analyze(ctx, db, s.Name+"@"+ref)
-				if err != nil {
-					return err
-				}
-				results = append(results, r)
-			}
+			results = append(results, r)
 		}
 		if o.format == "json" {
 			return writeJSON(e.stdout, results)
 		}
 		return printMatrix(e.stdout, results, o.component)
+	}
+	if src, _ := analyzer.Target(o.target); cfg.Source(src) != nil && cfg.Source(src).Format == project.FormatSnapshot {
+		return snapshotDelta(ctx, e, db, cfg, o)
 	}
 	r, err := analyzer.Analyze(ctx, db, o.target)
 	if err != nil {
@@ -203,4 +204,84 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+// downstreams lists the targets (SOURCE@REF) measured against an upstream
+// by commits: not queues and lists, which are evidence, nor snapshots,
+// which are measured by files.
+func downstreams(cfg *project.Config) []string {
+	var out []string
+	for _, s := range cfg.Sources {
+		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
+			continue
+		}
+		if !s.IsGit() {
+			out = append(out, s.Name+"@"+ingest.RefName(&s))
+			continue
+		}
+		for _, ref := range s.Refs {
+			out = append(out, s.Name+"@"+ref)
+		}
+	}
+	return out
+}
+
+// snapshotDelta prints the file-level delta of a release drop.
+func snapshotDelta(ctx context.Context, e *env, db *store.DB, cfg *project.Config, o deltaOptions) error {
+	comps, err := cfg.Components()
+	if err != nil {
+		return err
+	}
+	d, err := analyzer.SnapshotDelta(ctx, db, comps, o.target)
+	if err != nil {
+		return err
+	}
+	if o.component != "" {
+		var keep []analyzer.ComponentFiles
+		for _, c := range d.Components {
+			if c.Component == o.component {
+				keep = append(keep, c)
+			}
+		}
+		if keep == nil {
+			return fmt.Errorf("no file of %s or %s is in component %q: %w", d.Downstream, d.Against, o.component, errBadInput)
+		}
+		d.Components = keep
+	}
+	if o.format == "json" {
+		return writeJSON(e.stdout, d)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "%s against %s, file by file (a snapshot has no history)\n\n", d.Downstream, d.Against)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "COMPONENT\tADDED\tREMOVED\tCHANGED\tSAME\t")
+	for _, c := range d.Components {
+		name := c.Component
+		if name == "" {
+			name = "(all)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", name, len(c.Added), len(c.Removed), len(c.Changed), c.Same)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if o.component == "" {
+		fmt.Fprintln(w, "\n--component C lists the files")
+		return nil
+	}
+	c := d.Components[0]
+	for _, l := range []struct {
+		title string
+		files []string
+	}{{"Added", c.Added}, {"Removed", c.Removed}, {"Changed", c.Changed}} {
+		fmt.Fprintf(w, "\n%s (%d)\n", l.title, len(l.files))
+		for i, f := range l.files {
+			if o.limit > 0 && i == o.limit {
+				fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(l.files)-i)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	return nil
 }

@@ -78,11 +78,8 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 		return err
 	}
 	var results []*analyzer.Result
-	for _, s := range cfg.Sources {
-		if s.Upstream == "" {
-			continue
-		}
-		r, err := analyzer.Analyze(ctx, db, s.Name)
+	for _, t := range downstreams(cfg) {
+		r, err := analyzer.Analyze(ctx, db, t)
 		if err != nil {
 			return err
 		}

@@ -78,6 +78,12 @@ func commands() []command {
 			"kdelta matches rhel9", runMatches},
 		{"match", "[--config FILE] set DOWNSTREAM [UPSTREAM...] | unset DOWNSTREAM", "pair a downstream commit with upstream commits by hand (none: downstream-only), or undo it",
 			"kdelta match set 3f2a9c1 9b8e7d6", runMatch},
+		{"status", "[--config FILE] [--format table|json] [--status S] DOWNSTREAM | PATCH", "where carried changes stand upstream (mainline, queued, submitted, rejected, never, unknown) with their evidence; for one PATCH, its timeline across snapshots",
+			"kdelta status sles  |  kdelta status patches.suse/RDMA-mlx5-Fix-foo.patch", runStatus},
+		{"annotate", "[--config FILE] PATCH STATUS --reason TEXT [--message-id ID] | --clear PATCH", "set a carried change's status by hand; it wins over other evidence and survives resyncs",
+			"kdelta annotate 3f2a9c1 never --reason \"vendor-only tuning\"", runAnnotate},
+		{"ignore", "[--config FILE] add ID|PATH --reason TEXT | rm ID|PATH | list", "keep known non-issues (upstream commits, paths) out of the missing lists",
+			"kdelta ignore add drivers/infiniband/hw/qib/ --reason \"qib is not shipped\"", runIgnore},
 		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/store"
 )
 
 type syncOptions struct {
@@ -35,12 +38,25 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 	}
 	start := e.now()
 	p := newProgress(e)
-	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now, LockWait: o.wait})
+	var snapID int64
+	var notMeasured []string
+	save := func(ctx context.Context, db *store.DB, syncID int64) error {
+		var err error
+		snapID, notMeasured, err = analyzer.SaveSnapshot(ctx, db, syncID)
+		return err
+	}
+	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now,
+		LockWait: o.wait, AfterSync: save})
 	p.Done()
 	if err != nil {
 		return err
 	}
 	printSyncReport(e, rep, e.now().Sub(start))
+	line := fmt.Sprintf("saved snapshot %d", snapID)
+	if len(notMeasured) > 0 {
+		line += fmt.Sprintf(" (not measured yet: %s)", strings.Join(notMeasured, ", "))
+	}
+	fmt.Fprintln(e.stdout, line)
 	return nil
 }
 

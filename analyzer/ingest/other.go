@@ -1,0 +1,440 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/fingerprint"
+	"github.com/kdelta/kdelta/sources/gitrepo"
+	"github.com/kdelta/kdelta/sources/mbox"
+	"github.com/kdelta/kdelta/sources/patchfile"
+	"github.com/kdelta/kdelta/sources/patchwork"
+	"github.com/kdelta/kdelta/sources/series"
+	"github.com/kdelta/kdelta/sources/snapshot"
+	"github.com/kdelta/kdelta/sources/trailers"
+	"github.com/kdelta/kdelta/store"
+)
+
+// RefName is the one ref of a source that is not a git repository: its
+// format ("series", "ofed", "snapshot", "mbox").
+func RefName(src *project.Source) string { return src.Format }
+
+// PatchID is the id kdelta gives a patch file: a hash of its contents, so
+// a patch kept unchanged keeps its id across releases and sources.
+func PatchID(data []byte) string {
+	h := sha1.New()
+	h.Write([]byte("kdelta patch\x00"))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// MessageKey is the id kdelta gives a mailing-list posting: a hash of its
+// message-id.
+func MessageKey(messageID string) string {
+	h := sha1.New()
+	h.Write([]byte("kdelta message\x00"))
+	h.Write([]byte(messageID))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// syncOther syncs a source that is not a git repository.
+func (s *syncer) syncOther(ctx context.Context, src project.Source) ([]RefReport, error) {
+	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
+		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.reclassify(ctx, src.Layout); err != nil {
+		return nil, err
+	}
+	ref, err := s.db.EnsureRef(ctx, srcID, RefName(&src))
+	if err != nil {
+		return nil, err
+	}
+	rep := RefReport{Source: src.Name, Ref: ref.Name}
+	switch src.Format {
+	case project.FormatSeries, project.FormatOFED:
+		err = s.syncSeries(ctx, src, ref, &rep)
+	case project.FormatSnapshot:
+		err = s.syncSnapshot(ctx, src, ref, &rep)
+	case project.FormatMbox:
+		err = s.syncMbox(ctx, src, ref, &rep)
+	case project.FormatPatchwork:
+		err = s.syncPatchwork(ctx, src, ref, &rep)
+	default:
+		err = fmt.Errorf("source %s: format %s is not read by sync", src.Name, src.Format)
+	}
+	return []RefReport{rep}, err
+}
+
+// patchFingerprint turns a parsed patch into a fingerprint. Only the files
+// in scope count, as for a commit.
+func (s *syncer) patchFingerprint(id string, p *patchfile.Patch, scope *gitrepo.Scope, layout string) (*change.Fingerprint, error) {
+	msg, _ := text(p.Message)
+	subject, body, tr := trailers.Parse(msg)
+	if subject == "" {
+		subject = p.Subject
+	}
+	name, _ := text(p.AuthorName)
+	email, _ := text(p.AuthorEmail)
+	fp := &change.Fingerprint{
+		ID: id, AuthorName: name, AuthorEmail: email, AuthorTime: p.Date,
+		CommitterName: name, CommitterEmail: email, CommitTime: p.Date,
+		Subject: subject, Body: body, Trailers: tr,
+	}
+	patchID, files, err := fingerprint.Patch(p.Diff)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", p.File, p.DiffLine, err)
+	}
+	in := files[:0:0]
+	for _, f := range files {
+		if scope.Covers(f.Path) || f.OldPath != "" && scope.Covers(f.OldPath) {
+			in = append(in, f)
+		}
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	fp.Files = in
+	fp.PatchID = patchID
+	if len(in) != len(files) {
+		fp.PatchID = fingerprint.SumFiles(in)
+	}
+	paths := make([]string, 0, len(in))
+	for _, f := range in {
+		paths = append(paths, f.Path)
+		if f.OldPath != "" {
+			paths = append(paths, f.OldPath)
+		}
+	}
+	fp.Components = s.comps.Classify(layout, paths, subject)
+	return fp, nil
+}
+
+// syncSeries reads a quilt series, a SUSE kernel-source tree or an OFED
+// backports tree: every patch it names, fingerprinted like a commit.
+func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.Ref, rep *RefReport) error {
+	dir := s.url(src)
+	label := src.Name + "@" + ref.Name
+	ser, err := series.Open(dir)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	if (src.Format == project.FormatOFED) != (ser.Format == "ofed") {
+		return fmt.Errorf("source %s: %s holds a %s tree; expected format = %q in %s", src.Name, dir, ser.Format,
+			map[bool]string{true: "ofed", false: "series"}[ser.Format == "ofed"], s.cfg.File)
+	}
+	// The tip names the whole series: each patch's path and contents.
+	tipHash := sha1.New()
+	datas := make([][]byte, len(ser.Entries))
+	for i, e := range ser.Entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
+		if err != nil {
+			return fmt.Errorf("source %s: %s:%d: %w", src.Name, ser.File, e.Line, err)
+		}
+		datas[i] = data
+		fmt.Fprintf(tipHash, "%s\x00%s\x00", e.Path, PatchID(data))
+	}
+	scopeHash := s.comps.Hash()
+	tip := hex.EncodeToString(tipHash.Sum(nil))
+	rep.Tip = tip
+	base := src.Base
+	if base == "" {
+		base = ser.Base
+	}
+	if ref.Tip == tip && ref.ScopeHash == scopeHash {
+		rep.Unchanged = true
+		return s.patchBase(ctx, src, ref, base, rep)
+	}
+	scope := gitrepo.NewScope(s.comps.Prefixes(src.Layout))
+	s.opts.Progress.Stage(label+": reading patches", len(ser.Entries))
+	var fps []*change.Fingerprint
+	type place struct {
+		path string
+		seq  int
+		id   string
+	}
+	var places []place
+	seen := map[string]bool{}
+	for i, e := range ser.Entries {
+		s.opts.Progress.Advance(1)
+		rep.Walked++
+		name := filepath.Join(dir, filepath.FromSlash(e.Path))
+		p, err := patchfile.Parse(name, datas[i])
+		if err != nil {
+			return fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		id := PatchID(datas[i])
+		fp, err := s.patchFingerprint(id, p, scope, src.Layout)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		if fp == nil {
+			rep.OutOfScope++
+			continue
+		}
+		places = append(places, place{e.Path, i, id})
+		if !seen[id] {
+			seen[id] = true
+			fps = append(fps, fp)
+		}
+	}
+	ids, err := s.db.PutFingerprints(ctx, src.Layout, fps)
+	if err != nil {
+		return err
+	}
+	rep.Fingerprinted = len(fps)
+	u := store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: scopeHash, Reset: true, Patches: []store.PatchFile{}}
+	for _, pl := range places {
+		u.Add = append(u.Add, ids[pl.id])
+		u.Patches = append(u.Patches, store.PatchFile{Path: pl.path, Seq: pl.seq, CommitID: ids[pl.id]})
+	}
+	if err := s.db.UpdateRef(ctx, u); err != nil {
+		return err
+	}
+	ref.Tip = tip
+	return s.patchBase(ctx, src, ref, base, rep)
+}
+
+// patchBase records the base of a series: every patch is carried on top of
+// it, and upstream's commits since it are what they are measured against.
+func (s *syncer) patchBase(ctx context.Context, src project.Source, ref store.Ref, base string, rep *RefReport) error {
+	if src.Upstream == "" {
+		return nil
+	}
+	if base == "" {
+		s.opts.Progress.Note("%s has no base: set base = \"<tag>\" for it in %s", src.Name, s.cfg.File)
+		return nil
+	}
+	up := s.cfg.Source(src.Upstream)
+	if up == nil || !up.IsGit() {
+		return nil
+	}
+	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
+		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
+	if err != nil {
+		return err
+	}
+	upRef, err := s.db.EnsureRef(ctx, upID, up.Refs[0])
+	if err != nil {
+		return err
+	}
+	upRepo, err := s.repo(*up)
+	if err != nil {
+		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
+		return nil
+	}
+	at, err := upRepo.Resolve(base)
+	if err != nil {
+		return fmt.Errorf("source %s: base %q is not a tag or commit of %s: %w", src.Name, base, up.Name, gitrepo.ErrUnknownRef)
+	}
+	how := "tag " + base
+	rep.Base = how + " " + at.String()[:12]
+	upTip, err := upRepo.Resolve(up.Refs[0])
+	if err != nil {
+		return fmt.Errorf("source %s: %w", up.Name, err)
+	}
+	old, err := s.db.GetBase(ctx, ref.ID)
+	if err == nil && old.Commit == at.String() && old.How == how && old.Tip == ref.Tip && old.UpstreamTip == upTip.String() {
+		return nil
+	}
+	mineSet, err := s.db.RefCommitIDs(ctx, ref.ID)
+	if err != nil {
+		return err
+	}
+	mine := make([]int64, 0, len(mineSet))
+	for id := range mineSet {
+		mine = append(mine, id)
+	}
+	sort.Slice(mine, func(i, j int) bool { return mine[i] < mine[j] })
+	theirs, err := s.sinceBase(ctx, upRepo, upTip, at)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", up.Name, err)
+	}
+	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: at.String(), How: how,
+		Tip: ref.Tip, UpstreamTip: upTip.String()}, mine, theirs)
+}
+
+// syncSnapshot lists the files of a release drop.
+func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store.Ref, rep *RefReport) error {
+	path := s.url(src)
+	s.opts.Progress.Stage(src.Name+": reading "+src.URL, 0)
+	snap, err := snapshot.Read(ctx, path, snapshot.Limits{})
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	h := sha1.New()
+	files := make([]store.SnapshotFile, 0, len(snap.Files))
+	for _, f := range snap.Files {
+		fmt.Fprintf(h, "%s\x00%s\x00%o\x00", f.Path, f.Blob, f.Mode)
+		files = append(files, store.SnapshotFile{Path: f.Path, Blob: f.Blob, Size: f.Size, Mode: f.Mode})
+	}
+	tip := hex.EncodeToString(h.Sum(nil))
+	rep.Tip = tip
+	rep.Walked = len(files)
+	if ref.Tip == tip {
+		rep.Unchanged = true
+		return nil
+	}
+	return s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash(), Reset: true, Files: files})
+}
+
+// syncMbox reads a mailing-list archive: every posted patch is fingerprinted
+// like a commit, and kept with its message-id, date and series version.
+func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref, rep *RefReport) error {
+	path := s.url(src)
+	label := src.Name + "@" + ref.Name
+	s.opts.Progress.Stage(label+": reading "+src.URL, 0)
+	msgs, err := mbox.Read(path)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	h := sha1.New()
+	for _, m := range msgs {
+		fmt.Fprintf(h, "%s\x00%s\x00%x\x00", m.MessageID, m.Subject, sha1.Sum(m.Diff))
+	}
+	scopeHash := s.comps.Hash()
+	tip := hex.EncodeToString(h.Sum(nil))
+	rep.Tip = tip
+	rep.Walked = len(msgs)
+	if ref.Tip == tip && ref.ScopeHash == scopeHash {
+		rep.Unchanged = true
+		return nil
+	}
+	scope := gitrepo.NewScope(s.comps.Prefixes(src.Layout))
+	var fps []*change.Fingerprint
+	var postings []store.Posting
+	keyOf := map[string]string{}
+	for _, ser := range mbox.Group(msgs) {
+		add := func(m *mbox.Message, key string) {
+			postings = append(postings, store.Posting{MessageID: m.MessageID, Date: m.Date.UTC(),
+				Sender: strings.TrimSpace(m.FromName + " <" + m.FromEmail + ">"), Subject: m.Subject,
+				Version: ser.Version, Index: m.Tags.Index, Total: m.Tags.Total, Series: ser.ID, Previous: ser.Previous})
+			keyOf[m.MessageID] = key
+		}
+		if ser.Cover != nil {
+			add(ser.Cover, "")
+		}
+		for _, m := range ser.Patches {
+			if len(m.Diff) == 0 {
+				continue
+			}
+			p := &patchfile.Patch{File: m.File, AuthorName: m.FromName, AuthorEmail: m.FromEmail, Date: m.Date,
+				Subject: m.Tags.Title, Message: m.Tags.Title + "\n\n" + m.Body, Diff: m.Diff, DiffLine: m.Line}
+			key := MessageKey(m.MessageID)
+			fp, err := s.patchFingerprint(key, p, scope, src.Layout)
+			if err != nil {
+				// A posting whose diff cannot be read is kept visible, not fatal.
+				s.opts.Progress.Note("%s: %v", label, err)
+				_ = s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: key, Reason: "posting <" + m.MessageID + ">: " + err.Error()})
+				continue
+			}
+			if fp == nil {
+				rep.OutOfScope++
+				continue
+			}
+			fps = append(fps, fp)
+			add(m, key)
+		}
+	}
+	ids, err := s.db.PutFingerprints(ctx, src.Layout, fps)
+	if err != nil {
+		return err
+	}
+	rep.Fingerprinted = len(fps)
+	u := store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: scopeHash, Reset: true, Postings: []store.Posting{}}
+	for i := range postings {
+		if key := keyOf[postings[i].MessageID]; key != "" {
+			postings[i].CommitID = ids[key]
+			u.Add = append(u.Add, ids[key])
+		}
+		u.Postings = append(u.Postings, postings[i])
+	}
+	return s.db.UpdateRef(ctx, u)
+}
+
+// refreshOther recomputes the base of a series source after its upstream moved.
+func (s *syncer) refreshOther(ctx context.Context, src project.Source) error {
+	if src.Format != project.FormatSeries && src.Format != project.FormatOFED {
+		return nil
+	}
+	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
+		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	if err != nil {
+		return err
+	}
+	ref, err := s.db.EnsureRef(ctx, srcID, RefName(&src))
+	if err != nil || ref.Tip == "" {
+		return err
+	}
+	base := src.Base
+	if base == "" {
+		ser, err := series.Open(s.url(src))
+		if err != nil {
+			return fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		base = ser.Base
+	}
+	var rep RefReport
+	return s.patchBase(ctx, src, ref, base, &rep)
+}
+
+// syncPatchwork asks a Patchwork server for the state of every patch the
+// list sources posted, by message-id, and keeps it with the posting.
+func (s *syncer) syncPatchwork(ctx context.Context, src project.Source, ref store.Ref, rep *RefReport) error {
+	c, err := patchwork.New(src.URL, src.Project, nil)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	srcs, err := s.db.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	h := sha1.New()
+	for _, l := range srcs {
+		if l.Kind != project.KindList || l.Format != project.FormatMbox {
+			continue
+		}
+		posts, err := s.db.Postings(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		s.opts.Progress.Stage(fmt.Sprintf("%s: looking up %s's postings", src.Name, l.Name), len(posts))
+		for _, p := range posts {
+			s.opts.Progress.Advance(1)
+			if p.CommitID == 0 {
+				continue
+			}
+			found, err := c.ByMessageID(ctx, p.MessageID)
+			if err != nil {
+				return fmt.Errorf("source %s: %w", src.Name, err)
+			}
+			rep.Walked++
+			if len(found) == 0 {
+				continue
+			}
+			state := found[0].State.String()
+			fmt.Fprintf(h, "%s\x00%s\x00", p.MessageID, state)
+			if state != p.State {
+				if err := s.db.SetPostingState(ctx, l.ID, p.MessageID, state); err != nil {
+					return err
+				}
+				rep.Fingerprinted++
+			}
+		}
+	}
+	tip := hex.EncodeToString(h.Sum(nil))
+	rep.Tip = tip
+	return s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash()})
+}

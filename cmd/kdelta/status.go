@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/store"
+)
+
+func runStatus(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "status")
+	config := configFlag(fs)
+	format := fs.String("format", "table", "table or json")
+	only := fs.String("status", "", "with a DOWNSTREAM: list only carried changes of this status ("+strings.Join(status.All(), ", ")+")")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("name one downstream (SOURCE or SOURCE@REF) or one patch (commit id or patch file)")
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format %q: want table or json", *format)
+	}
+	if *only != "" && !status.Valid(*only) {
+		return usagef("--status %q: want one of %s", *only, strings.Join(status.All(), ", "))
+	}
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	arg := fs.Arg(0)
+	if src, _ := analyzer.Target(arg); cfg.Source(src) != nil {
+		return downstreamStatus(ctx, e, db, arg, *format, *only)
+	}
+	return patchTimeline(ctx, e, db, arg, *format)
+}
+
+// downstreamStatus lists a downstream's carried changes with their status.
+func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format, only string) error {
+	carried, r, err := analyzer.Statuses(ctx, db, target)
+	if err != nil {
+		return err
+	}
+	if only != "" {
+		kept := carried[:0]
+		for _, c := range carried {
+			if c.Status.Status == only {
+				kept = append(kept, c)
+			}
+		}
+		carried = kept
+	}
+	if format == "json" {
+		return writeJSON(e.stdout, carried)
+	}
+	counts := map[string]int{}
+	conflicts := 0
+	for _, c := range carried {
+		counts[c.Status.Status]++
+		if c.Status.Conflict != "" {
+			conflicts++
+		}
+	}
+	fmt.Fprintf(e.stdout, "%s against %s: %d carried changes", r.Downstream, r.Upstream, len(carried))
+	var parts []string
+	for _, s := range status.All() {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(e.stdout, " (%s)", strings.Join(parts, ", "))
+	}
+	if conflicts > 0 {
+		fmt.Fprintf(e.stdout, "; %d with conflicting evidence (!)", conflicts)
+	}
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tDETAIL\tSUBJECT")
+	for _, c := range carried {
+		mark := ""
+		if c.Status.Conflict != "" {
+			mark = " !"
+		}
+		name := c.ID[:12]
+		if c.Path != "" {
+			name = c.Path
+		}
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\n", name, c.Status.Status, mark, detailOf(c.Status), c.Subject)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if conflicts > 0 {
+		fmt.Fprintf(e.stdout, "\n! marks conflicting evidence: 'kdelta status PATCH' shows it\n")
+	}
+	return nil
+}
+
+// detailOf is a status's short detail: the release, the posting, the reason.
+func detailOf(s status.Status) string {
+	switch s.Status {
+	case status.Mainline:
+		if s.Release != "" {
+			return s.Release
+		}
+		if len(s.Upstream) > 0 {
+			return "unreleased " + short(s.Upstream[:1])
+		}
+	case status.Queued:
+		if len(s.Upstream) > 0 {
+			return short(s.Upstream[:1])
+		}
+	case status.Submitted, status.Rejected:
+		if s.MessageID != "" {
+			return fmt.Sprintf("v%d %s <%s>", s.Version, s.Date.Format("2006-01-02"), s.MessageID)
+		}
+	}
+	if s.Reason != "" {
+		return s.Reason
+	}
+	if len(s.Evidence) > 0 {
+		return s.Evidence[0].What
+	}
+	return "-"
+}
+
+// patchTimeline prints one patch's status across snapshots.
+func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string) error {
+	hist, err := db.StatusHistory(ctx, key)
+	if err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		return fmt.Errorf("no snapshot has a carried change %q (a commit id of 7 or more hex digits, or a patch file): %w", key, errBadInput)
+	}
+	ids := map[string]bool{}
+	for _, h := range hist {
+		ids[h.Change] = true
+	}
+	if len(ids) > 1 && !isPath(key) {
+		var list []string
+		for id := range ids {
+			list = append(list, id[:12])
+		}
+		return fmt.Errorf("%q names %d changes (%s); give more of the id: %w", key, len(ids), strings.Join(list, ", "), errBadInput)
+	}
+	type entry struct {
+		store.StatusEntry
+		Status status.Status `json:"status"`
+	}
+	var out []entry
+	for _, h := range hist {
+		st, err := analyzer.DecodeStatus(h.Detail)
+		if err != nil {
+			return fmt.Errorf("snapshot %d: status of %.12s: %w", h.Snapshot, h.Change, err)
+		}
+		out = append(out, entry{h, st})
+	}
+	if format == "json" {
+		type row struct {
+			Snapshot int64         `json:"snapshot"`
+			At       string        `json:"at"`
+			Target   string        `json:"downstream"`
+			Change   string        `json:"id"`
+			Path     string        `json:"path,omitempty"`
+			Subject  string        `json:"subject"`
+			Status   status.Status `json:"status"`
+		}
+		var rows []row
+		for _, x := range out {
+			rows = append(rows, row{x.Snapshot, x.Created.Format("2006-01-02T15:04:05Z"), x.Source + "@" + x.Ref, x.Change, x.Path, x.Subject, x.Status})
+		}
+		return writeJSON(e.stdout, rows)
+	}
+	last := out[len(out)-1]
+	name := last.Change
+	if last.Path != "" {
+		name = last.Path + " (" + last.Change[:12] + ")"
+	}
+	fmt.Fprintf(e.stdout, "%s\n%s\n\n", name, last.Subject)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SNAPSHOT\tWHEN\tDOWNSTREAM\tSTATUS\tDETAIL")
+	prev := map[string]string{}
+	for _, x := range out {
+		target := x.Source + "@" + x.Ref
+		st := x.Status.Status
+		if p, ok := prev[target]; ok && p != st {
+			st += " (was " + p + ")"
+		}
+		prev[target] = x.Status.Status
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.Snapshot, x.Created.Format("2006-01-02 15:04"), target, st, detailOf(x.Status))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	printEvidence(e.stdout, last.Status)
+	return nil
+}
+
+func printEvidence(w io.Writer, s status.Status) {
+	fmt.Fprintf(w, "\nnow %s; evidence:\n", s.Status)
+	for _, ev := range s.Evidence {
+		fmt.Fprintf(w, "  %-10s says %-9s %s\n", ev.From, ev.Says, ev.What)
+	}
+	if len(s.Evidence) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	if s.Conflict != "" {
+		fmt.Fprintf(w, "conflict: %s\n", s.Conflict)
+	}
+}
+
+func isPath(s string) bool { return strings.ContainsAny(s, "/.") }
