@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +23,17 @@ import (
 	"github.com/kdelta/kdelta/sources/trailers"
 	"github.com/kdelta/kdelta/store"
 )
+
+// ErrBadSource marks an error in what a source holds: a malformed patch,
+// series, archive or mailbox. Nothing of it is stored.
+var ErrBadSource = errors.New("bad source")
+
+type badSourceError struct{ err error }
+
+func (b badSourceError) Error() string   { return b.err.Error() }
+func (b badSourceError) Unwrap() []error { return []error{b.err, ErrBadSource} }
+
+func badSource(err error) error { return badSourceError{err} }
 
 // RefName is the one ref of a source that is not a git repository: its
 // format ("series", "ofed", "snapshot", "mbox").
@@ -91,6 +103,10 @@ func (s *syncer) patchFingerprint(id string, p *patchfile.Patch, scope *gitrepo.
 		Subject: subject, Body: body, Trailers: tr,
 	}
 	patchID, files, err := fingerprint.Patch(p.Diff)
+	var de *fingerprint.DiffError
+	if errors.As(err, &de) {
+		return nil, fmt.Errorf("%s:%d: %s", p.File, p.DiffLine+de.Line-1, de.Msg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", p.File, p.DiffLine, err)
 	}
@@ -126,11 +142,11 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 	label := src.Name + "@" + ref.Name
 	ser, err := series.Open(dir)
 	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, err)
+		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 	}
 	if (src.Format == project.FormatOFED) != (ser.Format == "ofed") {
-		return fmt.Errorf("source %s: %s holds a %s tree; expected format = %q in %s", src.Name, dir, ser.Format,
-			map[bool]string{true: "ofed", false: "series"}[ser.Format == "ofed"], s.cfg.File)
+		return badSource(fmt.Errorf("source %s: %s holds a %s tree; expected format = %q in %s", src.Name, dir, ser.Format,
+			map[bool]string{true: "ofed", false: "series"}[ser.Format == "ofed"], s.cfg.File))
 	}
 	// The tip names the whole series: each patch's path and contents.
 	tipHash := sha1.New()
@@ -141,7 +157,7 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 		}
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
 		if err != nil {
-			return fmt.Errorf("source %s: %s:%d: %w", src.Name, ser.File, e.Line, err)
+			return badSource(fmt.Errorf("source %s: %s:%d: %w", src.Name, ser.File, e.Line, err))
 		}
 		datas[i] = data
 		fmt.Fprintf(tipHash, "%s\x00%s\x00", e.Path, PatchID(data))
@@ -173,12 +189,12 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 		name := filepath.Join(dir, filepath.FromSlash(e.Path))
 		p, err := patchfile.Parse(name, datas[i])
 		if err != nil {
-			return fmt.Errorf("source %s: %w", src.Name, err)
+			return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 		}
 		id := PatchID(datas[i])
 		fp, err := s.patchFingerprint(id, p, scope, src.Layout)
 		if err != nil {
-			return fmt.Errorf("source %s: %w", src.Name, err)
+			return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 		}
 		if fp == nil {
 			rep.OutOfScope++
@@ -272,7 +288,10 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 	s.opts.Progress.Stage(src.Name+": reading "+src.URL, 0)
 	snap, err := snapshot.Read(ctx, path, snapshot.Limits{})
 	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, err)
+		if ctx.Err() != nil {
+			return err
+		}
+		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 	}
 	h := sha1.New()
 	files := make([]store.SnapshotFile, 0, len(snap.Files))
@@ -298,7 +317,7 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 	s.opts.Progress.Stage(label+": reading "+src.URL, 0)
 	msgs, err := mbox.Read(path)
 	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, err)
+		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 	}
 	h := sha1.New()
 	for _, m := range msgs {
