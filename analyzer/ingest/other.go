@@ -349,7 +349,7 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 			if len(m.Diff) == 0 {
 				continue
 			}
-			p := &patchfile.Patch{File: m.File, AuthorName: m.FromName, AuthorEmail: m.FromEmail, Date: m.Date,
+			p := &patchfile.Patch{File: m.File, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail, Date: m.Date,
 				Subject: m.Tags.Title, Message: m.Tags.Title + "\n\n" + m.Body, Diff: m.Diff, DiffLine: m.Line}
 			key := MessageKey(m.MessageID)
 			fp, err := s.patchFingerprint(key, p, scope, src.Layout)

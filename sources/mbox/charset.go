@@ -1,0 +1,114 @@
+package mbox
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// The charsets decoded to UTF-8; any other is read as UTF-8 (invalid bytes
+// are then replaced where text is shown).
+const (
+	csUTF8 = iota
+	csLatin1
+	csLatin9
+	csWindows1252
+)
+
+// charsetKind maps a charset name (any case) to what decodes it.
+func charsetKind(name string) int {
+	switch strings.ToLower(trimSpace(name)) {
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "latin1", "latin-1", "l1", "cp819", "ibm819":
+		return csLatin1
+	case "iso-8859-15", "iso8859-15", "iso_8859-15", "latin9", "latin-9", "l9":
+		return csLatin9
+	case "windows-1252", "cp1252", "x-cp1252":
+		return csWindows1252
+	}
+	return csUTF8
+}
+
+// latin9Rune maps the bytes where ISO-8859-15 differs from ISO-8859-1.
+func latin9Rune(c byte) rune {
+	switch c {
+	case 0xa4:
+		return 0x20ac
+	case 0xa6:
+		return 0x160
+	case 0xa8:
+		return 0x161
+	case 0xb4:
+		return 0x17d
+	case 0xb8:
+		return 0x17e
+	case 0xbc:
+		return 0x152
+	case 0xbd:
+		return 0x153
+	case 0xbe:
+		return 0x178
+	}
+	return rune(c)
+}
+
+// toUTF8 converts b from charset to UTF-8. UTF-8 and unknown charsets are
+// returned as they are (b itself).
+func toUTF8(charset string, b []byte) []byte {
+	kind := charsetKind(charset)
+	if kind == csUTF8 {
+		return b
+	}
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return b
+	}
+	// The code points of bytes 0x80..0x9f in windows-1252; the five bytes
+	// it leaves undefined map to the C1 control of the same value, as
+	// browsers do.
+	windows1252 := [32]rune{
+		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+	}
+	out := make([]byte, 0, len(b)+len(b)/8)
+	for _, c := range b {
+		r := rune(c)
+		switch {
+		case c < 0x80:
+			out = append(out, c)
+			continue
+		case kind == csWindows1252 && c < 0xa0:
+			r = windows1252[c-0x80]
+		case kind == csLatin9:
+			r = latin9Rune(c)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
+
+// charsetReader is the mime.WordDecoder's CharsetReader: it never fails,
+// reading an unknown charset's bytes as they are.
+func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	b, err := io.ReadAll(io.LimitReader(input, MaxMessageSize))
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(toUTF8(charset, b)), nil
+}
+
+// validString returns b as a string with invalid UTF-8 replaced by U+FFFD.
+func validString(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
