@@ -43,7 +43,7 @@ func TestMboxAndPatchwork(t *testing.T) {
 			"msgid": "<" + msgid + ">", "date": "2024-06-03T07:00:02", "name": "[v2,2/3] RDMA/mlx5: x",
 			"state": "changes-requested", "archived": false, "hash": nil,
 			"submitter": map[string]any{"id": 1, "name": "Yishai Hadas", "email": "yishaih@nvidia.com"},
-			"series": []any{},
+			"series":    []any{},
 		}})
 	}))
 	defer srv.Close()
