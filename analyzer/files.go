@@ -46,7 +46,14 @@ func SnapshotDelta(ctx context.Context, db *store.DB, comps *project.Components,
 		return nil, fmt.Errorf("%s: upstream: %w", src.Name, err)
 	}
 	if upSrc.Format != project.FormatSnapshot {
-		return nil, fmt.Errorf("%s: comparing a snapshot with the git source %s is not supported by this version; compare it with an earlier snapshot: %w", src.Name, upSrc.Name, ErrNoBase)
+		// A git upstream: its tree at the base, kept by the sync.
+		rev := src.Base
+		if rev == "" {
+			rev = upRef.Name
+		}
+		if upSrc, upRef, err = db.FindRef(ctx, src.Upstream, "tree:"+rev); err != nil {
+			return nil, fmt.Errorf("%s: the files of %s at %s are not synced yet: run 'kdelta sync %s': %w", src.Name, src.Upstream, rev, src.Name, ErrNoBase)
+		}
 	}
 	mine, err := db.SnapshotFiles(ctx, ref.ID)
 	if err != nil {

@@ -59,13 +59,14 @@ type RefReport struct {
 	Source        string
 	Ref           string
 	Tip           string
-	Unchanged     bool // the tip had not moved: nothing was walked
-	Walked        int  // non-merge commits the walk visited
-	Fingerprinted int  // commits diffed and stored now
-	Reused        int  // commits already in the store
-	OutOfScope    int  // commits that touch nothing in scope
-	Skipped       int  // commits recorded as skipped (too large)
-	Removed       int  // commits no longer on the ref
+	Unchanged     bool   // the tip had not moved: nothing was walked
+	Walked        int    // non-merge commits the walk visited (patches, files or messages read, per Unit)
+	Unit          string // what Walked counts when not commits: "patches", "files", "messages", "postings looked up"
+	Fingerprinted int    // commits diffed and stored now
+	Reused        int    // commits already in the store
+	OutOfScope    int    // commits that touch nothing in scope
+	Skipped       int    // commits recorded as skipped (too large)
+	Removed       int    // commits no longer on the ref
 	Base          string
 }
 

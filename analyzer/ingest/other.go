@@ -72,6 +72,8 @@ func (s *syncer) syncOther(ctx context.Context, src project.Source) ([]RefReport
 		return nil, err
 	}
 	rep := RefReport{Source: src.Name, Ref: ref.Name}
+	rep.Unit = map[string]string{project.FormatSeries: "patches", project.FormatOFED: "patches", project.FormatSnapshot: "files",
+		project.FormatMbox: "messages", project.FormatPatchwork: "postings looked up"}[src.Format]
 	switch src.Format {
 	case project.FormatSeries, project.FormatOFED:
 		err = s.syncSeries(ctx, src, ref, &rep)
@@ -304,9 +306,60 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 	rep.Walked = len(files)
 	if ref.Tip == tip {
 		rep.Unchanged = true
+	} else if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash(), Reset: true, Files: files}); err != nil {
+		return err
+	}
+	return s.upstreamTree(ctx, src, rep)
+}
+
+// TreeRef names the ref under which the files of an upstream's tree at rev
+// are kept, for snapshots measured against it.
+func TreeRef(rev string) string { return "tree:" + rev }
+
+// upstreamTree keeps the files of a git upstream's tree at the snapshot's
+// base (or the upstream's first ref), in the snapshot's layout's scope, so
+// the snapshot can be compared with it file by file.
+func (s *syncer) upstreamTree(ctx context.Context, src project.Source, rep *RefReport) error {
+	up := s.cfg.Source(src.Upstream)
+	if up == nil || !up.IsGit() {
 		return nil
 	}
-	return s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash(), Reset: true, Files: files})
+	upRepo, err := s.repo(*up)
+	if err != nil {
+		s.opts.Progress.Note("%s: compared once %s is synced", src.Name, up.Name)
+		return nil
+	}
+	rev := src.Base
+	if rev == "" {
+		rev = up.Refs[0]
+	}
+	at, err := upRepo.Resolve(rev)
+	if err != nil {
+		return fmt.Errorf("source %s: base %q is not a tag or commit of %s: %w", src.Name, rev, up.Name, gitrepo.ErrUnknownRef)
+	}
+	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
+		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
+	if err != nil {
+		return err
+	}
+	ref, err := s.db.EnsureRef(ctx, upID, TreeRef(rev))
+	if err != nil {
+		return err
+	}
+	scopeHash := s.comps.Hash() + "\x00" + src.Layout
+	if ref.Tip == at.String() && ref.ScopeHash == scopeHash {
+		return nil
+	}
+	tf, err := upRepo.Files(at, gitrepo.NewScope(s.comps.Prefixes(src.Layout)))
+	if err != nil {
+		return fmt.Errorf("source %s: %w", up.Name, err)
+	}
+	files := make([]store.SnapshotFile, len(tf))
+	for i, f := range tf {
+		files[i] = store.SnapshotFile{Path: f.Path, Blob: f.Blob, Mode: f.Mode}
+	}
+	rep.Base = fmt.Sprintf("files of %s %s", up.Name, rev)
+	return s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: at.String(), ScopeHash: scopeHash, Reset: true, Files: files})
 }
 
 // syncMbox reads a mailing-list archive: every posted patch is fingerprinted

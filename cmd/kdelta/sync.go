@@ -66,9 +66,14 @@ func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
 			continue
 		}
 		line := fmt.Sprintf("%s@%s at %.12s: ", r.Source, r.Ref, r.Tip)
-		if r.Unchanged {
+		switch {
+		case r.Unchanged:
 			line += "up to date"
-		} else {
+		case r.Unit == "files" || strings.HasPrefix(r.Unit, "postings"):
+			line += fmt.Sprintf("%d %s", r.Walked, r.Unit)
+		case r.Unit != "":
+			line += fmt.Sprintf("%d %s read, %d fingerprinted, %d out of scope", r.Walked, r.Unit, r.Fingerprinted, r.OutOfScope)
+		default:
 			line += fmt.Sprintf("%d new commits walked, %d fingerprinted, %d already known, %d out of scope",
 				r.Walked, r.Fingerprinted, r.Reused, r.OutOfScope)
 			if r.Skipped > 0 {

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -468,3 +469,50 @@ func sizeText(n int64) string {
 
 // Covers says whether a file path is in scope.
 func (s *Scope) Covers(path string) bool { return s.covers(path) }
+
+// TreeFile is one file of a commit's tree.
+type TreeFile struct {
+	Path string
+	Blob string // hex blob id
+	Mode uint32
+}
+
+// Files lists the files of a commit's tree that are in scope, by path,
+// descending only into directories that can hold something in scope.
+func (r *Repo) Files(commit plumbing.Hash, s *Scope) ([]TreeFile, error) {
+	c, err := r.Commit(commit)
+	if err != nil {
+		return nil, err
+	}
+	var out []TreeFile
+	var walk func(h plumbing.Hash, dir string) error
+	walk = func(h plumbing.Hash, dir string) error {
+		t, err := r.tree(h)
+		if err != nil {
+			return err
+		}
+		for _, e := range t.Entries {
+			p := e.Name
+			if dir != "" {
+				p = dir + "/" + e.Name
+			}
+			switch {
+			case e.Mode == filemode.Dir:
+				if s.descend(p) {
+					if err := walk(e.Hash, p); err != nil {
+						return err
+					}
+				}
+			case e.Mode == filemode.Submodule:
+			case s.covers(p):
+				out = append(out, TreeFile{Path: p, Blob: e.Hash.String(), Mode: uint32(e.Mode)})
+			}
+		}
+		return nil
+	}
+	if err := walk(c.TreeHash, ""); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
