@@ -21,6 +21,10 @@ type dsSpec struct {
 	name, kind, branch, baseTag string
 	n                           int
 	mix                         []kindShare
+	// keep is how many commits from the start keep their file versions
+	// for the extra sources (see genRepo); downstream-only commits
+	// always keep them.
+	keep int
 }
 
 type kindShare struct {
@@ -47,8 +51,10 @@ var vendorMix = []kindShare{
 type dcommit struct {
 	entry Entry
 	paths []string
-	pre   []*fileVer // the files before, for a downstream revert
+	pre   []*fileVer // the files before, for a downstream revert and the extras
 	post  []*fileVer
+	obj   commitObj // without tree and parents
+	plain bool      // only text files modified, created or deleted
 }
 
 type downGen struct {
@@ -301,10 +307,14 @@ func (d *downGen) commit(root *dir, ch []*changeSet, obj commitObj, e Entry) err
 		return err
 	}
 	e.ID = id.String()
-	dc := &dcommit{entry: e}
+	obj.tree, obj.parents = oid{}, nil
+	dc := &dcommit{entry: e, obj: obj, plain: true}
 	seen := map[string]bool{}
 	for _, c := range ch {
 		for _, f := range c.Files {
+			if f.Data != nil || f.Op != opModify && f.Op != opCreate && f.Op != opDelete {
+				dc.plain = false
+			}
 			for _, p := range []string{f.OldPath, f.Path} {
 				if p != "" && !seen[p] {
 					seen[p] = true
@@ -316,8 +326,9 @@ func (d *downGen) commit(root *dir, ch []*changeSet, obj commitObj, e Entry) err
 		}
 	}
 	d.commits = append(d.commits, dc)
-	if k := len(d.commits) - 1 - revertWindow; k >= 0 {
-		// Too old to be reverted: let the file versions go.
+	if k := len(d.commits) - 1 - revertWindow; k >= 0 && k >= d.spec.keep && d.commits[k].entry.Kind != KindDownstreamOnly {
+		// Too old to be reverted and not needed by the extras: let the
+		// file versions go.
 		d.commits[k].pre, d.commits[k].post = nil, nil
 	}
 	d.root, d.tip = root, id

@@ -10,6 +10,7 @@ import (
 	"hash/adler32"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,6 +50,13 @@ type packWriter struct {
 	// shared prefix: objects of src at offsets below prefixEnd
 	src       *packWriter
 	prefixEnd uint64
+
+	// sorted lists every object id of the finished pack, in order.
+	sorted []oid
+
+	// ext is another pack of the same repository: its objects are not
+	// written again, but not used as delta bases either.
+	ext *packWriter
 
 	zbuf bytes.Buffer
 	zw   *zlib.Writer
@@ -107,8 +115,13 @@ func (w *packWriter) lookup(h oid) (objInfo, bool) {
 }
 
 func (w *packWriter) has(h oid) bool {
-	_, ok := w.lookup(h)
-	return ok
+	if _, ok := w.lookup(h); ok {
+		return true
+	}
+	if w.ext != nil {
+		return w.ext.has(h)
+	}
+	return false
 }
 
 func (w *packWriter) header(t int, size int) []byte {
@@ -398,6 +411,10 @@ func (w *packWriter) finish(repoDir string) error {
 	if err := writeIdx(base+".idx", all, ck); err != nil {
 		return err
 	}
+	w.sorted = make([]oid, len(all))
+	for i, e := range all {
+		w.sorted[i] = e.hash
+	}
 	if err := os.Rename(w.path, base+".pack"); err != nil {
 		return err
 	}
@@ -512,4 +529,35 @@ func writeIdx(path string, entries []idxEntry, packSum oid) error {
 		return err
 	}
 	return f.Close()
+}
+
+// abbrev abbreviates an object id of the finished pack as git does on a
+// diff's "index" line: half the bits of the object count, rounded up, in
+// hex digits (at least 7), lengthened until no other object of the pack
+// shares the prefix.
+func (w *packWriter) abbrev(h oid) string {
+	n := max(7, (bits.Len(uint(len(w.sorted)))+1)/2)
+	i := sort.Search(len(w.sorted), func(i int) bool { return bytes.Compare(w.sorted[i][:], h[:]) >= 0 })
+	for _, j := range []int{i - 1, i + 1} {
+		if j >= 0 && j < len(w.sorted) {
+			n = max(n, commonHex(w.sorted[j], h)+1)
+		}
+	}
+	if i < len(w.sorted) && w.sorted[i] != h {
+		n = max(n, commonHex(w.sorted[i], h)+1)
+	}
+	return h.String()[:min(n, 40)]
+}
+
+// commonHex is the number of leading hex digits a and b share.
+func commonHex(a, b oid) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i]>>4 == b[i]>>4 {
+				return 2*i + 1
+			}
+			return 2 * i
+		}
+	}
+	return 40
 }

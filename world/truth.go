@@ -53,7 +53,32 @@ const (
 //	    "merges": ["<id>"],
 //	    "landed": [{"commit": "<vendor id>", "upstream": "<upstream id>"}],
 //	    "missing": ["<id>"], "missing_fixes": ["<id>"]
-//	  }]
+//	  }],
+//	  "series": [{
+//	    "source": "sles", "format": "series", "base_tag": "v5.14",
+//	    "patches": [{"path": "patches.suse/RDMA-mlx5-Fix-foo.patch", "kind": "cherry-pick",
+//	                 "upstream": ["<id>"], "from": "<rhel id>", "status": "mainline", "release": "v6.2",
+//	                 "header": "v6.2", "git_commit": ["<id>"], "partial": false, "conflict": false,
+//	                 "guard": "+needs_update", "message_id": "<posting>", "version": 1}]
+//	  }, {"source": "mlnx-ofed", "format": "ofed", "base_tag": "v6.1", "patches": [...]}],
+//	  "snapshots": [{
+//	    "from": "winofed-3.0", "to": "winofed-3.1", "layout": "winofed",
+//	    "added": ["ulp/ipoib/kernel/ipoib_cm.c"], "removed": [...], "changed": [...],
+//	    "components": {"ipoib": {"added": [...], "removed": [...], "changed": [...]}}
+//	  }],
+//	  "postings": [{
+//	    "source": "linux-rdma",
+//	    "messages": [{"message_id": "20230103081112.1234-2-x@nvidia.com", "subject": "[PATCH rdma-next v2 1/3] ...",
+//	                  "kind": "patch", "version": 2, "series": "<cover message id>",
+//	                  "in_reply_to": "<message id>", "date": "2023-01-03T08:11:13Z",
+//	                  "carries": {"source": "ofed", "commit": "<id>", "same_diff": true}}]
+//	  }],
+//	  "queues": [{
+//	    "source": "rdma-next", "repo": "linux", "branch": "for-next", "base": "<master head>", "head": "<id>",
+//	    "commits": [{"id": "<id>", "subject": "...", "carries": {"source": "ofed", "commit": "<id>", "same_diff": true}}]
+//	  }],
+//	  "statuses": [{"source": "ofed", "commit": "<id>", "status": "submitted",
+//	                "message_id": "<latest posting>", "version": 2}]
 //	}
 //
 // All ids are full 40-hex commit ids of the written repositories.
@@ -79,11 +104,64 @@ const (
 // A missing fix is a missing commit whose Fixes: names a commit the
 // downstream has (an ancestor of base or carried) or, transitively, a
 // missing fix.
+//
+// series lists the patch-series sources: the SUSE kernel-source tree
+// exported from the distro's commits (format "series") and the MLNX_OFED
+// backports tree exported from the vendor's (format "ofed"). Each patch,
+// in the order its series applies it, names the commit it was exported
+// from ("from": its diff has that commit's patch-id), that commit's kind
+// and upstream commits, and its expected status:
+//   - a backport is "mainline" with the first release tag that contains
+//     all its upstream commits ("release"; "" when none does yet, and
+//     then its header says "Queued in subsystem maintainer repository",
+//     as it still does for a few released ones: a header can lag);
+//     "git_commit" lists the ids its Git-commit: lines name (none for
+//     some, so that matching must work by diff; "partial" when they say
+//     "(partial)");
+//   - a SUSE downstream-only patch follows its Patch-mainline: header
+//     ("header"): "Never, <reason>" and "No, <reason>" are "never",
+//     "Submitted, <date> <list>" is "submitted" (with "message_id" and
+//     "version" when the archive has the posting);
+//   - a conflict ("conflict": true) is a downstream-only patch whose
+//     header claims a release although no upstream commit matches it:
+//     its status is "unknown";
+//   - an OFED downstream-only patch takes its commit's status (below).
+//
+// A series.conf "guard" (like "+needs_update") turns a patch off: a
+// build defines no guard symbol, so the tree does not carry it.
+//
+// snapshots lists what changed from one release drop to the next: every
+// added, removed and changed path (relative to the drop's top directory),
+// and the same per component of the default component map for the
+// drop's layout (a path in several components is listed in each).
+//
+// postings lists the messages of each mailing-list archive, in archive
+// order. "kind" is "cover", "patch" or "reply"; "version" is the series
+// version the subject gives (a reply has its parent's); "series" is the
+// cover letter's message id of a series; "carries" names the downstream
+// change a patch posts (a vendor commit or a SUSE patch; null for cover
+// letters, replies and other people's patches) and whether the posted
+// diff is the carried one ("same_diff": a v1 may differ in a line).
+//
+// queues lists each queue source's branch after its base (the upstream
+// head) and the vendor commit each of its commits carries, with the same
+// diff.
+//
+// statuses gives the expected status of every downstream-only commit of
+// the git downstreams: a vendor commit is "queued" when a queue carries
+// it, else "submitted" when the archive has a posting of it (message_id
+// and version of the latest), else "unknown"; a distro commit says
+// "Upstream Status: RHEL-only" and is "never".
 type Truth struct {
-	Seed        int64        `json:"seed"`
-	Size        Size         `json:"size"`
-	Upstream    UpstreamInfo `json:"upstream"`
-	Downstreams []Downstream `json:"downstreams"`
+	Seed        int64          `json:"seed"`
+	Size        Size           `json:"size"`
+	Upstream    UpstreamInfo   `json:"upstream"`
+	Downstreams []Downstream   `json:"downstreams"`
+	Series      []SeriesInfo   `json:"series,omitempty"`
+	Snapshots   []SnapshotDiff `json:"snapshots,omitempty"`
+	Postings    []PostingsInfo `json:"postings,omitempty"`
+	Queues      []QueueInfo    `json:"queues,omitempty"`
+	Statuses    []Status       `json:"statuses,omitempty"`
 }
 
 // UpstreamInfo is the ground truth of the upstream repository.
@@ -209,9 +287,11 @@ func (t *Truth) Downstream(source string) *Downstream {
 	return nil
 }
 
-// Derive recomputes every downstream's Missing and MissingFixes from the
-// rest of the truth (see Truth).
+// Derive recomputes every downstream's Missing and MissingFixes, and the
+// statuses of downstream-only commits, from the rest of the truth (see
+// Truth).
 func (t *Truth) Derive() {
+	t.deriveStatuses()
 	pos := make(map[string]int, len(t.Upstream.Commits))
 	for i, c := range t.Upstream.Commits {
 		pos[c.ID] = i
@@ -266,4 +346,143 @@ func (t *Truth) Derive() {
 			}
 		}
 	}
+}
+
+// SeriesInfo is the ground truth of a patch-series source: a SUSE
+// kernel-source tree (format "series") or an OFED backports tree (format
+// "ofed").
+type SeriesInfo struct {
+	Source  string        `json:"source"`
+	Format  string        `json:"format"`
+	BaseTag string        `json:"base_tag"`
+	Patches []SeriesPatch `json:"patches"` // in the order the series applies them
+}
+
+// SeriesPatch is one patch of a series and the commit it was exported
+// from.
+type SeriesPatch struct {
+	Path      string   `json:"path"` // relative to the source's directory
+	Kind      Kind     `json:"kind"` // the kind of the commit it was exported from
+	Upstream  []string `json:"upstream,omitempty"`
+	From      string   `json:"from"`   // the distro or vendor commit, same patch-id
+	Status    string   `json:"status"` // mainline, queued, submitted, never or unknown
+	Release   string   `json:"release,omitempty"`
+	Header    string   `json:"header,omitempty"`     // the Patch-mainline: value
+	GitCommit []string `json:"git_commit,omitempty"` // the ids its Git-commit: lines name
+	Partial   bool     `json:"partial,omitempty"`    // Git-commit: says "(partial)"
+	Conflict  bool     `json:"conflict"`
+	Guard     string   `json:"guard,omitempty"` // series.conf guard, like "+needs_update"
+	MessageID string   `json:"message_id,omitempty"`
+	Version   int      `json:"version,omitempty"`
+}
+
+// SnapshotDiff is what changed from one release drop to the next.
+type SnapshotDiff struct {
+	From       string                `json:"from"`
+	To         string                `json:"to"`
+	Layout     string                `json:"layout"`
+	Added      []string              `json:"added"`
+	Removed    []string              `json:"removed"`
+	Changed    []string              `json:"changed"`
+	Components map[string]*PathDelta `json:"components"`
+}
+
+// PathDelta lists the paths of one component added, removed and changed
+// between two snapshots.
+type PathDelta struct {
+	Added   []string `json:"added"`
+	Removed []string `json:"removed"`
+	Changed []string `json:"changed"`
+}
+
+// PostingsInfo is the ground truth of a mailing-list archive.
+type PostingsInfo struct {
+	Source   string    `json:"source"`
+	Messages []Posting `json:"messages"` // in archive order
+}
+
+// Posting is one message of a mailing-list archive.
+type Posting struct {
+	MessageID string   `json:"message_id"` // without the angle brackets
+	Subject   string   `json:"subject"`
+	Kind      string   `json:"kind"` // "cover", "patch" or "reply"
+	Version   int      `json:"version"`
+	Series    string   `json:"series,omitempty"` // the cover letter's message id
+	InReplyTo string   `json:"in_reply_to,omitempty"`
+	Date      string   `json:"date"` // RFC 3339
+	Carries   *Carried `json:"carries"`
+}
+
+// Carried names the downstream change a posting or a queued commit
+// carries: a commit of a git source or a patch of a series source.
+type Carried struct {
+	Source   string `json:"source"`
+	Commit   string `json:"commit,omitempty"`
+	Path     string `json:"path,omitempty"`
+	SameDiff bool   `json:"same_diff"` // the same patch-id as the carried change
+}
+
+// QueueInfo is the ground truth of a queue: a maintainer's branch with
+// commits that are not (yet) upstream.
+type QueueInfo struct {
+	Source  string        `json:"source"`
+	Repo    string        `json:"repo"` // the source whose repository holds the branch
+	Branch  string        `json:"branch"`
+	Base    string        `json:"base"` // the upstream head the branch starts from
+	Head    string        `json:"head"`
+	Commits []QueueCommit `json:"commits"`
+}
+
+// QueueCommit is one commit of a queue branch after its base.
+type QueueCommit struct {
+	ID      string  `json:"id"`
+	Subject string  `json:"subject"`
+	Carries Carried `json:"carries"`
+}
+
+// Status is the expected submission status of a downstream-only commit.
+type Status struct {
+	Source    string `json:"source"`
+	Commit    string `json:"commit"`
+	Status    string `json:"status"`
+	MessageID string `json:"message_id,omitempty"` // the latest posting
+	Version   int    `json:"version,omitempty"`
+}
+
+// SeriesOf returns the series source named source, or nil.
+func (t *Truth) SeriesOf(source string) *SeriesInfo {
+	for i := range t.Series {
+		if t.Series[i].Source == source {
+			return &t.Series[i]
+		}
+	}
+	return nil
+}
+
+// deriveStatuses lists a status for every downstream-only commit, in
+// downstream order: the recorded one, else the default a tree's own
+// conventions give (a distro's downstream-only commits say "RHEL-only":
+// never; a vendor's say nothing: unknown).
+func (t *Truth) deriveStatuses() {
+	known := map[[2]string]Status{}
+	for _, s := range t.Statuses {
+		known[[2]string{s.Source, s.Commit}] = s
+	}
+	out := []Status{}
+	for _, ds := range t.Downstreams {
+		for _, e := range ds.Commits {
+			if e.Kind != KindDownstreamOnly {
+				continue
+			}
+			s, ok := known[[2]string{ds.Source, e.ID}]
+			if !ok {
+				s = Status{Source: ds.Source, Commit: e.ID, Status: "unknown"}
+				if ds.Kind == "distro" {
+					s.Status = "never"
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	t.Statuses = out
 }

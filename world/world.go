@@ -1,9 +1,12 @@
 // Package world builds the synthetic RDMA world that tests, benchmarks and
 // `kdelta demo` run against: real bare git repositories on disk (an
-// upstream kernel-like RDMA tree, a distro kernel and a vendor fork), the
-// kdelta.toml that describes them, and truth.json, the ground truth a
-// matcher is scored against. Everything is deterministic from a seed and a
-// size.
+// upstream kernel-like RDMA tree with a maintainer's for-next branch, a
+// distro kernel and a vendor fork), the sources that are not git
+// repositories (a SUSE kernel-source series, an MLNX_OFED backports tree,
+// two WinOFED release tarballs and a linux-rdma mailing-list archive; see
+// extras.go), the kdelta.toml that describes them all, and truth.json,
+// the ground truth a matcher is scored against. Everything is
+// deterministic from a seed and a size.
 //
 // The repositories are written without a worktree: the generator keeps an
 // edit model of every file (hunks anchored on line content, see edit.go),
@@ -37,7 +40,8 @@ type Options struct {
 	Size Size
 	Dir  string // created if absent; must be empty
 	// Progress, when not nil, is called now and then with a stage name
-	// ("linux", "rhel", "ofed", "truth") and the work done out of total.
+	// ("linux", "rhel", "ofed", "extras", "truth") and the work done out of
+	// total.
 	Progress func(stage string, done, total int)
 }
 
@@ -47,6 +51,11 @@ type World struct {
 	Config string // path of kdelta.toml
 	Truth  *Truth
 	Repos  map[string]string // source name -> bare repository path
+	// Files maps each source that is not a git repository to its file or
+	// directory: the SUSE series, the OFED backports tree, the two WinOFED
+	// drops and the mailing-list archive. (The queue source reads the
+	// upstream repository's for-next branch.)
+	Files map[string]string
 }
 
 type sizeConfig struct {
@@ -109,7 +118,7 @@ func Build(opts Options) (*World, error) {
 	}
 
 	r := rand.New(rand.NewSource(opts.Seed))
-	upSeed, distroSeed, vendorSeed := r.Int63(), r.Int63(), r.Int63()
+	upSeed, distroSeed, vendorSeed, extrasSeed := r.Int63(), r.Int63(), r.Int63(), r.Int63()
 
 	w := &World{Dir: dir, Config: filepath.Join(dir, "kdelta.toml"), Repos: map[string]string{}}
 	truth := &Truth{Seed: opts.Seed, Size: opts.Size}
@@ -145,18 +154,21 @@ func Build(opts Options) (*World, error) {
 	}
 
 	// Downstreams.
+	xcfg := extrasFor(opts.Size)
 	specs := []struct {
 		spec dsSpec
 		seed int64
 	}{
-		{dsSpec{name: distroName, kind: "distro", branch: distroBranch, baseTag: cfg.distroBase, n: cfg.distro, mix: distroMix}, distroSeed},
-		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix}, vendorSeed},
+		{dsSpec{name: distroName, kind: "distro", branch: distroBranch, baseTag: cfg.distroBase, n: cfg.distro, mix: distroMix, keep: 4 * xcfg.series}, distroSeed},
+		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix, keep: 4 * xcfg.backports}, vendorSeed},
 	}
+	gens := map[string]*genRepo{}
 	for _, s := range specs {
-		ds, err := buildDownstream(dir, up, s.spec, s.seed, progress(s.spec.name, s.spec.n))
+		ds, g, err := buildDownstream(dir, up, s.spec, s.seed, progress(s.spec.name, s.spec.n))
 		if err != nil {
 			return nil, fmt.Errorf("world: %s: %w", s.spec.name, err)
 		}
+		gens[s.spec.name] = g
 		w.Repos[s.spec.name] = filepath.Join(dir, s.spec.name+".git")
 		truth.Downstreams = append(truth.Downstreams, ds)
 		if opts.Progress != nil {
@@ -164,6 +176,12 @@ func Build(opts Options) (*World, error) {
 		}
 	}
 
+	if w.Files, err = buildExtras(dir, opts.Size, up, gens[distroName], gens[vendorName], truth, extrasSeed); err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	if opts.Progress != nil {
+		opts.Progress("extras", 1, 1)
+	}
 	if err := os.WriteFile(w.Config, []byte(configText(cfg)), 0o644); err != nil {
 		return nil, err
 	}
@@ -187,26 +205,28 @@ func tagRef(up *upstreamGen, t tagRec) ref {
 	return ref{name: "refs/tags/" + t.name, target: c}
 }
 
-func buildDownstream(dir string, up *upstreamGen, spec dsSpec, seed int64, progress func(int)) (Downstream, error) {
+// buildDownstream writes a downstream repository and returns its truth
+// and what its generator kept for the extra sources.
+func buildDownstream(dir string, up *upstreamGen, spec dsSpec, seed int64, progress func(int)) (Downstream, *genRepo, error) {
 	repo := filepath.Join(dir, spec.name+".git")
 	if err := initRepo(repo); err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	snap, ok := up.snaps[spec.baseTag]
 	if !ok {
-		return Downstream{}, fmt.Errorf("base tag %s not generated", spec.baseTag)
+		return Downstream{}, nil, fmt.Errorf("base tag %s not generated", spec.baseTag)
 	}
 	pw, err := newPackWriter(filepath.Join(repo, "objects", "pack", "tmp_pack"), objectsPerCommit*spec.n)
 	if err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	if err := pw.sharePrefix(up.pw, snap.prefixEnd); err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	r := rand.New(rand.NewSource(seed))
 	d := newDownstream(r, up, spec, pw)
 	if err := d.run(progress); err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	// Release tags of the downstream, every eighth of its history.
 	var tags []Tag
@@ -230,17 +250,17 @@ func buildDownstream(dir string, up *upstreamGen, spec dsSpec, seed int64, progr
 		}
 	}
 	if err := pw.finish(repo); err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	if err := writeRefs(repo, spec.branch, refs); err != nil {
-		return Downstream{}, err
+		return Downstream{}, nil, err
 	}
 	ds := Downstream{Source: spec.name, Kind: spec.kind, Branch: spec.branch, BaseTag: spec.baseTag,
 		BaseCommit: up.commits[snap.idx].id.String(), Head: d.tip.String(), Tags: tags, Landed: d.landed, Merges: d.merges}
 	for _, c := range d.commits {
 		ds.Commits = append(ds.Commits, c.entry)
 	}
-	return ds, nil
+	return ds, &genRepo{commits: d.commits, pw: pw}, nil
 }
 
 func mustHash(s string) oid {
@@ -286,6 +306,13 @@ func configText(cfg sizeConfig) string {
 	fmt.Fprintf(&b, "[[source]]\nname = %q\nkind = \"upstream\"\nurl = %q\nrefs = [%q]\nlayout = \"linux\"\n\n", upstreamName, upstreamName+".git", upstreamBranch)
 	fmt.Fprintf(&b, "[[source]]\nname = %q\nkind = \"distro\"\nurl = %q\nrefs = [%q]\nupstream = %q\n\n", distroName, distroName+".git", distroBranch, upstreamName)
 	fmt.Fprintf(&b, "[[source]]\nname = %q\nkind = \"vendor\"\nurl = %q\nrefs = [%q]\nupstream = %q\nbase = %q\n", vendorName, vendorName+".git", vendorBranch, upstreamName, cfg.vendorBase)
+	// The sources that are not git repositories, and the queue.
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"distro\"\nformat = \"series\"\nurl = %q\nupstream = %q\nbase = %q\n", slesName, slesDir, upstreamName, slesBaseTag)
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"vendor\"\nformat = \"ofed\"\nurl = %q\nupstream = %q\n", mlnxName, mlnxDir, upstreamName)
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"vendor\"\nformat = \"snapshot\"\nlayout = \"winofed\"\nurl = %q\n", win30Name, win30File)
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"vendor\"\nformat = \"snapshot\"\nlayout = \"winofed\"\nurl = %q\nupstream = %q\n", win31Name, win31File, win30Name)
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"list\"\nformat = \"mbox\"\nurl = %q\n", listName, listFile)
+	fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"queue\"\nurl = %q\nrefs = [%q]\nupstream = %q\n", queueName, upstreamName+".git", queueBranch, upstreamName)
 	return b.String()
 }
 

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -241,6 +243,12 @@ func TestDeterministic(t *testing.T) {
 	}
 	if a.Truth.Upstream.Head == c.Truth.Upstream.Head {
 		t.Errorf("different seeds, same upstream head")
+	}
+	sameExtras(t, a, b)
+	ma, _ := os.ReadFile(filepath.Join(a.Dir, listFile))
+	mc, _ := os.ReadFile(filepath.Join(c.Dir, listFile))
+	if bytes.Equal(ma, mc) {
+		t.Error("different seeds, same mailing-list archive")
 	}
 }
 
@@ -486,6 +494,14 @@ func TestAdvance(t *testing.T) {
 		} else if after.Upstream.Head != ids[4] || len(after.Upstream.Commits) != len(before.Upstream.Commits)+5 {
 			t.Errorf("%s: truth not updated", src)
 		}
+	}
+	after, err := LoadTruth(filepath.Join(w.Dir, "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStatuses(t, after)
+	if len(after.Series) != 2 || len(after.Postings) != 1 || len(after.Queues) != 1 || len(after.Snapshots) != 1 {
+		t.Error("Advance lost the truth of the extra sources")
 	}
 	if _, err := Advance(w.Dir, "nope", 1, 1); err == nil {
 		t.Error("Advance of an unknown source succeeded")

@@ -52,7 +52,7 @@ func FromHeaders(fp *change.Fingerprint) []Evidence {
 // patchMainline maps a SUSE Patch-mainline: value to a status. SUSE's
 // values: a release tag ("v6.2-rc1"), "Queued[ in subsystem maintainer
 // repository]", "Submitted, <date> <list>", "Never, <reason>",
-// "No, <reason>" or "Not yet, <reason>".
+// "No, <reason>" (not for upstream, as Never) or "Not yet, <reason>".
 func patchMainline(v string) string {
 	l := strings.ToLower(v)
 	switch {
@@ -62,8 +62,10 @@ func patchMainline(v string) string {
 		return Queued
 	case strings.HasPrefix(l, "submitted"):
 		return Submitted
-	case strings.HasPrefix(l, "no"), strings.HasPrefix(l, "not yet"):
+	case strings.HasPrefix(l, "not yet"):
 		return Unknown
+	case l == "no" || strings.HasPrefix(l, "no,") || strings.HasPrefix(l, "no "):
+		return Never
 	case looksLikeRelease(l), strings.HasPrefix(l, "yes"):
 		return Mainline
 	}

@@ -106,7 +106,8 @@ type Input struct {
 
 // Decide returns the status of a carried change. Precedence: an annotation,
 // then a match (upstream, queue, list, in that order), then the change's
-// headers, then unknown. A header or an annotation that disagrees with a
+// headers (but a header saying mainline or queued needs a match to count),
+// then unknown. A header or an annotation that disagrees with a
 // match is reported as a conflict, never silently dropped.
 func Decide(in Input) Status {
 	var ev []Evidence
@@ -161,13 +162,21 @@ func Decide(in Input) Status {
 		st.Reason = in.Annotation.Reason
 	case matched != "":
 		st.Status = matched
-	case len(header) > 0:
-		st.Status = header[0].Says
-		if st.Status == Never {
-			st.Reason = reasonOf(header[0].What)
-		}
 	default:
+		// A header's claim to be upstream or queued counts only with a
+		// match to back it; unbacked, it is a conflict and the status stays
+		// unknown. Other claims (submitted, never) are the patch's word.
 		st.Status = Unknown
+		for _, h := range header {
+			if h.Says == Mainline || h.Says == Queued {
+				continue
+			}
+			st.Status = h.Says
+			if st.Status == Never {
+				st.Reason = reasonOf(h.What)
+			}
+			break
+		}
 	}
 	switch st.Status {
 	case Mainline:
