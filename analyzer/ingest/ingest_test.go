@@ -143,6 +143,9 @@ func TestPatchIDsAgreeWithGitOnTheSmallWorld(t *testing.T) {
 	}
 	compared := 0
 	for _, src := range cfg.Sources {
+		if !src.IsGit() {
+			continue
+		}
 		var paths []string
 		for _, p := range comps.Prefixes(src.Layout) {
 			paths = append(paths, strings.TrimSuffix(p, "/"))

@@ -303,11 +303,13 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 	}
 	tip := hex.EncodeToString(h.Sum(nil))
 	rep.Tip = tip
-	rep.Walked = len(files)
 	if ref.Tip == tip {
 		rep.Unchanged = true
-	} else if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash(), Reset: true, Files: files}); err != nil {
-		return err
+	} else {
+		rep.Walked = len(files)
+		if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash(), Reset: true, Files: files}); err != nil {
+			return err
+		}
 	}
 	return s.upstreamTree(ctx, src, rep)
 }
@@ -379,11 +381,11 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 	scopeHash := s.comps.Hash()
 	tip := hex.EncodeToString(h.Sum(nil))
 	rep.Tip = tip
-	rep.Walked = len(msgs)
 	if ref.Tip == tip && ref.ScopeHash == scopeHash {
 		rep.Unchanged = true
 		return nil
 	}
+	rep.Walked = len(msgs)
 	scope := gitrepo.NewScope(s.comps.Prefixes(src.Layout))
 	var fps []*change.Fingerprint
 	var postings []store.Posting
