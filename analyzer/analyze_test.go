@@ -17,7 +17,12 @@ import (
 
 func syncedSmallWorld(t *testing.T) (*world.World, *store.DB) {
 	t.Helper()
-	w, err := world.Build(world.Options{Seed: 5, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
+	return syncedSmallWorldSeed(t, 5)
+}
+
+func syncedSmallWorldSeed(t *testing.T, seed int64) (*world.World, *store.DB) {
+	t.Helper()
+	w, err := world.Build(world.Options{Seed: seed, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
 	if err != nil {
 		t.Fatal(err)
 	}

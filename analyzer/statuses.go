@@ -214,15 +214,58 @@ func listMatches(ctx context.Context, db *store.DB, only []*change.Fingerprint) 
 		for id, fp := range fps {
 			byOID[fp.ID] = append(byOID[fp.ID], byCommit[id]...)
 		}
+		// A later version of a matched posting posts the same patch again,
+		// reworked or not: follow the version links forward, by index.
+		type slot struct {
+			series string
+			idx    int
+		}
+		at := map[slot]store.Posting{}
+		next := map[string][]string{}
+		for _, p := range posts {
+			if p.CommitID != 0 {
+				at[slot{p.Series, p.Index}] = p
+			}
+			if p.Previous != "" && p.Index <= 1 {
+				next[p.Previous] = appendNew(next[p.Previous], p.Series)
+			}
+		}
+		later := func(p store.Posting) []store.Posting {
+			var out []store.Posting
+			seen := map[string]bool{p.Series: true}
+			queue := []string{p.Series}
+			for len(queue) > 0 {
+				s := queue[0]
+				queue = queue[1:]
+				for _, n := range next[s] {
+					if seen[n] {
+						continue
+					}
+					seen[n] = true
+					queue = append(queue, n)
+					if q, ok := at[slot{n, p.Index}]; ok {
+						out = append(out, q)
+					}
+				}
+			}
+			return out
+		}
 		ms, _ := match.NewIndex(values(fps)).Match(only, nil)
 		for _, m := range ms {
 			if m.Method == match.MethodRevert {
 				continue
 			}
+			seen := map[string]bool{}
 			for _, u := range m.Upstream {
 				for _, p := range byOID[u] {
-					out[m.Downstream] = append(out[m.Downstream], status.Posting{List: l.Name, MessageID: p.MessageID,
-						Date: p.Date, Version: p.Version, Subject: p.Subject, State: p.State})
+					for _, q := range append([]store.Posting{p}, later(p)...) {
+						if seen[q.MessageID] {
+							continue
+						}
+						seen[q.MessageID] = true
+						out[m.Downstream] = append(out[m.Downstream], status.Posting{List: l.Name, MessageID: q.MessageID,
+							Date: q.Date, Version: q.Version, Subject: q.Subject, State: q.State})
+					}
 				}
 			}
 		}
@@ -270,4 +313,13 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 	}
 	id, err = db.PutSnapshot(ctx, snap)
 	return id, skipped, err
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

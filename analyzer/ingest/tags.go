@@ -179,7 +179,25 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 			}
 		}
 	} else {
-		base, err = repo.MergeBase(ctx, tip, upRepo.Has)
+		has := upRepo.Has
+		if s.mirrorDir(src) == s.mirrorDir(*up) {
+			// One repository holds both (a for-next branch next to
+			// master): what upstream has is what its ref reaches.
+			upTip, err := upRepo.Resolve(up.Refs[0])
+			if err != nil {
+				return fmt.Errorf("source %s: %w", up.Name, err)
+			}
+			nodes, err := upRepo.RevList(ctx, []plumbing.Hash{upTip}, nil)
+			if err != nil {
+				return fmt.Errorf("source %s: %w", up.Name, err)
+			}
+			reach := make(map[plumbing.Hash]bool, len(nodes))
+			for _, n := range nodes {
+				reach[n.Hash] = true
+			}
+			has = func(h plumbing.Hash) bool { return reach[h] }
+		}
+		base, err = repo.MergeBase(ctx, tip, has)
 		if err != nil {
 			return fmt.Errorf("source %s: merge-base with %s: %w", src.Name, up.Name, err)
 		}

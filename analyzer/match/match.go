@@ -152,6 +152,14 @@ const (
 	// subjectCoverDown: with an equal (normalized) subject, a weaker line
 	// agreement is enough; a subject alone never is.
 	subjectCoverDown = 0.3
+
+	// fileSubjectCoverUp is the share of an upstream commit's lines an
+	// OFED backports/ patch (named for a file, so no subject to compare)
+	// must show, with onlyCoverDown of its own lines explained: such a
+	// patch keeps upstream's removed lines in its #else branch, so of a
+	// one-for-one replacement it shows half. Set from the ifdef patches of
+	// the small and demo worlds, whose upstream commits replace lines.
+	fileSubjectCoverUp = 0.5
 	// minFilePatchLines: a per-file patch-id match counts by itself only
 	// when that file's diff has at least this many signature lines; a
 	// smaller one (a two-line locking fix recurs in many drivers) needs

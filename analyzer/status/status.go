@@ -61,9 +61,9 @@ type Status struct {
 	Status    string     `json:"status"`
 	Release   string     `json:"release,omitempty"`    // mainline: the first upstream release tag that has it
 	Upstream  []string   `json:"upstream,omitempty"`   // mainline or queued: the matched commits
-	Date      time.Time  `json:"date,omitempty"`       // submitted: when the latest version was posted
-	MessageID string     `json:"message_id,omitempty"` // submitted: the latest posting
-	Version   int        `json:"version,omitempty"`    // submitted: its series version
+	Date      time.Time  `json:"date,omitempty"`       // when the latest version was posted, if it was
+	MessageID string     `json:"message_id,omitempty"` // the latest posting
+	Version   int        `json:"version,omitempty"`    // its series version
 	Reason    string     `json:"reason,omitempty"`     // never, rejected, or an annotation: why
 	Evidence  []Evidence `json:"evidence"`             // strongest first
 	Conflict  string     `json:"conflict,omitempty"`   // evidence that disagrees with the status
@@ -187,7 +187,7 @@ func Decide(in Input) Status {
 			st.Upstream = append(st.Upstream, q.Commit)
 		}
 	}
-	if latest != nil && (st.Status == Submitted || st.Status == Rejected) {
+	if latest != nil {
 		st.Date, st.MessageID, st.Version = latest.Date.UTC(), latest.MessageID, latest.Version
 	}
 	st.Conflict = conflict(matched, ev)
