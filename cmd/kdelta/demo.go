@@ -97,6 +97,6 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if oid, err := db.Latest(ctx); err == nil {
 		example = oid[:12]
 	}
-	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n", self, config, example)
+	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n", self, config, example)
 	return nil
 }
