@@ -219,7 +219,9 @@ func conflict(matched string, ev []Evidence) string {
 				out = append(out, fmt.Sprintf("%s says %s, but it matches upstream", e.What, e.Says))
 			}
 		case FromAnnotation:
-			if matched != "" && rank[matched] > rank[e.Says] && (e.Says == Never || e.Says == Rejected) {
+			// Rejected after a posting is no conflict; never or rejected for
+			// a change upstream or a queue has is one.
+			if (matched == Mainline || matched == Queued) && (e.Says == Never || e.Says == Rejected) {
 				out = append(out, fmt.Sprintf("%s, but it is %s by match", e.What, matched))
 			}
 		}

@@ -83,6 +83,9 @@ func TestDecide(t *testing.T) {
 		{name: "annotation never against a match", in: Input{Change: fp("x", change.Trailers{}), Upstream: []string{up},
 			Annotation: &Annotation{Status: Never, Reason: "ours"}},
 			status: Never, conflict: "but it is mainline by match"},
+		{name: "annotated rejected after a posting is no conflict", in: Input{Change: fp("x", change.Trailers{}),
+			Postings:   []Posting{{List: "l", MessageID: "m", Date: posted, Version: 1}},
+			Annotation: &Annotation{Status: Rejected, Reason: "NAKed"}}, status: Rejected},
 		{name: "queue beats list", in: Input{Change: fp("x", change.Trailers{}), Queue: []QueueMatch{{Queue: "rdma-next", Commit: q}},
 			Postings: []Posting{{List: "l", MessageID: "m", Date: posted, Version: 1}}}, status: Queued},
 	}

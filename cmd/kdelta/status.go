@@ -97,7 +97,7 @@ func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format,
 		if c.Path != "" {
 			name = c.Path
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\n", trim(name, 60), c.Status.Status, mark, trim(detailOf(c.Status), 50), trim(c.Subject, 60))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\n", name, c.Status.Status, mark, trim(detailOf(c.Status), 50), trim(c.Subject, 50))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
