@@ -42,13 +42,17 @@ func Statuses(ctx context.Context, db *store.DB, target string) ([]Carried, *Res
 	if err != nil {
 		return nil, nil, err
 	}
-	down, err := db.Fingerprints(ctx, downIDs, src.Layout)
+	// Metadata of every carried change; the diffs only of those upstream
+	// lacks, which are looked for in queues and on lists.
+	down, err := db.Summaries(ctx, downIDs, src.Layout)
 	if err != nil {
 		return nil, nil, err
 	}
 	byID := map[string]*change.Fingerprint{}
-	for _, fp := range down {
+	storeID := map[string]int64{}
+	for id, fp := range down {
 		byID[fp.ID] = fp
+		storeID[fp.ID] = id
 	}
 	upSrc, _, err := db.FindRef(ctx, src.Upstream, "")
 	if err != nil {
@@ -65,12 +69,17 @@ func Statuses(ctx context.Context, db *store.DB, target string) ([]Carried, *Res
 		return nil, nil, err
 	}
 	// Only what upstream lacks is looked for in queues and on lists.
-	var only []*change.Fingerprint
+	var onlyIDs []int64
 	for _, m := range r.Matches {
 		if len(m.Upstream) == 0 && byID[m.Downstream] != nil {
-			only = append(only, byID[m.Downstream])
+			onlyIDs = append(onlyIDs, storeID[m.Downstream])
 		}
 	}
+	full, err := db.Fingerprints(ctx, onlyIDs, src.Layout)
+	if err != nil {
+		return nil, nil, err
+	}
+	only := values(full)
 	queued, err := queueMatches(ctx, db, src.Upstream, only)
 	if err != nil {
 		return nil, nil, err
@@ -277,11 +286,23 @@ func listMatches(ctx context.Context, db *store.DB, only []*change.Fingerprint) 
 // and saves their statuses and per-component counts as one snapshot.
 // Downstreams that cannot be measured yet are left out and named in skipped.
 func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, skipped []string, err error) {
+	state, err := db.StateKey(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	key := digest(Version, build(), state)
+	if last, err := db.Snapshots(ctx); err != nil {
+		return 0, nil, err
+	} else if len(last) > 0 && last[0].Key == key {
+		// Nothing a status depends on changed: the same statuses again.
+		id, err := db.CopySnapshot(ctx, last[0].ID, syncID, key)
+		return id, nil, err
+	}
 	srcs, err := db.Sources(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
-	snap := store.Snapshot{SyncID: syncID}
+	snap := store.Snapshot{SyncID: syncID, Key: key}
 	for _, s := range srcs {
 		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
 			continue

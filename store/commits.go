@@ -301,6 +301,16 @@ func (db *DB) Latest(ctx context.Context) (string, error) {
 // their signatures and components under layout ("" for every layout)
 // included, keyed by id.
 func (db *DB) Fingerprints(ctx context.Context, ids []int64, layout string) (map[int64]*change.Fingerprint, error) {
+	return db.fingerprints(ctx, ids, layout, true)
+}
+
+// Summaries returns stored fingerprints without their files: metadata,
+// trailers and components, several times cheaper to read.
+func (db *DB) Summaries(ctx context.Context, ids []int64, layout string) (map[int64]*change.Fingerprint, error) {
+	return db.fingerprints(ctx, ids, layout, false)
+}
+
+func (db *DB) fingerprints(ctx context.Context, ids []int64, layout string, files bool) (map[int64]*change.Fingerprint, error) {
 	out := make(map[int64]*change.Fingerprint, len(ids))
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
@@ -314,7 +324,9 @@ func (db *DB) Fingerprints(ctx context.Context, ids []int64, layout string) (map
 			committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE id IN (`+in+`)`, args); err != nil {
 			return nil, err
 		}
-		if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
+		if !files {
+			// metadata only
+		} else if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
 			FROM files WHERE commit_id IN (`+in+`) ORDER BY commit_id, seq`, args); err != nil {
 			return nil, err
 		}

@@ -355,8 +355,10 @@ func (db *DB) Releases(ctx context.Context, sourceID int64, oids []string) (map[
 		for _, o := range chunk {
 			args = append(args, o)
 		}
-		rows, err := db.db.QueryContext(ctx, `SELECT c.oid, r.tag FROM releases r JOIN commits c ON c.id = r.commit_id
-			WHERE r.source_id = ? AND c.oid IN (`+placeholders(n)+`)`, args...)
+		// CROSS JOIN keeps commits (found by oid) as the outer loop, so
+		// releases is read by its key rather than scanned per source.
+		rows, err := db.db.QueryContext(ctx, `SELECT c.oid, r.tag FROM commits c CROSS JOIN releases r
+			ON r.source_id = ? AND r.commit_id = c.id WHERE c.oid IN (`+placeholders(n)+`)`, args...)
 		if err != nil {
 			return nil, translate(err)
 		}

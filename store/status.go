@@ -112,6 +112,7 @@ func (db *DB) Ignores(ctx context.Context) ([]Ignore, error) {
 type Snapshot struct {
 	ID      int64
 	SyncID  int64
+	Key     string // what it was computed from
 	Created time.Time
 	Refs    []SnapshotRef
 }
@@ -146,7 +147,7 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 		if s.SyncID != 0 {
 			sync = s.SyncID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, created) VALUES (?, ?)`, sync, db.now().Unix())
+		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created) VALUES (?, ?, ?)`, sync, s.Key, db.now().Unix())
 		if err != nil {
 			return err
 		}
@@ -228,7 +229,7 @@ func (db *DB) StatusHistory(ctx context.Context, key string) ([]StatusEntry, err
 
 // Snapshots lists the saved snapshots, newest first, without their contents.
 func (db *DB) Snapshots(ctx context.Context) ([]Snapshot, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, COALESCE(sync_id, 0), created FROM snapshots ORDER BY id DESC`)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, COALESCE(sync_id, 0), key, created FROM snapshots ORDER BY id DESC`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -237,7 +238,7 @@ func (db *DB) Snapshots(ctx context.Context) ([]Snapshot, error) {
 	for rows.Next() {
 		var s Snapshot
 		var created int64
-		if err := rows.Scan(&s.ID, &s.SyncID, &created); err != nil {
+		if err := rows.Scan(&s.ID, &s.SyncID, &s.Key, &created); err != nil {
 			return nil, translate(err)
 		}
 		s.Created = time.Unix(created, 0).UTC()
@@ -281,4 +282,70 @@ func isHexPrefix(s string) bool {
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// CopySnapshot saves a new snapshot with the statuses and counts of an
+// earlier one, for a sync that changed nothing they depend on.
+func (db *DB) CopySnapshot(ctx context.Context, from, syncID int64, key string) (int64, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var sync any
+		if syncID != 0 {
+			sync = syncID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created) VALUES (?, ?, ?)`, sync, key, db.now().Unix())
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO snapshot_statuses (snapshot_id, ref_id, change, path, subject, status, detail)
+			SELECT ?, ref_id, change, path, subject, status, detail FROM snapshot_statuses WHERE snapshot_id = ?`, id, from); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO snapshot_counts (snapshot_id, ref_id, component, backported, missing, missing_fixes, carried)
+			SELECT ?, ref_id, component, backported, missing, missing_fixes, carried FROM snapshot_counts WHERE snapshot_id = ?`, id, from)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save snapshot: %w", translate(err))
+	}
+	return id, nil
+}
+
+// StateKey names what the statuses of every downstream depend on in the
+// store: each ref's tip and synced scope, each base with the tips it was
+// computed at, the overrides, annotations and ignore list, and the list
+// states. Analyses add the analyzer's own version.
+func (db *DB) StateKey(ctx context.Context) (string, error) {
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT r.id || ':' || r.tip || ':' || r.scope_hash FROM refs r ORDER BY r.id`,
+		`SELECT ref_id || ':' || oid || ':' || how || ':' || tip || ':' || upstream_tip FROM bases ORDER BY ref_id`,
+		`SELECT downstream || ':' || upstream FROM overrides ORDER BY downstream`,
+		`SELECT change || ':' || status || ':' || reason || ':' || detail FROM annotations ORDER BY change`,
+		`SELECT target || ':' || kind FROM ignores ORDER BY target`,
+		`SELECT source_id || ':' || message_id || ':' || state FROM postings WHERE state != '' ORDER BY source_id, message_id`,
+	} {
+		rows, err := db.db.QueryContext(ctx, q)
+		if err != nil {
+			return "", translate(err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				rows.Close()
+				return "", translate(err)
+			}
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", translate(err)
+		}
+		b.WriteString("--\n")
+	}
+	return b.String(), nil
 }

@@ -169,6 +169,17 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
 		return nil
 	}
+	if src.Base == "" {
+		// Neither tip moved: the merge-base cannot have.
+		upTip, err := upRepo.Resolve(up.Refs[0])
+		if err != nil {
+			return fmt.Errorf("source %s: %w", up.Name, err)
+		}
+		if old, err := s.db.GetBase(ctx, ref.ID); err == nil && old.How == "merge-base" && old.Tip == tip.String() && old.UpstreamTip == upTip.String() {
+			rep.Base = old.How + " " + old.Commit[:12]
+			return nil
+		}
+	}
 	var base plumbing.Hash
 	how := "merge-base"
 	if src.Base != "" {
