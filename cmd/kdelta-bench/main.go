@@ -149,7 +149,7 @@ func run() error {
 		return err
 	}
 	log("kdelta: first sync of the downstreams")
-	down, err := timeCmd(bin, "sync", "--config", w.Config)
+	down, err := timeCmd(bin, "sync", "--config", w.Config, "--no-snapshot", "rhel", "ofed")
 	if err != nil {
 		return err
 	}
@@ -163,6 +163,17 @@ func run() error {
 		runs = append(runs, run)
 	}
 
+	log("kdelta: sync of every source, with a snapshot")
+	rest, err := timeCmd(bin, "sync", "--config", w.Config)
+	if err != nil {
+		return err
+	}
+	log("kdelta: no-op resync of every source")
+	restNoop, err := timeCmd(bin, "sync", "--config", w.Config)
+	if err != nil {
+		return err
+	}
+
 	// What follows reads large files into this process: no more timing.
 	agree, total, err := agreement(cfg.StorePath(), gitIDs)
 	if err != nil {
@@ -174,7 +185,7 @@ func run() error {
 	}
 	doc := render(renderInput{
 		size: *size, buildTook: buildTook, upCommits: upCommits, paths: paths,
-		git: gitRun, first: first, noop: noop, incr: incr, down: down, added: added,
+		git: gitRun, first: first, noop: noop, incr: incr, down: down, rest: rest, restNoop: restNoop, added: added,
 		agree: agree, compared: total, gitIDs: len(gitIDs),
 		runs: runs, ours: ours, cherry: cherry,
 	})
@@ -282,6 +293,7 @@ type renderInput struct {
 	paths                   []string
 	git, first, noop, incr  measure
 	down                    measure
+	rest, restNoop          measure // every source with a snapshot, then again
 	added                   int
 	agree, compared, gitIDs int
 	runs                    []analysisRun
@@ -305,8 +317,12 @@ func render(in renderInput) string {
 		in.first.took.Round(10*time.Millisecond), mib(in.first.maxRSS), ratio(in.first.took, in.git.took))
 	fmt.Fprintf(&b, "| kdelta: no-op resync | %s | %s | |\n", in.noop.took.Round(time.Millisecond), mib(in.noop.maxRSS))
 	fmt.Fprintf(&b, "| kdelta: resync after %d new upstream commits | %s | %s | |\n", in.added, in.incr.took.Round(time.Millisecond), mib(in.incr.maxRSS))
-	fmt.Fprintf(&b, "| kdelta: first sync of the downstreams (rhel, ofed; upstream already synced) | %s | %s | |\n\n",
+	fmt.Fprintf(&b, "| kdelta: first sync of the downstreams (rhel, ofed; upstream already synced) | %s | %s | |\n",
 		in.down.took.Round(10*time.Millisecond), mib(in.down.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: sync of every source (adds the SUSE series, OFED tree, snapshots, mbox, queue) and a first snapshot of every status | %s | %s | |\n",
+		in.rest.took.Round(10*time.Millisecond), mib(in.rest.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: no-op resync of every source (archives and mailbox re-read, snapshot copied) | %s | %s | |\n\n",
+		in.restNoop.took.Round(time.Millisecond), mib(in.restNoop.maxRSS))
 	pct := 0.0
 	if in.compared > 0 {
 		pct = 100 * float64(in.agree) / float64(in.compared)

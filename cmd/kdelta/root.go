@@ -64,7 +64,7 @@ func commands() []command {
 	return []command{
 		{"init", "[--config FILE] [--force]", "write a commented starter kdelta.toml",
 			"kdelta init", runInit},
-		{"sync", "[--config FILE] [--workers N] [--wait DURATION] [SOURCE...]", "mirror the git sources and fingerprint every new commit in scope",
+		{"sync", "[--config FILE] [--workers N] [--wait DURATION] [--no-snapshot] [SOURCE...]", "mirror and read the sources, fingerprint every new commit and patch in scope, and save a snapshot of the statuses",
 			"kdelta sync rhel9", runSync},
 		{"summary", "[--config FILE]", "show what the store holds per source and component",
 			"kdelta summary", runSummary},

@@ -16,6 +16,7 @@ type syncOptions struct {
 	workers int
 	wait    time.Duration
 	sources []string
+	noSnap  bool
 }
 
 func runSync(ctx context.Context, e *env, args []string) error {
@@ -24,6 +25,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.config, "config", "kdelta.toml", "the project file")
 	fs.IntVar(&o.workers, "workers", 0, "diff workers (default: one per CPU)")
 	fs.DurationVar(&o.wait, "wait", 0, "how long to wait when another kdelta run holds the store (e.g. 5m)")
+	fs.BoolVar(&o.noSnap, "no-snapshot", false, "do not save a snapshot of the statuses and counts after the sync")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +47,9 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 		snapID, notMeasured, err = analyzer.SaveSnapshot(ctx, db, syncID)
 		return err
 	}
+	if o.noSnap {
+		save = nil
+	}
 	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now,
 		LockWait: o.wait, AfterSync: save})
 	p.Done()
@@ -52,6 +57,9 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 		return err
 	}
 	printSyncReport(e, rep, e.now().Sub(start))
+	if o.noSnap {
+		return nil
+	}
 	line := fmt.Sprintf("saved snapshot %d", snapID)
 	if len(notMeasured) > 0 {
 		line += fmt.Sprintf(" (not measured yet: %s)", strings.Join(notMeasured, ", "))
