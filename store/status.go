@@ -199,8 +199,8 @@ type StatusEntry struct {
 // starts with key (at least 7 hex digits) or whose patch file is key or
 // ends in "/"+key, oldest first.
 func (db *DB) StatusHistory(ctx context.Context, key string) ([]StatusEntry, error) {
-	q := `SELECT s.snapshot_id, n.created, src.name, r.name, s.change, s.path, s.subject, s.status, s.detail
-		FROM snapshot_statuses s JOIN snapshots n ON n.id = s.snapshot_id JOIN refs r ON r.id = s.ref_id
+	q := `SELECT n.id, n.created, src.name, r.name, s.change, s.path, s.subject, s.status, s.detail
+		FROM snapshots n JOIN snapshot_statuses s ON s.snapshot_id = COALESCE(n.same_as, n.id) JOIN refs r ON r.id = s.ref_id
 		JOIN sources src ON src.id = r.source_id
 		WHERE s.path = ? OR s.path LIKE ? ESCAPE '\'`
 	args := []any{key, "%/" + escapeLike(key)}
@@ -208,7 +208,7 @@ func (db *DB) StatusHistory(ctx context.Context, key string) ([]StatusEntry, err
 		q += ` OR s.change LIKE ?`
 		args = append(args, strings.ToLower(key)+"%")
 	}
-	q += ` ORDER BY s.snapshot_id, src.name, r.name, s.change`
+	q += ` ORDER BY n.id, src.name, r.name, s.change`
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
@@ -250,7 +250,7 @@ func (db *DB) Snapshots(ctx context.Context) ([]Snapshot, error) {
 // SnapshotStatuses returns one snapshot's statuses of a ref.
 func (db *DB) SnapshotStatuses(ctx context.Context, snapshot, refID int64) ([]ChangeStatus, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT change, path, subject, status, detail FROM snapshot_statuses
-		WHERE snapshot_id = ? AND ref_id = ? ORDER BY change`, snapshot, refID)
+		WHERE snapshot_id = (SELECT COALESCE(same_as, id) FROM snapshots WHERE id = ?) AND ref_id = ? ORDER BY change`, snapshot, refID)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -284,34 +284,23 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-// CopySnapshot saves a new snapshot with the statuses and counts of an
-// earlier one, for a sync that changed nothing they depend on.
+// CopySnapshot saves a new snapshot whose statuses and counts are those of
+// an earlier one, for a sync that changed nothing they depend on: it
+// points at that snapshot rather than copying its rows.
 func (db *DB) CopySnapshot(ctx context.Context, from, syncID int64, key string) (int64, error) {
-	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var sync any
-		if syncID != 0 {
-			sync = syncID
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created) VALUES (?, ?, ?)`, sync, key, db.now().Unix())
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO snapshot_statuses (snapshot_id, ref_id, change, path, subject, status, detail)
-			SELECT ?, ref_id, change, path, subject, status, detail FROM snapshot_statuses WHERE snapshot_id = ?`, id, from); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO snapshot_counts (snapshot_id, ref_id, component, backported, missing, missing_fixes, carried)
-			SELECT ?, ref_id, component, backported, missing, missing_fixes, carried FROM snapshot_counts WHERE snapshot_id = ?`, id, from)
-		return err
-	})
+	var sync any
+	if syncID != 0 {
+		sync = syncID
+	}
+	res, err := db.db.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, same_as, created)
+		SELECT ?, ?, COALESCE(same_as, id), ? FROM snapshots WHERE id = ?`, sync, key, db.now().Unix(), from)
 	if err != nil {
 		return 0, fmt.Errorf("save snapshot: %w", translate(err))
 	}
-	return id, nil
+	if n, _ := res.RowsAffected(); n != 1 {
+		return 0, fmt.Errorf("save snapshot: no snapshot %d to repeat: %w", from, ErrNotFound)
+	}
+	return res.LastInsertId()
 }
 
 // StateKey names what the statuses of every downstream depend on in the

@@ -78,3 +78,35 @@ func TestAnnotationsAndIgnores(t *testing.T) {
 		t.Errorf("ignores = %+v, %v", list, err)
 	}
 }
+
+func TestRepeatedSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	src, _ := db.PutSource(ctx, Source{Name: "ofed", Kind: "vendor", URL: "o", Layout: "linux", Upstream: "linux"})
+	ref, _ := db.EnsureRef(ctx, src, "master")
+	id := strings.Repeat("ef", 20)
+	first, err := db.PutSnapshot(ctx, Snapshot{Key: "k", Refs: []SnapshotRef{{RefID: ref.ID,
+		Statuses: []ChangeStatus{{Change: id, Subject: "s", Status: "queued", Detail: "{}"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := db.CopySnapshot(ctx, first, 0, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	third, err := db.CopySnapshot(ctx, second, 0, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.StatusHistory(ctx, id)
+	if err != nil || len(h) != 3 || h[2].Snapshot != third || h[2].Status != "queued" {
+		t.Fatalf("history = %+v, %v; want the status in all three snapshots", h, err)
+	}
+	st, err := db.SnapshotStatuses(ctx, third, ref.ID)
+	if err != nil || len(st) != 1 || st[0].Change != id {
+		t.Errorf("statuses of a repeated snapshot = %+v, %v", st, err)
+	}
+	if _, err := db.CopySnapshot(ctx, 99, 0, "k"); err == nil {
+		t.Error("repeating a snapshot that does not exist worked")
+	}
+}
