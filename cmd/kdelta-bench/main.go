@@ -321,7 +321,7 @@ func render(in renderInput) string {
 		in.down.took.Round(10*time.Millisecond), mib(in.down.maxRSS))
 	fmt.Fprintf(&b, "| kdelta: sync of every source (adds the SUSE series, OFED tree, snapshots, mbox, queue) and a first snapshot of every status | %s | %s | |\n",
 		in.rest.took.Round(10*time.Millisecond), mib(in.rest.maxRSS))
-	fmt.Fprintf(&b, "| kdelta: no-op resync of every source (archives and mailbox re-read, snapshot copied) | %s | %s | |\n\n",
+	fmt.Fprintf(&b, "| kdelta: no-op resync of every source (archives and mailbox re-read, the last snapshot repeated) | %s | %s | |\n\n",
 		in.restNoop.took.Round(time.Millisecond), mib(in.restNoop.maxRSS))
 	pct := 0.0
 	if in.compared > 0 {
