@@ -3,7 +3,10 @@
 // It imports nothing of ours.
 package change
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Fingerprint is what kdelta keeps of one commit or patch.
 type Fingerprint struct {
@@ -21,6 +24,16 @@ type Fingerprint struct {
 	Components     []string
 	PatchID        string // whole change, as `git patch-id --stable` prints it; "" when the diff is empty
 	Skip           string // why the diff was not fingerprinted (huge diff, ...); "" when it was
+}
+
+// SubjectNamesFile says whether the subject names the file a change patches
+// rather than what it does, as OFED's backports/ patches do
+// ("BACKPORT: drivers/infiniband/hw/mlx5/qp.c"): there is no subject to
+// compare, and the prefix says nothing of upstream.
+func (f *Fingerprint) SubjectNamesFile() bool {
+	_, rest, ok := strings.Cut(f.Subject, ":")
+	rest = strings.TrimSpace(rest)
+	return ok && rest != "" && !strings.ContainsAny(rest, " \t") && strings.Contains(rest, "/")
 }
 
 // File is one changed file of a fingerprint.

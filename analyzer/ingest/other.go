@@ -244,23 +244,9 @@ func (s *syncer) patchBase(ctx context.Context, src project.Source, ref store.Re
 		s.opts.Progress.Note("%s has no base: set base = \"<tag>\" for it in %s", src.Name, s.cfg.File)
 		return nil
 	}
-	up := s.cfg.Source(src.Upstream)
-	if up == nil || !up.IsGit() {
-		return nil
-	}
-	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
-		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
-	if err != nil {
+	up, upRef, upRepo, err := s.upstreamOf(ctx, src)
+	if err != nil || upRepo == nil {
 		return err
-	}
-	upRef, err := s.db.EnsureRef(ctx, upID, up.Refs[0])
-	if err != nil {
-		return err
-	}
-	upRepo, err := s.repo(*up)
-	if err != nil {
-		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
-		return nil
 	}
 	at, err := upRepo.Resolve(base)
 	if err != nil {

@@ -150,24 +150,9 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 	if src.Upstream == "" {
 		return nil
 	}
-	up := s.cfg.Source(src.Upstream)
-	if up == nil || len(up.Refs) == 0 {
-		return nil
-	}
-	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
-		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
-	if err != nil {
+	up, upRef, upRepo, err := s.upstreamOf(ctx, src)
+	if err != nil || upRepo == nil {
 		return err
-	}
-	upRef, err := s.db.EnsureRef(ctx, upID, up.Refs[0])
-	if err != nil {
-		return err
-	}
-	upRepo, err := s.repo(*up)
-	if err != nil {
-		// The upstream has not been mirrored yet: the base waits for it.
-		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
-		return nil
 	}
 	if src.Base == "" {
 		// Neither tip moved: the merge-base cannot have.
@@ -260,4 +245,29 @@ func (s *syncer) sinceBase(ctx context.Context, repo *gitrepo.Repo, tip, base pl
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// upstreamOf returns a source's git upstream, the store's row of its first
+// ref and its opened mirror; a nil repository when there is none yet (the
+// base waits for the upstream's first sync).
+func (s *syncer) upstreamOf(ctx context.Context, src project.Source) (*project.Source, store.Ref, *gitrepo.Repo, error) {
+	up := s.cfg.Source(src.Upstream)
+	if up == nil || !up.IsGit() || len(up.Refs) == 0 {
+		return nil, store.Ref{}, nil, nil
+	}
+	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
+		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
+	if err != nil {
+		return nil, store.Ref{}, nil, err
+	}
+	upRef, err := s.db.EnsureRef(ctx, upID, up.Refs[0])
+	if err != nil {
+		return nil, store.Ref{}, nil, err
+	}
+	upRepo, err := s.repo(*up)
+	if err != nil {
+		s.opts.Progress.Note("%s: the base is found once %s is synced", src.Name, up.Name)
+		return nil, store.Ref{}, nil, nil
+	}
+	return up, upRef, upRepo, nil
 }

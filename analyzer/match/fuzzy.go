@@ -382,7 +382,7 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 	if s.subject {
 		return true
 	}
-	if fileSubject(d) && s.same >= minCommon && s.coverUp >= fileSubjectCoverUp && s.coverDn >= onlyCoverDown {
+	if d.SubjectNamesFile() && s.same >= minCommon && s.coverUp >= fileSubjectCoverUp && s.coverDn >= onlyCoverDown {
 		// OFED's backports/ patches are named for the file they patch and
 		// often carry one real line once the #ifdef HAVE_* guards are
 		// normalized away: with no subject to compare, near-complete
@@ -615,11 +615,3 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
-
-// fileSubject says whether a change's subject names a file instead of what
-// it does, as OFED's "BACKPORT: drivers/infiniband/hw/mlx5/qp.c" does.
-func fileSubject(d *change.Fingerprint) bool {
-	_, rest, ok := strings.Cut(d.Subject, ":")
-	rest = strings.TrimSpace(rest)
-	return ok && rest != "" && !strings.ContainsAny(rest, " \t") && strings.Contains(rest, "/")
-}

@@ -40,7 +40,7 @@ func FromHeaders(fp *change.Fingerprint) []Evidence {
 	case "UPSTREAM", "BACKPORT":
 		// OFED names its compat patches "BACKPORT: <path>": those say
 		// nothing of upstream.
-		if !(t.Prefix == "BACKPORT" && pathSubject(fp.Subject)) {
+		if !(t.Prefix == "BACKPORT" && fp.SubjectNamesFile()) {
 			out = append(out, Evidence{From: FromHeader, Says: Mainline, What: t.Prefix + ": prefix"})
 		}
 	}
@@ -112,12 +112,4 @@ func looksLikeRelease(s string) bool {
 		}
 	}
 	return dot+1 < len(s) && s[dot+1] >= '0' && s[dot+1] <= '9'
-}
-
-// pathSubject says whether a "BACKPORT: ..." subject names a file, as
-// OFED's backports/ patches do, rather than an upstream commit.
-func pathSubject(subject string) bool {
-	_, rest, ok := strings.Cut(subject, ":")
-	rest = strings.TrimSpace(rest)
-	return ok && rest != "" && !strings.ContainsAny(rest, " \t") && strings.Contains(rest, "/")
 }
