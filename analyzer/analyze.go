@@ -21,6 +21,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/delta"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -195,7 +196,7 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	if err != nil {
 		return nil, err
 	}
-	if src.Format != "" && src.Format != "git" {
+	if src.Format != "" && src.Format != project.FormatGit {
 		// A series holds only its patches: what it has of upstream is
 		// everything the base reaches, all upstream has but what came after.
 		after := make(map[int64]bool, len(upIDs))

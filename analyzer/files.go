@@ -51,7 +51,7 @@ func SnapshotDelta(ctx context.Context, db *store.DB, comps *project.Components,
 		if rev == "" {
 			rev = upRef.Name
 		}
-		if upSrc, upRef, err = db.FindRef(ctx, src.Upstream, "tree:"+rev); err != nil {
+		if upSrc, upRef, err = db.FindRef(ctx, src.Upstream, project.TreeRef(rev)); err != nil {
 			return nil, fmt.Errorf("%s: the files of %s at %s are not synced yet: run 'kdelta sync %s': %w", src.Name, src.Upstream, rev, src.Name, ErrNoBase)
 		}
 	}

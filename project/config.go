@@ -114,6 +114,20 @@ type Source struct {
 // IsGit says whether the source is a git repository, read by ref.
 func (s *Source) IsGit() bool { return s.Format == FormatGit }
 
+// RefNames returns the refs of a source as the store names them: a git
+// source's refs, or the one ref of any other source, named for its format
+// ("sles@series", "winof-3.1@snapshot").
+func (s *Source) RefNames() []string {
+	if s.IsGit() {
+		return s.Refs
+	}
+	return []string{s.Format}
+}
+
+// TreeRef names the ref of a git upstream under which its files at rev are
+// kept, for the snapshots compared with it.
+func TreeRef(rev string) string { return "tree:" + rev }
+
 // ComponentSpec is one [[component]] entry, or one entry of the default map.
 type ComponentSpec struct {
 	Name string

@@ -273,8 +273,7 @@ func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
 	if _, err := os.Stat(s.mirrorDir(src)); err != nil {
 		return nil // never synced: nothing to refresh
 	}
-	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
-		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	srcID, err := s.putSource(ctx, src)
 	if err != nil {
 		return err
 	}
@@ -298,6 +297,12 @@ func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
 	return nil
 }
 
+// putSource records a source as the project file names it.
+func (s *syncer) putSource(ctx context.Context, src project.Source) (int64, error) {
+	return s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
+		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+}
+
 func (s *syncer) repo(src project.Source) (*gitrepo.Repo, error) {
 	dir := s.mirrorDir(src)
 	if r := s.repos[dir]; r != nil {
@@ -313,8 +318,7 @@ func (s *syncer) repo(src project.Source) (*gitrepo.Repo, error) {
 
 func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefReport, error) {
 	layout := src.Layout
-	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: layout,
-		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	srcID, err := s.putSource(ctx, src)
 	if err != nil {
 		return nil, err
 	}

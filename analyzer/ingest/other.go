@@ -35,22 +35,18 @@ func (b badSourceError) Unwrap() []error { return []error{b.err, ErrBadSource} }
 
 func badSource(err error) error { return badSourceError{err} }
 
-// RefName is the one ref of a source that is not a git repository: its
-// format ("series", "ofed", "snapshot", "mbox").
-func RefName(src *project.Source) string { return src.Format }
-
-// PatchID is the id kdelta gives a patch file: a hash of its contents, so
+// patchKey is the id kdelta gives a patch file: a hash of its contents, so
 // a patch kept unchanged keeps its id across releases and sources.
-func PatchID(data []byte) string {
+func patchKey(data []byte) string {
 	h := sha1.New()
 	h.Write([]byte("kdelta patch\x00"))
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// MessageKey is the id kdelta gives a mailing-list posting: a hash of its
+// messageKey is the id kdelta gives a mailing-list posting: a hash of its
 // message-id.
-func MessageKey(messageID string) string {
+func messageKey(messageID string) string {
 	h := sha1.New()
 	h.Write([]byte("kdelta message\x00"))
 	h.Write([]byte(messageID))
@@ -59,15 +55,14 @@ func MessageKey(messageID string) string {
 
 // syncOther syncs a source that is not a git repository.
 func (s *syncer) syncOther(ctx context.Context, src project.Source) ([]RefReport, error) {
-	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
-		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	srcID, err := s.putSource(ctx, src)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.reclassify(ctx, src.Layout); err != nil {
 		return nil, err
 	}
-	ref, err := s.db.EnsureRef(ctx, srcID, RefName(&src))
+	ref, err := s.db.EnsureRef(ctx, srcID, src.RefNames()[0])
 	if err != nil {
 		return nil, err
 	}
@@ -146,9 +141,12 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 	if err != nil {
 		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 	}
-	if (src.Format == project.FormatOFED) != (ser.Format == "ofed") {
-		return badSource(fmt.Errorf("source %s: %s holds a %s tree; expected format = %q in %s", src.Name, dir, ser.Format,
-			map[bool]string{true: "ofed", false: "series"}[ser.Format == "ofed"], s.cfg.File))
+	want := project.FormatSeries
+	if ser.Format == project.FormatOFED {
+		want = project.FormatOFED
+	}
+	if src.Format != want {
+		return badSource(fmt.Errorf("source %s: %s holds a %s tree; expected format = %q in %s", src.Name, dir, ser.Format, want, s.cfg.File))
 	}
 	// The tip names the whole series: each patch's path and contents.
 	tipHash := sha1.New()
@@ -171,7 +169,7 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 			return badSource(fmt.Errorf("source %s: %s:%d: %w", src.Name, ser.File, e.Line, err))
 		}
 		datas[i] = data
-		fmt.Fprintf(tipHash, "%s\x00%s\x00", e.Path, PatchID(data))
+		fmt.Fprintf(tipHash, "%s\x00%s\x00", e.Path, patchKey(data))
 	}
 	scopeHash := s.comps.Hash()
 	tip := hex.EncodeToString(tipHash.Sum(nil))
@@ -202,7 +200,7 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 		if err != nil {
 			return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 		}
-		id := PatchID(datas[i])
+		id := patchKey(datas[i])
 		fp, err := s.patchFingerprint(id, p, scope, src.Layout)
 		if err != nil {
 			return badSource(fmt.Errorf("source %s: %w", src.Name, err))
@@ -309,10 +307,6 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 	return s.upstreamTree(ctx, src, rep)
 }
 
-// TreeRef names the ref under which the files of an upstream's tree at rev
-// are kept, for snapshots measured against it.
-func TreeRef(rev string) string { return "tree:" + rev }
-
 // upstreamTree keeps the files of a git upstream's tree at the snapshot's
 // base (or the upstream's first ref), in the snapshot's layout's scope, so
 // the snapshot can be compared with it file by file.
@@ -334,12 +328,11 @@ func (s *syncer) upstreamTree(ctx context.Context, src project.Source, rep *RefR
 	if err != nil {
 		return fmt.Errorf("source %s: base %q is not a tag or commit of %s: %w", src.Name, rev, up.Name, gitrepo.ErrUnknownRef)
 	}
-	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
-		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
+	upID, err := s.putSource(ctx, *up)
 	if err != nil {
 		return err
 	}
-	ref, err := s.db.EnsureRef(ctx, upID, TreeRef(rev))
+	ref, err := s.db.EnsureRef(ctx, upID, project.TreeRef(rev))
 	if err != nil {
 		return err
 	}
@@ -401,7 +394,7 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 			}
 			p := &patchfile.Patch{File: m.File, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail, Date: m.Date,
 				Subject: m.Tags.Title, Message: m.Tags.Title + "\n\n" + m.Body, Diff: m.Diff, DiffLine: m.Line}
-			key := MessageKey(m.MessageID)
+			key := messageKey(m.MessageID)
 			fp, err := s.patchFingerprint(key, p, scope, src.Layout)
 			if err != nil {
 				// A posting whose diff cannot be read is kept visible, not fatal.
@@ -438,12 +431,11 @@ func (s *syncer) refreshOther(ctx context.Context, src project.Source) error {
 	if src.Format != project.FormatSeries && src.Format != project.FormatOFED {
 		return nil
 	}
-	srcID, err := s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
-		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
+	srcID, err := s.putSource(ctx, src)
 	if err != nil {
 		return err
 	}
-	ref, err := s.db.EnsureRef(ctx, srcID, RefName(&src))
+	ref, err := s.db.EnsureRef(ctx, srcID, src.RefNames()[0])
 	if err != nil || ref.Tip == "" {
 		return err
 	}

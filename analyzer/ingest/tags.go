@@ -255,8 +255,7 @@ func (s *syncer) upstreamOf(ctx context.Context, src project.Source) (*project.S
 	if up == nil || !up.IsGit() || len(up.Refs) == 0 {
 		return nil, store.Ref{}, nil, nil
 	}
-	upID, err := s.db.PutSource(ctx, store.Source{Name: up.Name, Kind: up.Kind, URL: up.URL, Layout: up.Layout,
-		Upstream: up.Upstream, Base: up.Base, Format: up.Format})
+	upID, err := s.putSource(ctx, *up)
 	if err != nil {
 		return nil, store.Ref{}, nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -215,11 +214,7 @@ func downstreams(cfg *project.Config) []string {
 		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
 			continue
 		}
-		if !s.IsGit() {
-			out = append(out, s.Name+"@"+ingest.RefName(&s))
-			continue
-		}
-		for _, ref := range s.Refs {
+		for _, ref := range s.RefNames() {
 			out = append(out, s.Name+"@"+ref)
 		}
 	}
