@@ -155,7 +155,7 @@ func (s *syncer) syncSeries(ctx context.Context, src project.Source, ref store.R
 	// are not carried.
 	entries := ser.Entries[:0:0]
 	for _, e := range ser.Entries {
-		if applies(e.Guards) {
+		if e.Applies() {
 			entries = append(entries, e)
 		}
 	}
@@ -498,16 +498,4 @@ func (s *syncer) syncPatchwork(ctx context.Context, src project.Source, ref stor
 	tip := hex.EncodeToString(h.Sum(nil))
 	rep.Tip = tip
 	return s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip, ScopeHash: s.comps.Hash()})
-}
-
-// applies says whether a series entry is in a build with no guard symbol
-// defined, as SUSE's scripts/guards decides: "+x" needs x, "-!x" needs x;
-// "-x" and "+!x" hold without it.
-func applies(guards []string) bool {
-	for _, g := range guards {
-		if strings.HasPrefix(g, "+") && !strings.HasPrefix(g, "+!") || strings.HasPrefix(g, "-!") {
-			return false
-		}
-	}
-	return true
 }

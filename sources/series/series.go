@@ -31,6 +31,18 @@ type Entry struct {
 	Reverse bool
 }
 
+// Applies says whether the entry is applied in a build that defines no
+// guard symbol, as SUSE's scripts/guards decides: "+x" needs x, "-!x" needs
+// x, a bare "-" never applies; "-x" and "+!x" hold without x.
+func (e Entry) Applies() bool {
+	for _, g := range e.Guards {
+		if g == "-" || strings.HasPrefix(g, "+") && !strings.HasPrefix(g, "+!") || strings.HasPrefix(g, "-!") {
+			return false
+		}
+	}
+	return true
+}
+
 // Series is a parsed tree: which file named the patches and the patches in apply order.
 type Series struct {
 	Format  string // "quilt", "suse" or "ofed"

@@ -295,3 +295,13 @@ func FuzzParseSeries(f *testing.F) {
 		}
 	})
 }
+
+func TestEntryApplies(t *testing.T) {
+	for guards, want := range map[string]bool{
+		"": true, "+needs_update": false, "-arm64": true, "+!rt": true, "-!rt": false, "-": false, "-arm64 +!rt": true, "-arm64 +x": false,
+	} {
+		if got := (Entry{Guards: strings.Fields(guards)}).Applies(); got != want {
+			t.Errorf("guards %q: Applies = %v, want %v", guards, got, want)
+		}
+	}
+}
