@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 
@@ -291,12 +292,14 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 		return 0, nil, err
 	}
 	key := digest(Version, build(), state)
-	if last, err := db.Snapshots(ctx); err != nil {
-		return 0, nil, err
-	} else if len(last) > 0 && last[0].Key == key {
+	last, err := db.LastSnapshot(ctx)
+	switch {
+	case err == nil && last.Key == key:
 		// Nothing a status depends on changed: the same statuses again.
-		id, err := db.CopySnapshot(ctx, last[0].ID, syncID, key)
+		id, err := db.CopySnapshot(ctx, last.ID, syncID, key)
 		return id, nil, err
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return 0, nil, err
 	}
 	srcs, err := db.Sources(ctx)
 	if err != nil {

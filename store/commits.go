@@ -301,16 +301,25 @@ func (db *DB) Latest(ctx context.Context) (string, error) {
 // their signatures and components under layout ("" for every layout)
 // included, keyed by id.
 func (db *DB) Fingerprints(ctx context.Context, ids []int64, layout string) (map[int64]*change.Fingerprint, error) {
-	return db.fingerprints(ctx, ids, layout, true)
+	return db.fingerprints(ctx, ids, layout, parts{files: true, components: true})
 }
 
 // Summaries returns stored fingerprints without their files: metadata,
 // trailers and components, several times cheaper to read.
 func (db *DB) Summaries(ctx context.Context, ids []int64, layout string) (map[int64]*change.Fingerprint, error) {
-	return db.fingerprints(ctx, ids, layout, false)
+	return db.fingerprints(ctx, ids, layout, parts{components: true})
 }
 
-func (db *DB) fingerprints(ctx context.Context, ids []int64, layout string, files bool) (map[int64]*change.Fingerprint, error) {
+// Heads returns the metadata and trailers of stored commits, without files
+// or components: what a reference or a Fixes: tag may name.
+func (db *DB) Heads(ctx context.Context, ids []int64) (map[int64]*change.Fingerprint, error) {
+	return db.fingerprints(ctx, ids, "", parts{})
+}
+
+// parts says what of a fingerprint to read besides its commit row.
+type parts struct{ files, components bool }
+
+func (db *DB) fingerprints(ctx context.Context, ids []int64, layout string, want parts) (map[int64]*change.Fingerprint, error) {
 	out := make(map[int64]*change.Fingerprint, len(ids))
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
@@ -324,18 +333,20 @@ func (db *DB) fingerprints(ctx context.Context, ids []int64, layout string, file
 			committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE id IN (`+in+`)`, args); err != nil {
 			return nil, err
 		}
-		if !files {
-			// metadata only
-		} else if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
+		if want.files {
+			if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
 			FROM files WHERE commit_id IN (`+in+`) ORDER BY commit_id, seq`, args); err != nil {
-			return nil, err
+				return nil, err
+			}
 		}
-		q, qargs := `SELECT commit_id, name FROM components WHERE layout = ? AND commit_id IN (`+in+`) ORDER BY commit_id, name`, append([]any{layout}, args...)
-		if layout == "" {
-			q, qargs = `SELECT DISTINCT commit_id, name FROM components WHERE commit_id IN (`+in+`) ORDER BY commit_id, name`, args
-		}
-		if err := db.readComponents(ctx, out, q, qargs); err != nil {
-			return nil, err
+		if want.components {
+			q, qargs := `SELECT commit_id, name FROM components WHERE layout = ? AND commit_id IN (`+in+`) ORDER BY commit_id, name`, append([]any{layout}, args...)
+			if layout == "" {
+				q, qargs = `SELECT DISTINCT commit_id, name FROM components WHERE commit_id IN (`+in+`) ORDER BY commit_id, name`, args
+			}
+			if err := db.readComponents(ctx, out, q, qargs); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
@@ -408,23 +419,4 @@ func (db *DB) readComponents(ctx context.Context, out map[int64]*change.Fingerpr
 		}
 	}
 	return translate(rows.Err())
-}
-
-// Heads reads only the commit rows of the given store ids: ids, authors,
-// dates, subjects, bodies and trailers, without files or components.
-func (db *DB) Heads(ctx context.Context, ids []int64) (map[int64]*change.Fingerprint, error) {
-	out := make(map[int64]*change.Fingerprint, len(ids))
-	const chunk = 500
-	for i := 0; i < len(ids); i += chunk {
-		part := ids[i:min(i+chunk, len(ids))]
-		args := make([]any, len(part))
-		for j, id := range part {
-			args[j] = id
-		}
-		if err := db.readCommits(ctx, out, `SELECT id, oid, author_name, author_email, author_time, author_tz, committer_name,
-			committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip FROM commits WHERE id IN (`+placeholders(len(part))+`)`, args); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

@@ -227,43 +227,18 @@ func (db *DB) StatusHistory(ctx context.Context, key string) ([]StatusEntry, err
 	return out, translate(rows.Err())
 }
 
-// Snapshots lists the saved snapshots, newest first, without their contents.
-func (db *DB) Snapshots(ctx context.Context) ([]Snapshot, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, COALESCE(sync_id, 0), key, created FROM snapshots ORDER BY id DESC`)
+// LastSnapshot returns the newest snapshot without its contents, and
+// ErrNotFound when there is none yet.
+func (db *DB) LastSnapshot(ctx context.Context) (Snapshot, error) {
+	var s Snapshot
+	var created int64
+	err := db.db.QueryRowContext(ctx, `SELECT id, COALESCE(sync_id, 0), key, created FROM snapshots ORDER BY id DESC LIMIT 1`).
+		Scan(&s.ID, &s.SyncID, &s.Key, &created)
 	if err != nil {
-		return nil, translate(err)
+		return Snapshot{}, fmt.Errorf("last snapshot: %w", translate(err))
 	}
-	defer rows.Close()
-	var out []Snapshot
-	for rows.Next() {
-		var s Snapshot
-		var created int64
-		if err := rows.Scan(&s.ID, &s.SyncID, &s.Key, &created); err != nil {
-			return nil, translate(err)
-		}
-		s.Created = time.Unix(created, 0).UTC()
-		out = append(out, s)
-	}
-	return out, translate(rows.Err())
-}
-
-// SnapshotStatuses returns one snapshot's statuses of a ref.
-func (db *DB) SnapshotStatuses(ctx context.Context, snapshot, refID int64) ([]ChangeStatus, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT change, path, subject, status, detail FROM snapshot_statuses
-		WHERE snapshot_id = (SELECT COALESCE(same_as, id) FROM snapshots WHERE id = ?) AND ref_id = ? ORDER BY change`, snapshot, refID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []ChangeStatus
-	for rows.Next() {
-		var c ChangeStatus
-		if err := rows.Scan(&c.Change, &c.Path, &c.Subject, &c.Status, &c.Detail); err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, c)
-	}
-	return out, translate(rows.Err())
+	s.Created = time.Unix(created, 0).UTC()
+	return s, nil
 }
 
 func isHexPrefix(s string) bool {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -41,9 +42,15 @@ func TestSnapshotsAndHistory(t *testing.T) {
 	if h, _ := db.StatusHistory(ctx, "RDMA-%.patch"); len(h) != 0 {
 		t.Errorf("a LIKE wildcard in the key matched: %+v", h)
 	}
-	snaps, err := db.Snapshots(ctx)
-	if err != nil || len(snaps) != 2 || snaps[0].ID != 2 {
-		t.Errorf("snapshots = %+v, %v; want 2, newest first", snaps, err)
+	last, err := db.LastSnapshot(ctx)
+	if err != nil || last.ID != 2 {
+		t.Errorf("last snapshot = %+v, %v; want snapshot 2", last, err)
+	}
+}
+
+func TestNoSnapshotYet(t *testing.T) {
+	if _, err := openTest(t).LastSnapshot(context.Background()); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LastSnapshot of an empty store = %v, want ErrNotFound", err)
 	}
 }
 
@@ -101,10 +108,6 @@ func TestRepeatedSnapshot(t *testing.T) {
 	h, err := db.StatusHistory(ctx, id)
 	if err != nil || len(h) != 3 || h[2].Snapshot != third || h[2].Status != "queued" {
 		t.Fatalf("history = %+v, %v; want the status in all three snapshots", h, err)
-	}
-	st, err := db.SnapshotStatuses(ctx, third, ref.ID)
-	if err != nil || len(st) != 1 || st[0].Change != id {
-		t.Errorf("statuses of a repeated snapshot = %+v, %v", st, err)
 	}
 	if _, err := db.CopySnapshot(ctx, 99, 0, "k"); err == nil {
 		t.Error("repeating a snapshot that does not exist worked")
