@@ -215,7 +215,7 @@ func TestSnapshotTimelineAndAnnotation(t *testing.T) {
 	if len(hist) != 2 || hist[0].Status != status.Submitted || hist[1].Status != status.Rejected {
 		t.Fatalf("timeline of %s: %+v; want submitted then rejected", target, hist)
 	}
-	st, err := DecodeStatus(hist[1].Detail)
+	st, err := decodeStatus(hist[1].Detail)
 	if err != nil || st.Reason != "maintainer NAKed v2" || st.Evidence[0].From != status.FromAnnotation {
 		t.Errorf("kept status = %+v, %v", st, err)
 	}

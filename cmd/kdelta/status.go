@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -138,69 +139,44 @@ func detailOf(s status.Status) string {
 
 // patchTimeline prints one patch's status across snapshots.
 func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string) error {
-	hist, err := db.StatusHistory(ctx, key)
+	out, err := analyzer.Timeline(ctx, db, key)
 	if err != nil {
 		return err
 	}
-	if len(hist) == 0 {
+	if len(out) == 0 {
 		return fmt.Errorf("no snapshot has a carried change %q (a commit id of 7 or more hex digits, or a patch file): %w", key, errBadInput)
 	}
 	ids := map[string]bool{}
-	for _, h := range hist {
-		ids[h.Change] = true
+	for _, x := range out {
+		ids[x.ID] = true
 	}
 	if len(ids) > 1 && !isPath(key) {
 		var list []string
 		for id := range ids {
 			list = append(list, id[:12])
 		}
+		sort.Strings(list)
 		return fmt.Errorf("%q names %d changes (%s); give more of the id: %w", key, len(ids), strings.Join(list, ", "), errBadInput)
 	}
-	type entry struct {
-		store.StatusEntry
-		Status status.Status `json:"status"`
-	}
-	var out []entry
-	for _, h := range hist {
-		st, err := analyzer.DecodeStatus(h.Detail)
-		if err != nil {
-			return fmt.Errorf("snapshot %d: status of %.12s: %w", h.Snapshot, h.Change, err)
-		}
-		out = append(out, entry{h, st})
-	}
 	if format == "json" {
-		type row struct {
-			Snapshot int64         `json:"snapshot"`
-			At       string        `json:"at"`
-			Target   string        `json:"downstream"`
-			Change   string        `json:"id"`
-			Path     string        `json:"path,omitempty"`
-			Subject  string        `json:"subject"`
-			Status   status.Status `json:"status"`
-		}
-		var rows []row
-		for _, x := range out {
-			rows = append(rows, row{x.Snapshot, x.Created.Format("2006-01-02T15:04:05Z"), x.Source + "@" + x.Ref, x.Change, x.Path, x.Subject, x.Status})
-		}
-		return writeJSON(e.stdout, rows)
+		return writeJSON(e.stdout, out)
 	}
 	last := out[len(out)-1]
-	name := last.Change
+	name := last.ID
 	if last.Path != "" {
-		name = last.Path + " (" + last.Change[:12] + ")"
+		name = last.Path + " (" + last.ID[:12] + ")"
 	}
 	fmt.Fprintf(e.stdout, "%s\n%s\n\n", name, last.Subject)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SNAPSHOT\tWHEN\tDOWNSTREAM\tSTATUS\tDETAIL")
 	prev := map[string]string{}
 	for _, x := range out {
-		target := x.Source + "@" + x.Ref
 		st := x.Status.Status
-		if p, ok := prev[target]; ok && p != st {
+		if p, ok := prev[x.Downstream]; ok && p != st {
 			st += " (was " + p + ")"
 		}
-		prev[target] = x.Status.Status
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.Snapshot, x.Created.Format("2006-01-02 15:04"), target, st, detailOf(x.Status))
+		prev[x.Downstream] = x.Status.Status
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.Snapshot, x.At.Format("2006-01-02 15:04"), x.Downstream, st, detailOf(x.Status))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
