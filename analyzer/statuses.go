@@ -30,6 +30,10 @@ type Carried struct {
 // date), from its analysis, the queue and list sources in the store, and
 // the annotations.
 func Statuses(ctx context.Context, db *store.DB, target string) ([]Carried, *Result, error) {
+	return statuses(ctx, db, target, &evidence{db: db})
+}
+
+func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([]Carried, *Result, error) {
 	r, err := Analyze(ctx, db, target)
 	if err != nil {
 		return nil, nil, err
@@ -81,11 +85,7 @@ func Statuses(ctx context.Context, db *store.DB, target string) ([]Carried, *Res
 		return nil, nil, err
 	}
 	only := values(full)
-	queued, err := queueMatches(ctx, db, src.Upstream, only)
-	if err != nil {
-		return nil, nil, err
-	}
-	posted, err := listMatches(ctx, db, only)
+	queued, posted, err := ev.match(ctx, src.Upstream, only)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,141 +146,178 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// queueMatches finds carried changes in the queues of the same upstream:
-// what a queue has since its base is what the maintainer queued.
-func queueMatches(ctx context.Context, db *store.DB, upstream string, only []*change.Fingerprint) (map[string][]status.QueueMatch, error) {
-	out := map[string][]status.QueueMatch{}
-	if len(only) == 0 {
-		return out, nil
+// evidence is what the queue and list sources of the store hold, indexed
+// for matching once and used for every downstream a snapshot measures.
+type evidence struct {
+	db     *store.DB
+	loaded bool
+	queues []queueIndex
+	lists  []listIndex
+}
+
+type queueIndex struct {
+	name, upstream string
+	ix             *match.Index
+}
+
+type listIndex struct {
+	name  string
+	ix    *match.Index
+	byOID map[string][]store.Posting // the postings of each posted patch
+	later func(store.Posting) []store.Posting
+}
+
+// load reads and indexes the queues' commits since their bases and the
+// lists' posted patches, the first time it is needed.
+func (ev *evidence) load(ctx context.Context) error {
+	if ev.loaded {
+		return nil
 	}
-	srcs, err := db.Sources(ctx)
+	srcs, err := ev.db.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		switch s.Kind {
+		case project.KindQueue:
+			_, ref, err := ev.db.FindRef(ctx, s.Name, "")
+			if err != nil {
+				continue // not synced yet
+			}
+			ids, err := ev.db.SinceBase(ctx, ref.ID, "downstream")
+			if err != nil {
+				return err
+			}
+			fps, err := ev.db.Fingerprints(ctx, ids, s.Layout)
+			if err != nil {
+				return err
+			}
+			ev.queues = append(ev.queues, queueIndex{name: s.Name, upstream: s.Upstream, ix: match.NewIndex(values(fps))})
+		case project.KindList:
+			l, err := ev.list(ctx, s)
+			if err != nil {
+				return err
+			}
+			if l != nil {
+				ev.lists = append(ev.lists, *l)
+			}
+		}
+	}
+	ev.loaded = true
+	return nil
+}
+
+// list indexes the posted patches of a list source; nil when it has none.
+func (ev *evidence) list(ctx context.Context, s store.Source) (*listIndex, error) {
+	posts, err := ev.db.Postings(ctx, s.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range srcs {
-		if q.Kind != project.KindQueue || q.Upstream != "" && q.Upstream != upstream {
+	var ids []int64
+	byCommit := map[int64][]store.Posting{}
+	for _, p := range posts {
+		if p.CommitID != 0 {
+			ids = append(ids, p.CommitID)
+			byCommit[p.CommitID] = append(byCommit[p.CommitID], p)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	fps, err := ev.db.Fingerprints(ctx, ids, s.Layout)
+	if err != nil {
+		return nil, err
+	}
+	l := &listIndex{name: s.Name, ix: match.NewIndex(values(fps)), byOID: map[string][]store.Posting{}}
+	for id, fp := range fps {
+		l.byOID[fp.ID] = append(l.byOID[fp.ID], byCommit[id]...)
+	}
+	// A later version of a matched posting posts the same patch again,
+	// reworked or not: follow the version links forward, by index.
+	type slot struct {
+		series string
+		idx    int
+	}
+	at := map[slot]store.Posting{}
+	next := map[string][]string{}
+	for _, p := range posts {
+		if p.CommitID != 0 {
+			at[slot{p.Series, p.Index}] = p
+		}
+		if p.Previous != "" && p.Index <= 1 {
+			next[p.Previous] = appendNew(next[p.Previous], p.Series)
+		}
+	}
+	l.later = func(p store.Posting) []store.Posting {
+		var out []store.Posting
+		seen := map[string]bool{p.Series: true}
+		queue := []string{p.Series}
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			for _, n := range next[s] {
+				if seen[n] {
+					continue
+				}
+				seen[n] = true
+				queue = append(queue, n)
+				if q, ok := at[slot{n, p.Index}]; ok {
+					out = append(out, q)
+				}
+			}
+		}
+		return out
+	}
+	return l, nil
+}
+
+// match finds carried changes upstream lacks in the queues of their
+// upstream and among the patches posted to the lists.
+func (ev *evidence) match(ctx context.Context, upstream string, only []*change.Fingerprint) (map[string][]status.QueueMatch, map[string][]status.Posting, error) {
+	queued := map[string][]status.QueueMatch{}
+	posted := map[string][]status.Posting{}
+	if len(only) == 0 {
+		return queued, posted, nil
+	}
+	if err := ev.load(ctx); err != nil {
+		return nil, nil, err
+	}
+	for _, q := range ev.queues {
+		if q.upstream != "" && q.upstream != upstream {
 			continue
 		}
-		_, ref, err := db.FindRef(ctx, q.Name, "")
-		if err != nil {
-			continue // not synced yet
-		}
-		ids, err := db.SinceBase(ctx, ref.ID, "downstream")
-		if err != nil {
-			return nil, err
-		}
-		fps, err := db.Fingerprints(ctx, ids, q.Layout)
-		if err != nil {
-			return nil, err
-		}
-		ms, _ := match.NewIndex(values(fps)).Match(only, nil)
+		ms, _ := q.ix.Match(only, nil)
 		for _, m := range ms {
 			if m.Method == match.MethodRevert {
 				continue
 			}
 			for _, u := range m.Upstream {
-				out[m.Downstream] = append(out[m.Downstream], status.QueueMatch{Queue: q.Name, Commit: u})
+				queued[m.Downstream] = append(queued[m.Downstream], status.QueueMatch{Queue: q.name, Commit: u})
 			}
 		}
 	}
-	return out, nil
-}
-
-// listMatches finds carried changes among the patches posted to the list
-// sources.
-func listMatches(ctx context.Context, db *store.DB, only []*change.Fingerprint) (map[string][]status.Posting, error) {
-	out := map[string][]status.Posting{}
-	if len(only) == 0 {
-		return out, nil
-	}
-	srcs, err := db.Sources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range srcs {
-		if l.Kind != project.KindList {
-			continue
-		}
-		posts, err := db.Postings(ctx, l.ID)
-		if err != nil {
-			return nil, err
-		}
-		var ids []int64
-		byCommit := map[int64][]store.Posting{}
-		for _, p := range posts {
-			if p.CommitID != 0 {
-				ids = append(ids, p.CommitID)
-				byCommit[p.CommitID] = append(byCommit[p.CommitID], p)
-			}
-		}
-		if len(ids) == 0 {
-			continue
-		}
-		fps, err := db.Fingerprints(ctx, ids, l.Layout)
-		if err != nil {
-			return nil, err
-		}
-		byOID := map[string][]store.Posting{}
-		for id, fp := range fps {
-			byOID[fp.ID] = append(byOID[fp.ID], byCommit[id]...)
-		}
-		// A later version of a matched posting posts the same patch again,
-		// reworked or not: follow the version links forward, by index.
-		type slot struct {
-			series string
-			idx    int
-		}
-		at := map[slot]store.Posting{}
-		next := map[string][]string{}
-		for _, p := range posts {
-			if p.CommitID != 0 {
-				at[slot{p.Series, p.Index}] = p
-			}
-			if p.Previous != "" && p.Index <= 1 {
-				next[p.Previous] = appendNew(next[p.Previous], p.Series)
-			}
-		}
-		later := func(p store.Posting) []store.Posting {
-			var out []store.Posting
-			seen := map[string]bool{p.Series: true}
-			queue := []string{p.Series}
-			for len(queue) > 0 {
-				s := queue[0]
-				queue = queue[1:]
-				for _, n := range next[s] {
-					if seen[n] {
-						continue
-					}
-					seen[n] = true
-					queue = append(queue, n)
-					if q, ok := at[slot{n, p.Index}]; ok {
-						out = append(out, q)
-					}
-				}
-			}
-			return out
-		}
-		ms, _ := match.NewIndex(values(fps)).Match(only, nil)
+	for _, l := range ev.lists {
+		ms, _ := l.ix.Match(only, nil)
 		for _, m := range ms {
 			if m.Method == match.MethodRevert {
 				continue
 			}
 			seen := map[string]bool{}
 			for _, u := range m.Upstream {
-				for _, p := range byOID[u] {
-					for _, q := range append([]store.Posting{p}, later(p)...) {
+				for _, p := range l.byOID[u] {
+					for _, q := range append([]store.Posting{p}, l.later(p)...) {
 						if seen[q.MessageID] {
 							continue
 						}
 						seen[q.MessageID] = true
-						out[m.Downstream] = append(out[m.Downstream], status.Posting{List: l.Name, MessageID: q.MessageID,
+						posted[m.Downstream] = append(posted[m.Downstream], status.Posting{List: l.name, MessageID: q.MessageID,
 							Date: q.Date, Version: q.Version, Subject: q.Subject, State: q.State})
 					}
 				}
 			}
 		}
 	}
-	return out, nil
+	return queued, posted, nil
 }
 
 // SaveSnapshot analyzes every downstream ref in the store that has a base
@@ -306,6 +343,7 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 		return 0, nil, err
 	}
 	snap := store.Snapshot{SyncID: syncID, Key: key}
+	ev := &evidence{db: db}
 	for _, s := range srcs {
 		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
 			continue
@@ -315,7 +353,7 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 			skipped = append(skipped, s.Name)
 			continue
 		}
-		carried, r, err := Statuses(ctx, db, s.Name+"@"+ref.Name)
+		carried, r, err := statuses(ctx, db, s.Name+"@"+ref.Name, ev)
 		if err != nil {
 			skipped = append(skipped, s.Name+"@"+ref.Name)
 			continue
