@@ -82,6 +82,9 @@ type Config struct {
 	// ComponentSpecs are the file's [[component]] entries, which extend or
 	// override the default map; see Components.
 	ComponentSpecs []ComponentSpec
+	// TestRuleSpecs are the file's [[test_rule]] entries, which extend or
+	// override the default test rules; see TestRules.
+	TestRuleSpecs []TestRule
 
 	// From the parse, for error lines: the line of each key path
 	// ("source[1].kind") and the names the sources and components had, so

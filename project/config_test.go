@@ -303,7 +303,7 @@ func TestStarterParses(t *testing.T) {
 		t.Fatalf("Components: %v", err)
 	}
 	// Every field of a source and a component is explained.
-	for _, k := range append(append(append([]string(nil), sourceKeys...), componentKeys...), storeKeys...) {
+	for _, k := range append(append(append([]string(nil), sourceKeys...), componentKeys...), append(storeKeys, testRuleKeys...)...) {
 		if !strings.Contains(Starter, "#   "+k+" ") && !strings.Contains(Starter, "\n"+k+" = ") {
 			t.Errorf("starter does not explain %q", k)
 		}

@@ -10,10 +10,11 @@ import (
 )
 
 var (
-	topKeys       = []string{"store", "source", "component"}
+	topKeys       = []string{"store", "source", "component", "test_rule"}
 	storeKeys     = []string{"path", "mirrors"}
 	sourceKeys    = []string{"name", "kind", "url", "refs", "layout", "upstream", "base", "mirror", "format", "project"}
 	componentKeys = []string{"name", "paths", "subjects"}
+	testRuleKeys  = []string{"match", "components"}
 )
 
 // decoder turns the generic TOML tree into a Config, refusing unknown keys
@@ -72,6 +73,10 @@ func decode(text, file string) (c *Config, err error) {
 				cs := d.component(m, indexPath("component", i), i)
 				c.ComponentSpecs = append(c.ComponentSpecs, cs)
 				c.compNames = append(c.compNames, cs.Name)
+			}
+		case "test_rule":
+			for i, m := range d.tables(v, "test_rule", "[[test_rule]]") {
+				c.TestRuleSpecs = append(c.TestRuleSpecs, d.testRule(m, indexPath("test_rule", i), i))
 			}
 		default:
 			d.unknown("", k, keyPath("", k), topKeys)
@@ -306,4 +311,27 @@ func (d *decoder) component(m map[string]any, base string, i int) ComponentSpec 
 		}
 	}
 	return cs
+}
+
+func (d *decoder) testRule(m map[string]any, base string, i int) TestRule {
+	var r TestRule
+	who := fmt.Sprintf("test_rule #%d", i+1)
+	if s, ok := m["match"].(string); ok {
+		who = fmt.Sprintf("test_rule %q", s)
+	}
+	for _, k := range d.sortedKeys(m, base) {
+		path := keyPath(base, k)
+		switch k {
+		case "match":
+			r.Match = d.str(m[k], who, k, path)
+		case "components":
+			r.Components = d.strs(m[k], who, k, path, `components = ["ipoib"]`)
+			if r.Components == nil {
+				r.Components = []string{}
+			}
+		default:
+			d.unknown(who, k, path, testRuleKeys)
+		}
+	}
+	return r
 }

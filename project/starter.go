@@ -125,4 +125,21 @@ layout = "linux"
 # name = "mlx5-steering"
 # paths = { linux = ["drivers/net/ethernet/mellanox/mlx5/core/steering/"], rdma-core = ["providers/mlx5/dr_*"] }
 # subjects = ["steering", "hws"]
+
+# Test rules map interop test results (kdelta results import) to components
+# by the test's dot-separated path. kdelta ships rules for the OFA interop
+# categories (fabric_init, link_init, ipoib, rdma_utils, nfsordma, openmpi,
+# rsockets, sm_failover, srp, udapl, iser, rds) and for transport and driver
+# names anywhere in a path (*roce*, *iwarp*, *mlx5*, *mlx4*, *rxe*, ...). A
+# test covers the components of every rule it matches. A [[test_rule]] whose
+# match equals a default's replaces it (an empty components list turns it
+# off); any other adds a rule.
+#
+#   match       a glob on the test path, ignoring case ("*" matches any
+#               run of characters, dots included)
+#   components  the components such tests cover
+#
+# [[test_rule]]
+# match = "perftest.*"
+# components = ["uverbs", "mlx5"]
 `

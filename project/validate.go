@@ -34,6 +34,7 @@ func (c *Config) Validate() error {
 	}
 	v.sources()
 	v.components()
+	v.testRules()
 	if v.err != nil {
 		return v.err
 	}
@@ -362,5 +363,45 @@ func (v *validator) format(s *Source, who string, at func(...string) int) {
 	}
 	if s.Format == FormatOFED && s.Layout == LayoutLinux {
 		// An OFED tree's backports patch linux paths: the default layout fits.
+	}
+}
+
+// testRules checks each [[test_rule]]: a valid glob, and components that
+// exist (in the default map or the file's [[component]] entries).
+func (v *validator) testRules() {
+	c := v.c
+	known := map[string]bool{}
+	var names []string
+	for _, s := range mergeSpecs(DefaultComponents(), c.ComponentSpecs) {
+		known[s.Name] = true
+		names = append(names, s.Name)
+	}
+	for i, r := range c.TestRuleSpecs {
+		base := indexPath("test_rule", i)
+		at := func(fields ...string) int { return v.line(base, append(fields, "")...) }
+		who := fmt.Sprintf("test_rule #%d", i+1)
+		if r.Match != "" {
+			who = fmt.Sprintf("test_rule %q", r.Match)
+		}
+		if r.Match == "" {
+			v.problem(at("match"), "%s: match is missing; expected a glob on the test path like \"ipoib.*\"", who)
+		} else if err := checkTestMatch(strings.ToLower(r.Match)); err != nil {
+			v.problem(at("match"), "%s: match %v", who, err)
+		}
+		if r.Components == nil {
+			v.problem(at("components"), "%s: components is missing; expected components = [\"ipoib\"], or [] to turn a default rule off", who)
+		}
+		for j, name := range r.Components {
+			if known[name] {
+				continue
+			}
+			msg := fmt.Sprintf("%s: components[%d] %q is not a component", who, j, name)
+			if sg := suggest(name, names); sg != "" {
+				msg += fmt.Sprintf("; did you mean %q?", sg)
+			} else {
+				msg += "; add it as a [[component]] first"
+			}
+			v.problem(at(fmt.Sprintf("components[%d]", j), "components"), "%s", msg)
+		}
 	}
 }
