@@ -119,7 +119,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top key", "[stor]\npath = \"x\"\n",
 			`kdelta.toml:1: unknown key "stor"; did you mean "store"?`},
 		{"unknown top key far", "colour = 1\n",
-			`kdelta.toml:1: unknown key "colour"; expected one of store, source, component`},
+			`kdelta.toml:1: unknown key "colour"; expected one of store, source, component, test_rule`},
 		{"unknown store key", "[store]\npaht = \"x\"\n",
 			`kdelta.toml:2: store: unknown key "paht"; did you mean "path"?`},
 		{"store type", "[store]\npath = 3\n",
