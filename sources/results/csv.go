@@ -1,0 +1,174 @@
+package results
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// csvColumns are the columns the package knows, in the order the package
+// documentation lists them.
+const csvColumns = "test,status[,suite,lab,hardware,target,start,duration,log_url,message]"
+
+func isCSVColumn(name string) bool {
+	switch name {
+	case "test", "status", "suite", "lab", "hardware", "target", "start", "duration", "log_url", "message":
+		return true
+	}
+	return false
+}
+
+// csvStatus reads a status cell: a kcidb word in any case, or passed,
+// failed, skipped.
+func csvStatus(s string) (string, bool) {
+	if st, ok := kcidbStatus(s); ok {
+		return st, true
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "passed":
+		return StatusPass, true
+	case "failed":
+		return StatusFail, true
+	case "skipped":
+		return StatusSkip, true
+	}
+	return "", false
+}
+
+// cell is a field trimmed and made valid UTF-8.
+func cell(s string) string {
+	return strings.ToValidUTF8(strings.TrimSpace(s), "\uFFFD")
+}
+
+func parseCSV(data []byte) ([]Case, *Error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, errAt("", "empty file; want a header row naming the columns: "+csvColumns)
+	}
+	if err != nil {
+		return nil, csvError(err, nil, 0)
+	}
+	hline, _ := r.FieldPos(0)
+	hwhere := lineWhere(hline)
+
+	cols := map[string]int{}  // known column -> index
+	seen := map[string]int{}  // lower-cased name -> index, to refuse repeats
+	extra := map[int]string{} // index -> header name, for Properties
+	for i, h := range header {
+		name := cell(h)
+		low := strings.ToLower(name)
+		if name == "" {
+			return nil, errAt(hwhere, "header column "+strconv.Itoa(i+1)+" has no name; want "+csvColumns+" and other named columns")
+		}
+		if j, dup := seen[low]; dup {
+			return nil, errAt(hwhere, "header names column "+strconv.Quote(name)+" twice (columns "+strconv.Itoa(j+1)+" and "+strconv.Itoa(i+1)+")")
+		}
+		seen[low] = i
+		if isCSVColumn(low) {
+			cols[low] = i
+		} else {
+			extra[i] = name
+		}
+	}
+	for _, need := range [...]string{"test", "status"} {
+		if _, ok := cols[need]; !ok {
+			return nil, errAt(hwhere, "header has no "+strconv.Quote(need)+" column; want "+csvColumns)
+		}
+	}
+
+	var cases []Case
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(err, rec, len(header))
+		}
+		line, _ := r.FieldPos(0)
+		where := lineWhere(line)
+		empty := true
+		for _, f := range rec {
+			if strings.TrimSpace(f) != "" {
+				empty = false
+				break
+			}
+		}
+		if empty {
+			continue
+		}
+		get := func(col string) string {
+			if i, ok := cols[col]; ok {
+				return cell(rec[i])
+			}
+			return ""
+		}
+		c := Case{Where: where, Path: get("test")}
+		if c.Path == "" {
+			return nil, errAt(where, "test is empty; want a dot-separated test path such as ipoib.connected_mode.ping")
+		}
+		raw := get("status")
+		st, ok := csvStatus(raw)
+		if !ok {
+			if raw == "" {
+				return nil, errAt(where, "status is empty; want "+statusList+" (or passed, failed, skipped)")
+			}
+			return nil, errAt(where, "status "+strconv.Quote(raw)+" is not one of "+statusList+" (or passed, failed, skipped)")
+		}
+		c.Status = st
+		c.Suite = get("suite")
+		if c.Suite == "" {
+			c.Suite = firstElement(c.Path)
+		}
+		if s := get("start"); s != "" {
+			tm, ok := parseTime(s)
+			if !ok {
+				return nil, errAt(where, "start "+strconv.Quote(s)+" is not RFC 3339; "+timeWant)
+			}
+			c.Start = tm
+		}
+		if s := get("duration"); s != "" {
+			d, ok := parseSeconds(s)
+			if !ok {
+				return nil, errAt(where, "duration "+strconv.Quote(s)+" is not a number of seconds such as 1.25")
+			}
+			c.Duration = d
+		}
+		c.Lab = get("lab")
+		c.Hardware = get("hardware")
+		c.Target = parseTarget(get("target"))
+		c.LogURL = get("log_url")
+		c.Message = firstLine(get("message"))
+		for i, name := range extra {
+			if v := cell(rec[i]); v != "" {
+				if c.Properties == nil {
+					c.Properties = map[string]string{}
+				}
+				c.Properties[name] = v
+			}
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}
+
+// csvError turns a csv.Reader error into an *Error naming the line. rec and
+// want explain a wrong field count.
+func csvError(err error, rec []string, want int) *Error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return errAt("", "malformed CSV: "+err.Error())
+	}
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		return errAt(lineWhere(pe.StartLine), "has "+strconv.Itoa(len(rec))+" fields; want "+strconv.Itoa(want)+", as many as the header")
+	}
+	msg := "malformed CSV: " + pe.Err.Error()
+	if pe.StartLine != pe.Line {
+		msg += " (the record starts on line " + strconv.Itoa(pe.StartLine) + ")"
+	}
+	return errAt(lineWhere(pe.Line), msg)
+}
