@@ -78,7 +78,22 @@ const (
 //	    "commits": [{"id": "<id>", "subject": "...", "carries": {"source": "ofed", "commit": "<id>", "same_diff": true}}]
 //	  }],
 //	  "statuses": [{"source": "ofed", "commit": "<id>", "status": "submitted",
-//	                "message_id": "<latest posting>", "version": 2}]
+//	                "message_id": "<latest posting>", "version": 2}],
+//	  "results": {
+//	    "files": [{"path": "results/rhel-kernel-5.14.0-250.el9.junit.xml", "format": "junit", "source": "rhel",
+//	               "target": "rhel@kernel-5.14.0-250.el9", "targets": ["rhel@kernel-5.14.0-250.el9"],
+//	               "lab": "unh-iol", "hardware": "ConnectX-6 Dx (mlx5)", "cases": 29},
+//	              {"path": "results/ofed.kcidb.json", "format": "kcidb", "source": "ofed", "target": "",
+//	               "targets": ["ofed@vmlnx-ofed-23.05-4", ...], "lab": "unh-iol", "hardware": "ConnectX-7 (mlx5)", "cases": 145},
+//	              {"path": "results/rhel-lab2.csv", "format": "csv", "source": "rhel", "target": "", "targets": [...],
+//	               "lab": "partner-lab", "hardware": "ConnectX-4 Lx (mlx5)", "cases": 84}],
+//	    "regressions": [{"source": "rhel", "test": "ipoib.connected_mode.ping", "lab": "unh-iol",
+//	                     "hardware": "ConnectX-6 Dx (mlx5)", "passed": "<tag>", "failed": "<next tag>",
+//	                     "component": "ipoib", "culprit": "<rhel id>", "missing_fix": "<upstream id>"}],
+//	    "known_failures": ["sm_failover.master_kill.takeover"],
+//	    "fixed": [{"source": "rhel", "test": "srp.io.dd", "lab": "unh-iol", "hardware": "ConnectX-6 Dx (mlx5)",
+//	               "failed": "<tag>", "passed": "<next tag>"}]
+//	  }
 //	}
 //
 // All ids are full 40-hex commit ids of the written repositories.
@@ -152,6 +167,25 @@ const (
 // it, else "submitted" when the archive has a posting of it (message_id
 // and version of the latest), else "unknown"; a distro commit says
 // "Upstream Status: RHEL-only" and is "never".
+//
+// results describes the interop test result files under results/ (see
+// results.go): per file its path relative to the world's directory, its
+// format ("junit", "kcidb" or "csv"), the source whose releases it tests,
+// its target ("rhel@<tag>" for a JUnit file, which names none: the
+// importer is given it; "" when the file names its targets), every target
+// it covers, the lab and hardware it reports, and how many results
+// (testcases, tests, rows) it holds. A file's results form one series
+// per (source, lab, hardware, test path), in release order. regressions
+// lists every PASS -> FAIL transition between two consecutive releases of
+// such a series, and no transition the files do not show: one entry per
+// test of the planted component per lab, with the last passing and first
+// failing tag, the culprit (the distro commit between the two that
+// changes the most lines of the component, by at least 1.5 times the
+// runner-up) and a missing upstream fix of the component. A test that
+// fails on every release it is run is a known failure ("known_failures",
+// the same in every file); "fixed" lists the FAIL -> PASS transitions.
+// Apart from SKIPs (the iWARP tests everywhere, the mlx4 tests in the
+// partner lab), every other result is PASS.
 type Truth struct {
 	Seed        int64          `json:"seed"`
 	Size        Size           `json:"size"`
@@ -162,6 +196,7 @@ type Truth struct {
 	Postings    []PostingsInfo `json:"postings,omitempty"`
 	Queues      []QueueInfo    `json:"queues,omitempty"`
 	Statuses    []Status       `json:"statuses,omitempty"`
+	Results     *ResultsInfo   `json:"results,omitempty"`
 }
 
 // UpstreamInfo is the ground truth of the upstream repository.
@@ -485,4 +520,49 @@ func (t *Truth) deriveStatuses() {
 		}
 	}
 	t.Statuses = out
+}
+
+// ResultsInfo is the ground truth of the interop test result files.
+type ResultsInfo struct {
+	Files       []ResultFile        `json:"files"`
+	Regressions []PlantedRegression `json:"regressions"`
+	Known       []string            `json:"known_failures"` // test paths failing on every release
+	Fixed       []FixedTest         `json:"fixed"`
+}
+
+// ResultFile is one interop test result file.
+type ResultFile struct {
+	Path     string   `json:"path"`   // relative to the world's directory
+	Format   string   `json:"format"` // junit, kcidb or csv
+	Source   string   `json:"source"` // the source whose releases it tests
+	Target   string   `json:"target"` // "rhel@<tag>" for JUnit; "" when the file names its targets
+	Targets  []string `json:"targets"`
+	Lab      string   `json:"lab"`
+	Hardware string   `json:"hardware"`
+	Cases    int      `json:"cases"` // results in the file
+}
+
+// PlantedRegression is one test that goes from PASS to FAIL between two
+// consecutive releases of a source in one lab, on one hardware.
+type PlantedRegression struct {
+	Source     string `json:"source"`
+	Test       string `json:"test"` // dotted path
+	Lab        string `json:"lab"`
+	Hardware   string `json:"hardware"`
+	Passed     string `json:"passed"` // the last release tag it passes on
+	Failed     string `json:"failed"` // the next one, where it fails
+	Component  string `json:"component"`
+	Culprit    string `json:"culprit"`     // the distro commit between the two tags that causes it
+	MissingFix string `json:"missing_fix"` // an upstream commit: a missing fix of the component
+}
+
+// FixedTest is a test that goes from FAIL to PASS between two consecutive
+// releases of a source in one lab.
+type FixedTest struct {
+	Source   string `json:"source"`
+	Test     string `json:"test"`
+	Lab      string `json:"lab"`
+	Hardware string `json:"hardware"`
+	Failed   string `json:"failed"` // the last release tag it fails on
+	Passed   string `json:"passed"` // the next one, where it passes
 }

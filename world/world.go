@@ -40,8 +40,8 @@ type Options struct {
 	Size Size
 	Dir  string // created if absent; must be empty
 	// Progress, when not nil, is called now and then with a stage name
-	// ("linux", "rhel", "ofed", "extras", "truth") and the work done out of
-	// total.
+	// ("linux", "rhel", "ofed", "extras", "results", "truth") and the work
+	// done out of total.
 	Progress func(stage string, done, total int)
 }
 
@@ -56,6 +56,9 @@ type World struct {
 	// drops and the mailing-list archive. (The queue source reads the
 	// upstream repository's for-next branch.)
 	Files map[string]string
+	// Results lists the interop test result files (see results.go and
+	// Truth.Results).
+	Results []string
 }
 
 type sizeConfig struct {
@@ -119,6 +122,7 @@ func Build(opts Options) (*World, error) {
 
 	r := rand.New(rand.NewSource(opts.Seed))
 	upSeed, distroSeed, vendorSeed, extrasSeed := r.Int63(), r.Int63(), r.Int63(), r.Int63()
+	resultsSeed := r.Int63() // drawn after the others, so that they keep their seeds
 
 	w := &World{Dir: dir, Config: filepath.Join(dir, "kdelta.toml"), Repos: map[string]string{}}
 	truth := &Truth{Seed: opts.Seed, Size: opts.Size}
@@ -187,6 +191,13 @@ func Build(opts Options) (*World, error) {
 	}
 	up = nil // the generator's memory is not needed for the truth
 	truth.Derive()
+	// The test results read the derived missing fixes.
+	if w.Results, err = buildResults(dir, opts.Size, truth, gens[distroName], gens[vendorName], w.Repos[distroName], resultsSeed); err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	if opts.Progress != nil {
+		opts.Progress("results", 1, 1)
+	}
 	if err := truth.save(filepath.Join(dir, "truth.json")); err != nil {
 		return nil, err
 	}
