@@ -1,0 +1,233 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/gitrepo"
+	"github.com/kdelta/kdelta/sources/results"
+	"github.com/kdelta/kdelta/store"
+)
+
+// ResultsImport says what to import: one results file.
+type ResultsImport struct {
+	File   string
+	Format string // junit, kcidb, csv; "" to detect
+	// Target (SOURCE@REF, SOURCE@TAG or SOURCE@COMMIT) is what the results
+	// ran on, for results whose file does not say (a kcidb checkout or a
+	// CSV target column does, and wins).
+	Target   string
+	Lab      string // when set, replaces the lab the file names
+	Hardware string // when set, replaces the hardware the file names
+}
+
+// ResultsReport says what an import did.
+type ResultsReport struct {
+	File      string
+	Format    string
+	Cases     int      // results in the file
+	Added     int      // stored now (the rest were stored before)
+	Duplicate bool     // the same file was imported before: nothing added
+	Targets   []string // SOURCE@LABEL of every target, sorted
+}
+
+// ImportResults reads a results file whole, resolves every result's target
+// to a commit of a synced source, and stores them in one transaction. A
+// malformed file, an unknown source or a target that does not resolve is an
+// error wrapping ErrBadSource, and nothing of the file is stored.
+func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in ResultsImport) (*ResultsReport, error) {
+	data, err := os.ReadFile(in.File)
+	if err != nil {
+		return nil, badSource(&results.Error{File: in.File, Msg: "cannot read: " + strings.TrimPrefix(err.Error(), "open "+in.File+": ")})
+	}
+	if len(data) > results.MaxSize {
+		return nil, badSource(&results.Error{File: in.File, Msg: fmt.Sprintf("larger than %d MiB; expected a results file", results.MaxSize>>20)})
+	}
+	f, err := results.Parse(in.File, data, in.Format)
+	if err != nil {
+		return nil, badSource(err)
+	}
+	r := &resolver{ctx: ctx, db: db, cfg: cfg, file: in.File, repos: map[string]*gitrepo.Repo{}, done: map[[2]string]store.TestTarget{}}
+	defer r.close()
+	var fallback *results.Target
+	if in.Target != "" {
+		src, ref, ok := strings.Cut(in.Target, "@")
+		if !ok || src == "" || ref == "" {
+			return nil, badSource(fmt.Errorf("--target %q: expected SOURCE@REF, SOURCE@TAG or SOURCE@COMMIT", in.Target))
+		}
+		fallback = &results.Target{Source: src, Ref: ref}
+		// A wrong --target is reported even when the file names every target.
+		if _, err := r.resolve(*fallback, "--target"); err != nil {
+			return nil, err
+		}
+	}
+	rep := &ResultsReport{File: in.File, Format: f.Format, Cases: len(f.Cases)}
+	rows := make([]store.TestResult, 0, len(f.Cases))
+	seen := map[string]bool{}
+	for _, c := range f.Cases {
+		t := c.Target
+		where := c.Where
+		if t.Source == "" && t.RepoURL == "" {
+			if fallback == nil {
+				return nil, badSource(&results.Error{File: in.File, Where: c.Where,
+					Msg: fmt.Sprintf("test %s names no target; pass --target SOURCE@REF", c.Path)})
+			}
+			t, where = *fallback, "--target"
+		}
+		tg, err := r.resolve(t, where)
+		if err != nil {
+			return nil, err
+		}
+		if label := tg.Source + "@" + tg.Label; !seen[label] {
+			seen[label] = true
+			rep.Targets = append(rep.Targets, label)
+		}
+		row := store.TestResult{Target: tg, Lab: c.Lab, Hardware: c.Hardware, Suite: c.Suite, Path: c.Path,
+			Status: c.Status, Started: c.Start, Duration: c.Duration, LogURL: c.LogURL, Message: c.Message, Properties: c.Properties}
+		if in.Lab != "" {
+			row.Lab = in.Lab
+		}
+		if in.Hardware != "" {
+			row.Hardware = in.Hardware
+		}
+		rows = append(rows, row)
+	}
+	sort.Strings(rep.Targets)
+	sum := sha256.Sum256(data)
+	rep.Added, rep.Duplicate, err = db.ImportResults(ctx, store.ResultFile{Digest: hex.EncodeToString(sum[:]), Name: in.File, Format: f.Format}, rows)
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// resolver turns the targets a results file names into commits of synced
+// sources, once each.
+type resolver struct {
+	ctx   context.Context
+	db    *store.DB
+	cfg   *project.Config
+	file  string
+	repos map[string]*gitrepo.Repo
+	done  map[[2]string]store.TestTarget
+}
+
+func (r *resolver) close() {
+	for _, repo := range r.repos {
+		repo.Close()
+	}
+}
+
+func (r *resolver) fail(where, format string, args ...any) error {
+	return badSource(&results.Error{File: r.file, Where: where, Msg: fmt.Sprintf(format, args...)})
+}
+
+// source finds the configured source a target names: by name, else by the
+// repository URL a kcidb checkout gives.
+func (r *resolver) source(t results.Target, where string) (*project.Source, error) {
+	if s := r.cfg.Source(t.Source); s != nil {
+		return s, nil
+	}
+	if t.RepoURL != "" {
+		key := project.MirrorKey(t.RepoURL)
+		for i := range r.cfg.Sources {
+			s := &r.cfg.Sources[i]
+			if project.MirrorKey(s.URL) == key || project.MirrorKey(r.cfg.SourceURL(s)) == key {
+				return s, nil
+			}
+		}
+	}
+	var names []string
+	for _, s := range r.cfg.Sources {
+		names = append(names, s.Name)
+	}
+	what := fmt.Sprintf("source %q", t.Source)
+	if t.Source == "" {
+		what = fmt.Sprintf("repository %q", t.RepoURL)
+	}
+	return nil, r.fail(where, "target %s is not in %s (sources: %s)", what, r.cfg.File, strings.Join(names, ", "))
+}
+
+func (r *resolver) resolve(t results.Target, where string) (store.TestTarget, error) {
+	key := [2]string{t.Source + "\x00" + t.RepoURL, t.Ref + "\x00" + t.Commit}
+	if tg, ok := r.done[key]; ok {
+		return tg, nil
+	}
+	src, err := r.source(t, where)
+	if err != nil {
+		return store.TestTarget{}, err
+	}
+	var tg store.TestTarget
+	if src.IsGit() {
+		tg, err = r.gitTarget(src, t, where)
+	} else {
+		tg, err = r.otherTarget(src, t, where)
+	}
+	if err != nil {
+		return store.TestTarget{}, err
+	}
+	r.done[key] = tg
+	return tg, nil
+}
+
+// gitTarget resolves a ref, tag or commit in the source's mirror.
+func (r *resolver) gitTarget(src *project.Source, t results.Target, where string) (store.TestTarget, error) {
+	repo := r.repos[src.Name]
+	if repo == nil {
+		var err error
+		if repo, err = gitrepo.Open(r.cfg.MirrorPath(src)); err != nil {
+			return store.TestTarget{}, r.fail(where, "source %s is not synced (%v); run 'kdelta sync %s' first", src.Name, err, src.Name)
+		}
+		r.repos[src.Name] = repo
+	}
+	name := t.Commit
+	if name == "" {
+		name = t.Ref
+	}
+	h, err := repo.Resolve(name)
+	if err != nil {
+		if errors.Is(err, gitrepo.ErrUnknownRef) {
+			return store.TestTarget{}, r.fail(where, "target %s@%s: no such ref, tag or commit in %s's mirror; expected a tag, a branch or a commit id (run 'kdelta sync %s' if it is new)",
+				src.Name, name, src.Name, src.Name)
+		}
+		return store.TestTarget{}, r.fail(where, "target %s@%s: %v", src.Name, name, err)
+	}
+	n, err := repo.Node(h)
+	if err != nil {
+		return store.TestTarget{}, r.fail(where, "target %s@%s: %v", src.Name, name, err)
+	}
+	label := t.Ref
+	if label == "" {
+		label = h.String()[:12]
+	}
+	return store.TestTarget{Source: src.Name, Label: label, Commit: h.String(), Time: n.Time}, nil
+}
+
+// otherTarget is a source without commits (a series, a snapshot): its one
+// ref, ordered by when it was synced.
+func (r *resolver) otherTarget(src *project.Source, t results.Target, where string) (store.TestTarget, error) {
+	refs := src.RefNames()
+	if t.Ref != refs[0] {
+		return store.TestTarget{}, r.fail(where, "target %s@%s: a %s source has one ref, %q; expected %s@%s", src.Name, t.Ref, src.Format, refs[0], src.Name, refs[0])
+	}
+	_, ref, err := r.db.FindRef(r.ctx, src.Name, refs[0])
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.TestTarget{}, r.fail(where, "source %s is not synced; run 'kdelta sync %s' first", src.Name, src.Name)
+		}
+		return store.TestTarget{}, err
+	}
+	at := ref.SyncedAt
+	if at.IsZero() {
+		at = time.Unix(0, 0)
+	}
+	return store.TestTarget{Source: src.Name, Label: refs[0], Time: at}, nil
+}
