@@ -70,6 +70,10 @@ type ComponentDelta struct {
 	MissingFixes   []Commit `json:"missing_fixes"`
 	DownstreamOnly []Commit `json:"downstream_only"`
 	Ignored        int      `json:"ignored,omitempty"` // missing commits the ignore list keeps out
+	// Tests are the latest results of the tests covering the component on
+	// this downstream (see AttachTests); FailingTests counts the FAILs.
+	Tests        []TestStatus `json:"tests,omitempty"`
+	FailingTests int          `json:"failing_tests,omitempty"`
 }
 
 // Commit is one commit of a delta list.

@@ -22,7 +22,12 @@ func syncedSmallWorld(t *testing.T) (*world.World, *store.DB) {
 
 func syncedSmallWorldSeed(t *testing.T, seed int64) (*world.World, *store.DB) {
 	t.Helper()
-	w, err := world.Build(world.Options{Seed: seed, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
+	return syncedWorld(t, world.Small, seed)
+}
+
+func syncedWorld(t *testing.T, size world.Size, seed int64) (*world.World, *store.DB) {
+	t.Helper()
+	w, err := world.Build(world.Options{Seed: seed, Size: size, Dir: filepath.Join(t.TempDir(), "world")})
 	if err != nil {
 		t.Fatal(err)
 	}

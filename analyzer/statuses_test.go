@@ -10,7 +10,6 @@ import (
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
 )
 
 // minStatusAgreement is the share of carried changes whose status (with its
@@ -30,7 +29,7 @@ const minStatusAgreement = 0.9
 func TestStatusesAgainstTruth(t *testing.T) {
 	for _, seed := range []int64{1, 5} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			w, db := syncedWorld(t, seed)
+			w, db := syncedSmallWorldSeed(t, seed)
 			ctx := context.Background()
 			checked, missed := 0, map[string]bool{}
 			miss := func(key, format string, args ...any) {
@@ -125,14 +124,6 @@ func TestStatusesAgainstTruth(t *testing.T) {
 			}
 		})
 	}
-}
-
-func syncedWorld(t *testing.T, seed int64) (*world.World, *store.DB) {
-	t.Helper()
-	if seed == 5 {
-		return syncedSmallWorld(t)
-	}
-	return syncedSmallWorldSeed(t, seed)
 }
 
 // TestSnapshotDeltaAgainstTruth compares the file-level delta of the two
