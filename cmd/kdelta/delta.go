@@ -52,11 +52,18 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	rules, err := cfg.TestRules()
+	if err != nil {
+		return err
+	}
 	if o.all {
 		var results []*analyzer.Result
 		for _, t := range downstreams(cfg) {
 			r, err := analyzer.Analyze(ctx, db, t)
 			if err != nil {
+				return err
+			}
+			if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 				return err
 			}
 			results = append(results, r)
@@ -71,6 +78,9 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 	}
 	r, err := analyzer.Analyze(ctx, db, o.target)
 	if err != nil {
+		return err
+	}
+	if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 		return err
 	}
 	if o.component != "" && r.Component(o.component) == nil {
@@ -94,7 +104,8 @@ func writeJSON(w io.Writer, v any) error {
 func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 	fmt.Fprintf(w, "%s against %s since %s %.12s\n\n", r.Downstream, r.Upstream, r.BaseHow, r.Base)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tMISSING\tBACKPORTED\tDOWNSTREAM-ONLY\t")
+	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tMISSING\tBACKPORTED\tDOWNSTREAM-ONLY\tTESTS\t")
+	failing := false
 	for _, c := range r.Components {
 		if o.component != "" && c.Component != o.component {
 			continue
@@ -103,10 +114,17 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 		if name == "" {
 			name = "(all)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", name, len(c.MissingFixes), len(c.Missing), len(c.Backported), len(c.DownstreamOnly))
+		if c.FailingTests > 0 {
+			name += " !"
+			failing = true
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t\n", name, len(c.MissingFixes), len(c.Missing), len(c.Backported), len(c.DownstreamOnly), testsCell(c))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if failing {
+		fmt.Fprintln(w, "\n! the component has failing tests (latest result of each test on this downstream; 'kdelta results regressions' says since when)")
 	}
 	if o.component == "" {
 		fmt.Fprintf(w, "\n%d problems with references (see --format json); --component C lists the commits\n", len(r.Problems))
@@ -143,7 +161,32 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 	})
 	list("Backported", c.Backported, func(x analyzer.Commit) string { return fmt.Sprintf("  [as %s]", short(x.Carried)) })
 	list("Downstream-only", c.DownstreamOnly, none)
+	fmt.Fprintf(w, "\nTests (%d, latest result of each)\n", len(c.Tests))
+	for i, t := range c.Tests {
+		if o.limit > 0 && i == o.limit {
+			fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(c.Tests)-i)
+			break
+		}
+		where := strings.Trim(t.Lab+", "+t.Hardware, ", ")
+		msg := ""
+		if t.Message != "" && t.Status != "PASS" {
+			msg = ": " + trim(t.Message, 50)
+		}
+		fmt.Fprintf(w, "  %-5s %s  on %s  (%s)%s\n", t.Status, t.Test, t.Target, where, msg)
+	}
 	return nil
+}
+
+// testsCell sums up a component's latest test results: "-" when no test
+// covers it, else the failures and the count.
+func testsCell(c analyzer.ComponentDelta) string {
+	if len(c.Tests) == 0 {
+		return "-"
+	}
+	if c.FailingTests == 0 {
+		return fmt.Sprintf("%d ok", len(c.Tests))
+	}
+	return fmt.Sprintf("%d FAIL of %d", c.FailingTests, len(c.Tests))
 }
 
 func short(ids []string) string {
@@ -180,7 +223,7 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 		}
 	}
 	sort.Strings(names)
-	fmt.Fprintln(w, "Each cell: missing fixes / missing / downstream-only")
+	fmt.Fprintln(w, "Each cell: missing fixes / missing / downstream-only; ! marks failing tests")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "COMPONENT\t")
 	for _, r := range results {
@@ -195,7 +238,11 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 		fmt.Fprintf(tw, "%s\t", label)
 		for _, r := range results {
 			if c := r.Component(name); c != nil {
-				fmt.Fprintf(tw, "%d / %d / %d\t", len(c.MissingFixes), len(c.Missing), len(c.DownstreamOnly))
+				mark := ""
+				if c.FailingTests > 0 {
+					mark = " !"
+				}
+				fmt.Fprintf(tw, "%d / %d / %d%s\t", len(c.MissingFixes), len(c.Missing), len(c.DownstreamOnly), mark)
 			} else {
 				fmt.Fprint(tw, "-\t")
 			}

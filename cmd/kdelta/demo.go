@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/world"
 )
 
@@ -77,10 +80,21 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err != nil {
 		return err
 	}
+	// The interop test results the world ships, as a lab would send them.
+	if err := importWorldResults(ctx, e, db, cfg, o.dir); err != nil {
+		return err
+	}
+	rules, err := cfg.TestRules()
+	if err != nil {
+		return err
+	}
 	var results []*analyzer.Result
 	for _, t := range downstreams(cfg) {
 		r, err := analyzer.Analyze(ctx, db, t)
 		if err != nil {
+			return err
+		}
+		if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -97,6 +111,43 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if oid, err := db.Latest(ctx); err == nil {
 		example = oid[:12]
 	}
-	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n", self, config, example)
+	regs, err := analyzer.Regressions(ctx, db, cfg, rules, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nInterop test regressions (%d; a test that passed on one release and fails on a later one):\n", len(regs))
+	if len(regs) > 0 {
+		if err := printRegressions(e.stdout, regs[:1], 3); err != nil {
+			return err
+		}
+		if len(regs) > 1 {
+			fmt.Fprintf(e.stdout, "  ... and %d more: kdelta results regressions\n", len(regs)-1)
+		}
+	}
+	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n  %[1]s results regressions --config %[2]s rhel\n  %[1]s delta --config %[2]s rhel --component ipoib\n", self, config, example)
+	return nil
+}
+
+// importWorldResults imports the test results of a synthetic world, each
+// file with the target its truth records (files imported before add
+// nothing).
+func importWorldResults(ctx context.Context, e *env, db *store.DB, cfg *project.Config, dir string) error {
+	truth, err := world.LoadTruth(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		return err
+	}
+	if truth.Results == nil {
+		return nil
+	}
+	added, files := 0, 0
+	for _, f := range truth.Results.Files {
+		rep, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: filepath.Join(dir, f.Path), Format: f.Format, Target: f.Target})
+		if err != nil {
+			return err
+		}
+		added += rep.Added
+		files++
+	}
+	fmt.Fprintf(e.stdout, "\nimported %d interop test results files (JUnit, kcidb, CSV): %d new results\n", files, added)
 	return nil
 }

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+)
+
+const resultsUsage = "results import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | results regressions [DOWNSTREAM] | results show TEST"
+
+// Which flags each results subcommand takes (besides --config).
+var resultsFlags = map[string][]string{
+	"import":      {"format", "target", "lab", "hardware"},
+	"regressions": {"format", "suspects"},
+	"show":        {"format"},
+}
+
+func runResults(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "results")
+	config := configFlag(fs)
+	format := fs.String("format", "", "import: junit, kcidb or csv (detected from the content when not given); regressions and show: table (default) or json")
+	target := fs.String("target", "", "import: what the results ran on, SOURCE@TAG, SOURCE@REF or SOURCE@COMMIT, for results whose file does not name it")
+	lab := fs.String("lab", "", "import: the lab that ran the tests (replaces what the file says)")
+	hardware := fs.String("hardware", "", "import: the hardware they ran on (replaces what the file says)")
+	suspects := fs.Int("suspects", 5, "regressions: suspects listed per regression in a table (0: all)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) == 0 || resultsFlags[rest[0]] == nil {
+		return usagef("%s", resultsUsage)
+	}
+	sub := rest[0]
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "config" || bad != nil {
+			return
+		}
+		for _, ok := range resultsFlags[sub] {
+			if f.Name == ok {
+				return
+			}
+		}
+		bad = usagef("results %s does not take --%s", sub, f.Name)
+	})
+	if bad != nil {
+		return bad
+	}
+	if sub != "import" && *format != "" && *format != "table" && *format != "json" {
+		return usagef("--format %q: want table or json", *format)
+	}
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "import":
+		if len(rest) < 2 {
+			return usagef("results import takes one or more files")
+		}
+		switch *format {
+		case "", "junit", "kcidb", "csv":
+		default:
+			return usagef("--format %q: want junit, kcidb or csv (or leave it out to detect)", *format)
+		}
+		for _, file := range rest[1:] {
+			rep, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: file, Format: *format, Target: *target, Lab: *lab, Hardware: *hardware})
+			if err != nil {
+				return err
+			}
+			switch {
+			case rep.Duplicate:
+				fmt.Fprintf(e.stdout, "%s: imported before; nothing added\n", file)
+			default:
+				fmt.Fprintf(e.stdout, "%s: %s, %d results on %s; %d new\n", file, rep.Format, rep.Cases, strings.Join(rep.Targets, ", "), rep.Added)
+			}
+		}
+		return nil
+	case "regressions":
+		if len(rest) > 2 {
+			return usagef("results regressions takes at most one downstream")
+		}
+		source := ""
+		if len(rest) == 2 {
+			source, _ = analyzer.Target(rest[1])
+			if cfg.Source(source) == nil {
+				return fmt.Errorf("no source %q in %s: %w", source, cfg.File, errBadInput)
+			}
+		}
+		rules, err := cfg.TestRules()
+		if err != nil {
+			return err
+		}
+		regs, err := analyzer.Regressions(ctx, db, cfg, rules, source)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			if regs == nil {
+				regs = []analyzer.Regression{}
+			}
+			return writeJSON(e.stdout, regs)
+		}
+		return printRegressions(e.stdout, regs, *suspects)
+	default: // show
+		if len(rest) != 2 {
+			return usagef("results show takes one test path, like ipoib.connected_mode.ping")
+		}
+		rules, err := cfg.TestRules()
+		if err != nil {
+			return err
+		}
+		return showTest(ctx, e, db, rules, rest[1], *format)
+	}
+}
+
+func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error {
+	if len(regs) == 0 {
+		fmt.Fprintln(w, "no regressions: no test went from PASS to FAIL between two targets")
+		return nil
+	}
+	for i, r := range regs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		where := strings.TrimSpace(strings.Join([]string{r.Lab, r.Hardware}, ", "))
+		if where != "" {
+			where = " (" + strings.Trim(where, ", ") + ")"
+		}
+		fmt.Fprintf(w, "%s %s%s\n", r.Source, r.Test, where)
+		fmt.Fprintf(w, "  PASS on %s, FAIL on %s", r.Passed.Target, r.Failed.Target)
+		if r.Failed.Message != "" {
+			fmt.Fprintf(w, ": %s", trim(r.Failed.Message, 60))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  components: %s\n", strings.Join(r.Components, ", "))
+		if r.Note != "" {
+			fmt.Fprintf(w, "  note: %s\n", r.Note)
+		}
+		fmt.Fprintf(w, "  suspects (%d of %d changes between the targets touch the components):\n", len(r.Suspects), r.Between)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for j, s := range r.Suspects {
+			if limit > 0 && j == limit {
+				fmt.Fprintf(tw, "    ... and %d more (--suspects 0 lists all)\n", len(r.Suspects)-j)
+				break
+			}
+			fmt.Fprintf(tw, "    %d.\t%.12s\t%s\t%s\t%d lines\t%3.0f%%\n", j+1, s.ID, trim(s.Subject, 56), s.Author, s.Lines, 100*s.Share)
+		}
+		tw.Flush()
+		if r.MissingOn != "" {
+			fmt.Fprintf(w, "  missing upstream fixes for %s on %s (%d):\n", strings.Join(r.Components, ", "), r.MissingOn, len(r.MissingFixes))
+			for j, m := range r.MissingFixes {
+				if limit > 0 && j == limit {
+					fmt.Fprintf(w, "    ... and %d more\n", len(r.MissingFixes)-j)
+					break
+				}
+				fmt.Fprintf(w, "    %.12s %s  [fixes %s]\n", m.ID, trim(m.Subject, 60), short(m.Fixes))
+			}
+		}
+	}
+	return nil
+}
+
+func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRules, test, format string) error {
+	hist, err := analyzer.TestHistory(ctx, db, test)
+	if err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		paths, err := db.TestPaths(ctx)
+		if err != nil {
+			return err
+		}
+		var near []string
+		for _, p := range paths {
+			if strings.Contains(p, test) {
+				near = append(near, p)
+			}
+		}
+		switch {
+		case len(paths) == 0:
+			return fmt.Errorf("no test results are stored: import some with 'kdelta results import FILE': %w", errBadInput)
+		case len(near) > 0:
+			return fmt.Errorf("no results for test %q; did you mean %s?: %w", test, strings.Join(firstN(near, 5), ", "), errBadInput)
+		}
+		return fmt.Errorf("no results for test %q (%d tests are stored; 'kdelta results regressions' lists failing ones): %w", test, len(paths), errBadInput)
+	}
+	if format == "json" {
+		return writeJSON(e.stdout, map[string]any{"test": test, "components": rules.Components(test), "history": hist})
+	}
+	fmt.Fprintf(e.stdout, "%s  (components: %s)\n\n", test, strings.Join(rules.Components(test), ", "))
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tCOMMIT\tLAB\tHARDWARE\tSTATUS\tSTARTED\tMESSAGE")
+	for _, h := range hist {
+		started := "-"
+		if !h.Started.IsZero() {
+			started = h.Started.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%.12s\t%s\t%s\t%s\t%s\t%s\n", h.Target, h.Commit, h.Lab, h.Hardware, h.Status, started, trim(h.Message, 50))
+	}
+	return tw.Flush()
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
