@@ -34,13 +34,14 @@ func testStatus(r store.TestResult, comps []string) TestStatus {
 		Duration: r.Duration.Seconds(), Message: r.Message, LogURL: r.LogURL}
 }
 
-// TestHistory returns every stored result of one test, oldest target
-// first.
+// TestHistory returns every stored result of one test, by source, oldest
+// target first.
 func TestHistory(ctx context.Context, db *store.DB, test string) ([]TestStatus, error) {
 	rows, err := db.TestResults(ctx, store.ResultQuery{Path: test})
 	if err != nil {
 		return nil, err
 	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Target.Source < rows[j].Target.Source })
 	out := make([]TestStatus, len(rows))
 	for i, r := range rows {
 		out[i] = testStatus(r, nil)

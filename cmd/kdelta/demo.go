@@ -116,13 +116,8 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nInterop test regressions (%d; a test that passed on one release and fails on a later one):\n", len(regs))
-	if len(regs) > 0 {
-		if err := printRegressions(e.stdout, regs[:1], 3); err != nil {
-			return err
-		}
-		if len(regs) > 1 {
-			fmt.Fprintf(e.stdout, "  ... and %d more: kdelta results regressions\n", len(regs)-1)
-		}
+	if err := printRegressions(e.stdout, regs, 3); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n  %[1]s results regressions --config %[2]s rhel\n  %[1]s delta --config %[2]s rhel --component ipoib\n", self, config, example)
 	return nil

@@ -19,7 +19,7 @@ const resultsUsage = "results import FILE... [--format junit|kcidb|csv] [--targe
 // Which flags each results subcommand takes (besides --config).
 var resultsFlags = map[string][]string{
 	"import":      {"format", "target", "lab", "hardware"},
-	"regressions": {"format", "suspects"},
+	"regressions": {"format", "limit"},
 	"show":        {"format"},
 }
 
@@ -30,7 +30,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 	target := fs.String("target", "", "import: what the results ran on, SOURCE@TAG, SOURCE@REF or SOURCE@COMMIT, for results whose file does not name it")
 	lab := fs.String("lab", "", "import: the lab that ran the tests (replaces what the file says)")
 	hardware := fs.String("hardware", "", "import: the hardware they ran on (replaces what the file says)")
-	suspects := fs.Int("suspects", 5, "regressions: suspects listed per regression in a table (0: all)")
+	limit := fs.Int("limit", 5, "regressions: tests, suspects and missing fixes listed per regression in a table (0: all)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 			}
 			return writeJSON(e.stdout, regs)
 		}
-		return printRegressions(e.stdout, regs, *suspects)
+		return printRegressions(e.stdout, regs, *limit)
 	default: // show
 		if len(rest) != 2 {
 			return usagef("results show takes one test path, like ipoib.connected_mode.ping")
@@ -127,44 +127,66 @@ func runResults(ctx context.Context, e *env, args []string) error {
 	}
 }
 
+// printRegressions prints the regressions grouped by what they share:
+// the tests of one component that broke between the same two targets have
+// the same suspects, listed once.
 func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error {
 	if len(regs) == 0 {
 		fmt.Fprintln(w, "no regressions: no test went from PASS to FAIL between two targets")
 		return nil
 	}
-	for i, r := range regs {
+	type group struct {
+		first analyzer.Regression
+		tests []analyzer.Regression
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, r := range regs {
+		k := strings.Join([]string{r.Source, r.Passed.Commit, r.Failed.Commit, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ",")}, "\x00")
+		g := byKey[k]
+		if g == nil {
+			g = &group{first: r}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.tests = append(g.tests, r)
+	}
+	for i, g := range groups {
+		r := g.first
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		where := strings.TrimSpace(strings.Join([]string{r.Lab, r.Hardware}, ", "))
-		if where != "" {
-			where = " (" + strings.Trim(where, ", ") + ")"
+		fmt.Fprintf(w, "%s: PASS on %s, FAIL on %s (%s)\n", r.Source, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ", "))
+		for j, t := range g.tests {
+			if limit > 0 && j == limit {
+				fmt.Fprintf(w, "  ... and %d more tests (--limit 0 lists all)\n", len(g.tests)-j)
+				break
+			}
+			where := strings.Trim(t.Lab+", "+t.Hardware, ", ")
+			msg := ""
+			if t.Failed.Message != "" {
+				msg = ": " + trim(t.Failed.Message, 50)
+			}
+			fmt.Fprintf(w, "  FAIL %s  (%s)%s\n", t.Test, where, msg)
 		}
-		fmt.Fprintf(w, "%s %s%s\n", r.Source, r.Test, where)
-		fmt.Fprintf(w, "  PASS on %s, FAIL on %s", r.Passed.Target, r.Failed.Target)
-		if r.Failed.Message != "" {
-			fmt.Fprintf(w, ": %s", trim(r.Failed.Message, 60))
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintf(w, "  components: %s\n", strings.Join(r.Components, ", "))
 		if r.Note != "" {
 			fmt.Fprintf(w, "  note: %s\n", r.Note)
 		}
-		fmt.Fprintf(w, "  suspects (%d of %d changes between the targets touch the components):\n", len(r.Suspects), r.Between)
+		fmt.Fprintf(w, "  suspects: %d of the %d changes between the two targets touch %s\n", len(r.Suspects), r.Between, strings.Join(r.Components, ", "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for j, s := range r.Suspects {
 			if limit > 0 && j == limit {
-				fmt.Fprintf(tw, "    ... and %d more (--suspects 0 lists all)\n", len(r.Suspects)-j)
+				fmt.Fprintf(tw, "    ... and %d more (--limit 0 lists all)\n", len(r.Suspects)-j)
 				break
 			}
 			fmt.Fprintf(tw, "    %d.\t%.12s\t%s\t%s\t%d lines\t%3.0f%%\n", j+1, s.ID, trim(s.Subject, 56), s.Author, s.Lines, 100*s.Share)
 		}
 		tw.Flush()
 		if r.MissingOn != "" {
-			fmt.Fprintf(w, "  missing upstream fixes for %s on %s (%d):\n", strings.Join(r.Components, ", "), r.MissingOn, len(r.MissingFixes))
+			fmt.Fprintf(w, "  missing upstream fixes for %s on %s: %d\n", strings.Join(r.Components, ", "), r.MissingOn, len(r.MissingFixes))
 			for j, m := range r.MissingFixes {
 				if limit > 0 && j == limit {
-					fmt.Fprintf(w, "    ... and %d more\n", len(r.MissingFixes)-j)
+					fmt.Fprintf(w, "    ... and %d more (kdelta delta %s --component %s lists them)\n", len(r.MissingFixes)-j, r.Source, r.Components[0])
 					break
 				}
 				fmt.Fprintf(w, "    %.12s %s  [fixes %s]\n", m.ID, trim(m.Subject, 60), short(m.Fixes))

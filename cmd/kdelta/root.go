@@ -84,7 +84,7 @@ func commands() []command {
 			"kdelta annotate 3f2a9c1 never --reason \"vendor-only tuning\"", runAnnotate},
 		{"ignore", "[--config FILE] add ID|PATH --reason TEXT | rm ID|PATH | list", "keep known non-issues (upstream commits, paths) out of the missing lists",
 			"kdelta ignore add drivers/infiniband/hw/qib/ --reason \"qib is not shipped\"", runIgnore},
-		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | regressions [DOWNSTREAM] [--format table|json] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
+		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | regressions [DOWNSTREAM] [--format table|json] [--limit N] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
 			"kdelta results import iol-rhel9.4.xml --target rhel9@kernel-5.14.0-427.el9", runResults},
 		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
@@ -138,6 +138,8 @@ func report(e *env, c command, err error) int {
 	if code == exitInterrupted {
 		msg = "interrupted; the store is consistent and the next run resumes"
 	}
+	// errBadInput only classifies an error; its text says nothing more.
+	msg = strings.TrimSuffix(msg, ": "+errBadInput.Error())
 	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, oneLine(msg))
 	var ue *usageError
 	if errors.As(err, &ue) {
