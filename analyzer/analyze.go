@@ -27,7 +27,7 @@ import (
 
 // Version names the analysis method; a stored analysis made by another
 // version, or by another build of kdelta, is computed again.
-const Version = "2"
+const Version = "3"
 
 // build identifies the running program: a kept analysis made by another
 // build (a new matcher, say) is not trusted. The executable's path, size
@@ -69,7 +69,10 @@ type ComponentDelta struct {
 	Missing        []Commit `json:"missing"` // missing fixes first, then Cc: stable and CVE, then the rest
 	MissingFixes   []Commit `json:"missing_fixes"`
 	DownstreamOnly []Commit `json:"downstream_only"`
-	Ignored        int      `json:"ignored,omitempty"` // missing commits the ignore list keeps out
+	// RevertedUpstream are backports of upstream commits that upstream has
+	// since reverted (Commit.RevertedBy names the revert).
+	RevertedUpstream []Commit `json:"reverted_upstream,omitempty"`
+	Ignored          int      `json:"ignored,omitempty"` // missing commits the ignore list keeps out
 	// Tests are the latest results of the tests covering the component on
 	// this downstream (see AttachTests); FailingTests counts the FAILs.
 	Tests        []TestStatus `json:"tests,omitempty"`
@@ -86,6 +89,9 @@ type Commit struct {
 	Stable  bool      `json:"stable,omitempty"`  // Cc: stable
 	CVEs    []string  `json:"cves,omitempty"`    // CVE references
 	Carried []string  `json:"carried,omitempty"` // a backport: the downstream commits that carry it
+	// RevertedBy is, for a backport, the upstream commit that reverted it
+	// upstream since.
+	RevertedBy string `json:"reverted_by,omitempty"`
 }
 
 // Component returns the delta of one component ("" for the whole), or nil.
@@ -243,12 +249,13 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 		missing, n := ig.filter(d.Missing)
 		fixes, _ := ig.filter(d.MissingFixes)
 		r.Components = append(r.Components, ComponentDelta{
-			Component:      d.Component,
-			Backported:     commits(d.Backported),
-			Missing:        commits(missing),
-			MissingFixes:   commits(fixes),
-			DownstreamOnly: commits(d.DownstreamOnly),
-			Ignored:        n,
+			Component:        d.Component,
+			Backported:       commits(d.Backported),
+			Missing:          commits(missing),
+			MissingFixes:     commits(fixes),
+			DownstreamOnly:   commits(d.DownstreamOnly),
+			RevertedUpstream: commits(d.RevertedUpstream),
+			Ignored:          n,
 		})
 	}
 	return r, nil
@@ -284,7 +291,8 @@ func commits(items []delta.Item) []Commit {
 	out := make([]Commit, len(items))
 	for i, it := range items {
 		out[i] = Commit{ID: it.Commit.ID, Subject: it.Commit.Subject, Author: it.Commit.AuthorName,
-			Date: it.Commit.AuthorTime.UTC(), Fixes: it.Fixes, Stable: it.Stable, CVEs: it.CVEs, Carried: it.Carried}
+			Date: it.Commit.AuthorTime.UTC(), Fixes: it.Fixes, Stable: it.Stable, CVEs: it.CVEs, Carried: it.Carried,
+			RevertedBy: it.RevertedBy}
 	}
 	return out
 }

@@ -106,6 +106,12 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 		}
 	}
 
+	revertedBy := map[string]string{}
+	if all := r.Component(""); all != nil {
+		for _, c := range all.RevertedUpstream {
+			revertedBy[c.ID] = c.RevertedBy
+		}
+	}
 	out := make([]Carried, 0, len(r.Matches))
 	for _, m := range r.Matches {
 		fp := byID[m.Downstream]
@@ -115,6 +121,7 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 		in := status.Input{Change: fp, Upstream: m.Upstream, Method: m.Method, Queue: queued[fp.ID], Postings: posted[fp.ID]}
 		if len(m.Upstream) > 0 {
 			in.Release = releases[m.Upstream[0]]
+			in.RevertedBy = revertedBy[m.Upstream[0]]
 		}
 		if a, ok := notes[fp.ID]; ok {
 			in.Annotation = &status.Annotation{Status: a.Status, Reason: a.Reason, Detail: a.Detail, When: a.Created}

@@ -42,6 +42,9 @@ type Item struct {
 	Stable  bool     // Cc: stable
 	CVEs    []string
 	Carried []string // for a backport: the downstream commits that carry it; for downstream-only: nothing
+	// RevertedBy is, for a backport, the upstream commit that reverted it
+	// upstream since; "" when upstream still has it.
+	RevertedBy string
 }
 
 // Delta is the delta of one component ("" for everything).
@@ -52,6 +55,9 @@ type Delta struct {
 	MissingFixes   []Item
 	DownstreamOnly []Item
 	Reverted       []Item // backports the downstream reverted: missing again
+	// RevertedUpstream are the backports whose upstream commit upstream
+	// has since reverted: the downstream carries what upstream took back.
+	RevertedUpstream []Item
 }
 
 // Compute returns the delta for every component that appears on either
@@ -85,7 +91,7 @@ type analysis struct {
 	in         Input
 	carried    map[string][]string // upstream id -> downstream commits carrying it (not reverted)
 	reverted   map[string][]string // upstream id -> downstream backports of it that were reverted downstream
-	revertedUp map[string]bool     // upstream commits reverted upstream since the base
+	revertedUp map[string]string   // upstream commits reverted upstream since the base -> the reverting commit
 	missing    map[string]bool
 	fixes      map[string][]string // missing fix -> what it fixes
 	byID       map[string]*change.Fingerprint
@@ -93,7 +99,7 @@ type analysis struct {
 }
 
 func newAnalysis(in Input) *analysis {
-	a := &analysis{in: in, carried: map[string][]string{}, reverted: map[string][]string{}, revertedUp: map[string]bool{},
+	a := &analysis{in: in, carried: map[string][]string{}, reverted: map[string][]string{}, revertedUp: map[string]string{},
 		missing: map[string]bool{}, fixes: map[string][]string{}, byID: map[string]*change.Fingerprint{}}
 	a.resolve = newResolver(append(append([]*change.Fingerprint{}, in.Known...), in.Upstream...))
 
@@ -130,7 +136,7 @@ func newAnalysis(in Input) *analysis {
 	for _, fp := range up {
 		if r := revertOf(fp); r != "" {
 			if id := a.resolve.id(r, ""); id != "" {
-				a.revertedUp[id] = true
+				a.revertedUp[id] = fp.ID
 			}
 		}
 	}
@@ -138,7 +144,7 @@ func newAnalysis(in Input) *analysis {
 	// An upstream commit reverted upstream is not missing; a revert of a
 	// commit the downstream lacks is not either.
 	for _, fp := range up {
-		if len(a.carried[fp.ID]) > 0 || a.revertedUp[fp.ID] {
+		if len(a.carried[fp.ID]) > 0 || a.revertedUp[fp.ID] != "" {
 			continue
 		}
 		if r := revertOf(fp); r != "" {
@@ -193,7 +199,11 @@ func (a *analysis) delta(comp string) Delta {
 		switch {
 		case len(a.carried[fp.ID]) > 0:
 			it.Carried = a.carried[fp.ID]
+			it.RevertedBy = a.revertedUp[fp.ID]
 			d.Backported = append(d.Backported, it)
+			if it.RevertedBy != "" {
+				d.RevertedUpstream = append(d.RevertedUpstream, it)
+			}
 		case a.missing[fp.ID]:
 			it.Fixes = a.fixes[fp.ID]
 			if len(a.reverted[fp.ID]) > 0 {

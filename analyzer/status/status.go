@@ -95,10 +95,14 @@ type Annotation struct {
 
 // Input is what is known of one carried change.
 type Input struct {
-	Change     *change.Fingerprint
-	Upstream   []string // matched upstream commits; empty for a downstream-only change
-	Method     string   // how it matched
-	Release    string   // the first upstream release tag with Upstream[0]; "" when not released yet
+	Change   *change.Fingerprint
+	Upstream []string // matched upstream commits; empty for a downstream-only change
+	Method   string   // how it matched
+	Release  string   // the first upstream release tag with Upstream[0]; "" when not released yet
+	// RevertedBy is the upstream commit that reverted Upstream[0] since;
+	// upstream no longer has the change, so the match is no evidence of
+	// mainline.
+	RevertedBy string
 	Queue      []QueueMatch
 	Postings   []Posting
 	Annotation *Annotation
@@ -121,8 +125,12 @@ func Decide(in Input) Status {
 		ev = append(ev, Evidence{From: FromAnnotation, Says: a.Status, What: what})
 	}
 	matched := ""
+	if len(in.Upstream) > 0 && in.RevertedBy != "" {
+		what := fmt.Sprintf("matches upstream %s, which upstream reverted in %s", shortList(in.Upstream), short(in.RevertedBy))
+		ev = append(ev, Evidence{From: FromUpstream, Says: Unknown, What: what})
+	}
 	switch {
-	case len(in.Upstream) > 0:
+	case len(in.Upstream) > 0 && in.RevertedBy == "":
 		matched = Mainline
 		what := fmt.Sprintf("matches upstream %s", shortList(in.Upstream))
 		if in.Method != "" {
