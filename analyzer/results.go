@@ -61,7 +61,11 @@ type runKey struct{ path, lab, hardware string }
 // covers it on a source (one per test, lab and hardware: the result on the
 // newest target), failing ones first. The component "" holds every test.
 func LatestTests(ctx context.Context, db *store.DB, rules *project.TestRules, source string) (map[string][]TestStatus, error) {
-	rows, err := db.TestResults(ctx, store.ResultQuery{Source: source})
+	return latestTests(ctx, db, rules, store.ResultQuery{Source: source})
+}
+
+func latestTests(ctx context.Context, db *store.DB, rules *project.TestRules, q store.ResultQuery) (map[string][]TestStatus, error) {
+	rows, err := db.TestResults(ctx, q)
 	if err != nil {
 		return nil, err
 	}

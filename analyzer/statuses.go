@@ -378,6 +378,9 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 			sr.Counts = append(sr.Counts, store.ComponentCount{Component: cd.Component, Backported: len(cd.Backported),
 				Missing: len(cd.Missing), MissingFixes: len(cd.MissingFixes), Carried: len(cd.DownstreamOnly)})
 		}
+		for _, f := range missingFixes(r) {
+			sr.MissingFixes = append(sr.MissingFixes, store.SnapshotFix{Commit: f.ID, Subject: f.Subject, Components: f.Components})
+		}
 		snap.Refs = append(snap.Refs, sr)
 	}
 	id, err = db.PutSnapshot(ctx, snap)

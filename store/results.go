@@ -126,6 +126,9 @@ func putTarget(ctx context.Context, tx *sql.Tx, t TestTarget) (int64, error) {
 type ResultQuery struct {
 	Source string // the target's source
 	Path   string // the test path, exactly
+	// ImportedBy, when not zero, leaves out results imported after it (the
+	// results as they stood at a snapshot).
+	ImportedBy time.Time
 }
 
 // TestResults returns the stored results that q selects, oldest target
@@ -140,6 +143,10 @@ func (db *DB) TestResults(ctx context.Context, q ResultQuery) ([]TestResult, err
 	if q.Path != "" {
 		where = append(where, "r.path = ?")
 		args = append(args, q.Path)
+	}
+	if !q.ImportedBy.IsZero() {
+		where = append(where, "f.imported <= ?")
+		args = append(args, q.ImportedBy.Unix())
 	}
 	query := `SELECT t.id, t.source, t.label, t.commit_oid, t.commit_time, r.lab, r.hardware, r.suite, r.path, r.status,
 		r.started, r.duration_ms, r.log_url, r.message, r.properties, f.name

@@ -119,9 +119,18 @@ type Snapshot struct {
 
 // SnapshotRef is what a snapshot keeps of one downstream ref.
 type SnapshotRef struct {
-	RefID    int64
-	Statuses []ChangeStatus
-	Counts   []ComponentCount
+	RefID        int64
+	Source, Ref  string // names, when read back
+	Statuses     []ChangeStatus
+	Counts       []ComponentCount
+	MissingFixes []SnapshotFix
+}
+
+// SnapshotFix is a missing fix of a downstream ref in a snapshot.
+type SnapshotFix struct {
+	Commit     string
+	Subject    string
+	Components []string
 }
 
 // ChangeStatus is the status of one carried change in a snapshot.
@@ -147,7 +156,7 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 		if s.SyncID != 0 {
 			sync = s.SyncID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created) VALUES (?, ?, ?)`, sync, s.Key, db.now().Unix())
+		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created, fixes_saved) VALUES (?, ?, ?, 1)`, sync, s.Key, db.now().Unix())
 		if err != nil {
 			return err
 		}
@@ -166,7 +175,18 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 			return err
 		}
 		defer ct.Close()
+		mf, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_missing_fixes (snapshot_id, ref_id, commit_oid, subject, components)
+			VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer mf.Close()
 		for _, r := range s.Refs {
+			for _, f := range r.MissingFixes {
+				if _, err := mf.ExecContext(ctx, id, r.RefID, f.Commit, f.Subject, strings.Join(f.Components, ",")); err != nil {
+					return err
+				}
+			}
 			for _, c := range r.Statuses {
 				if _, err := st.ExecContext(ctx, id, r.RefID, c.Change, c.Path, c.Subject, c.Status, c.Detail); err != nil {
 					return err
@@ -312,4 +332,147 @@ func (db *DB) StateKey(ctx context.Context) (string, error) {
 		b.WriteString("--\n")
 	}
 	return b.String(), nil
+}
+
+// SnapshotInfo describes a saved snapshot.
+type SnapshotInfo struct {
+	ID      int64
+	Created time.Time
+	// Of is the snapshot whose contents it repeats (itself when it was
+	// computed); FixesSaved says whether its missing fixes were recorded.
+	Of         int64
+	FixesSaved bool
+}
+
+// SnapshotInfo returns one snapshot's description; ErrNotFound when there
+// is no such snapshot.
+func (db *DB) SnapshotInfo(ctx context.Context, id int64) (SnapshotInfo, error) {
+	var s SnapshotInfo
+	var created, fixes int64
+	err := db.db.QueryRowContext(ctx, `SELECT n.id, n.created, COALESCE(n.same_as, n.id), o.fixes_saved FROM snapshots n
+		JOIN snapshots o ON o.id = COALESCE(n.same_as, n.id) WHERE n.id = ?`, id).Scan(&s.ID, &created, &s.Of, &fixes)
+	if err != nil {
+		return SnapshotInfo{}, fmt.Errorf("snapshot %d: %w", id, translate(err))
+	}
+	s.Created = time.Unix(created, 0).UTC()
+	s.FixesSaved = fixes == 1
+	return s, nil
+}
+
+// SnapshotContents reads back what a snapshot holds of each downstream
+// ref, by source and ref name.
+func (db *DB) SnapshotContents(ctx context.Context, id int64) ([]SnapshotRef, error) {
+	info, err := db.SnapshotInfo(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	refs := map[int64]*SnapshotRef{}
+	var order []int64
+	ref := func(refID int64, source, name string) *SnapshotRef {
+		r := refs[refID]
+		if r == nil {
+			r = &SnapshotRef{RefID: refID, Source: source, Ref: name}
+			refs[refID] = r
+			order = append(order, refID)
+		}
+		return r
+	}
+	const names = ` JOIN refs r ON r.id = x.ref_id JOIN sources src ON src.id = r.source_id WHERE x.snapshot_id = ?`
+	err = db.query(ctx, `SELECT x.ref_id, src.name, r.name, x.change, x.path, x.subject, x.status, x.detail FROM snapshot_statuses x`+names+
+		` ORDER BY x.ref_id, x.change`, []any{info.Of}, func(rows *sql.Rows) error {
+		var c ChangeStatus
+		var refID int64
+		var source, name string
+		if err := rows.Scan(&refID, &source, &name, &c.Change, &c.Path, &c.Subject, &c.Status, &c.Detail); err != nil {
+			return err
+		}
+		r := ref(refID, source, name)
+		r.Statuses = append(r.Statuses, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.query(ctx, `SELECT x.ref_id, src.name, r.name, x.component, x.backported, x.missing, x.missing_fixes, x.carried FROM snapshot_counts x`+names+
+		` ORDER BY x.ref_id, x.component`, []any{info.Of}, func(rows *sql.Rows) error {
+		var c ComponentCount
+		var refID int64
+		var source, name string
+		if err := rows.Scan(&refID, &source, &name, &c.Component, &c.Backported, &c.Missing, &c.MissingFixes, &c.Carried); err != nil {
+			return err
+		}
+		r := ref(refID, source, name)
+		r.Counts = append(r.Counts, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.query(ctx, `SELECT x.ref_id, src.name, r.name, x.commit_oid, x.subject, x.components FROM snapshot_missing_fixes x`+names+
+		` ORDER BY x.ref_id, x.commit_oid`, []any{info.Of}, func(rows *sql.Rows) error {
+		var f SnapshotFix
+		var refID int64
+		var source, name, comps string
+		if err := rows.Scan(&refID, &source, &name, &f.Commit, &f.Subject, &comps); err != nil {
+			return err
+		}
+		if comps != "" {
+			f.Components = strings.Split(comps, ",")
+		}
+		r := ref(refID, source, name)
+		r.MissingFixes = append(r.MissingFixes, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SnapshotRef, len(order))
+	for i, id := range order {
+		out[i] = *refs[id]
+	}
+	return out, nil
+}
+
+// CountPoint is a downstream ref's counts in one snapshot.
+type CountPoint struct {
+	Snapshot int64
+	Created  time.Time
+	Counts   []ComponentCount
+}
+
+// CountHistory returns a downstream ref's counts in every snapshot, oldest
+// first; a snapshot that repeats an earlier one repeats its counts.
+func (db *DB) CountHistory(ctx context.Context, refID int64) ([]CountPoint, error) {
+	var out []CountPoint
+	err := db.query(ctx, `SELECT n.id, n.created, c.component, c.backported, c.missing, c.missing_fixes, c.carried
+		FROM snapshots n JOIN snapshot_counts c ON c.snapshot_id = COALESCE(n.same_as, n.id)
+		WHERE c.ref_id = ? ORDER BY n.id, c.component`, []any{refID}, func(rows *sql.Rows) error {
+		var id, created int64
+		var c ComponentCount
+		if err := rows.Scan(&id, &created, &c.Component, &c.Backported, &c.Missing, &c.MissingFixes, &c.Carried); err != nil {
+			return err
+		}
+		if len(out) == 0 || out[len(out)-1].Snapshot != id {
+			out = append(out, CountPoint{Snapshot: id, Created: time.Unix(created, 0).UTC()})
+		}
+		p := &out[len(out)-1]
+		p.Counts = append(p.Counts, c)
+		return nil
+	})
+	return out, err
+}
+
+// query runs q and calls fn for each row.
+func (db *DB) query(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return translate(err)
+		}
+	}
+	return translate(rows.Err())
 }

@@ -1,0 +1,426 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+)
+
+// Overview is what a release manager's report and the CI gate know of one
+// downstream: per component counts and their change since the previous
+// snapshot, the missing fixes, every carried change with its status, the
+// backports, the latest test results, the regressions, and the trend of
+// the counts across snapshots. Its JSON form is the report's, versioned by
+// the report's schema_version.
+type Overview struct {
+	Downstream string `json:"downstream"` // SOURCE@REF
+	Kind       string `json:"kind"`       // distro, vendor, stable
+	Upstream   string `json:"upstream"`   // SOURCE@REF
+	Base       string `json:"base"`
+	BaseHow    string `json:"base_how"`
+	Tip        string `json:"tip"`
+	// Snapshot is the snapshot the overview was read from (a baseline from
+	// the store), or the latest one it was compared with; 0 when none.
+	Snapshot     int64              `json:"snapshot,omitempty"`
+	Components   []ComponentSummary `json:"components"` // the whole first (component ""), then by name
+	MissingFixes []MissingFix       `json:"missing_fixes"`
+	Carried      []Carried          `json:"carried"`
+	Backports    []Backport         `json:"backports"`
+	Tests        []TestStatus       `json:"tests"`
+	Regressions  []Regression       `json:"regressions"`
+	Trend        []TrendPoint       `json:"trend"` // oldest first
+	// Partial says what the overview lacks, when it was read from a
+	// snapshot that did not record everything (missing fixes before
+	// kdelta kept them); "" when complete.
+	Partial string `json:"partial,omitempty"`
+}
+
+// ComponentSummary is the counts of one component.
+type ComponentSummary struct {
+	Component    string         `json:"component"` // "" for the whole
+	Backported   int            `json:"backported"`
+	Missing      int            `json:"missing"`
+	MissingFixes int            `json:"missing_fixes"`
+	Carried      int            `json:"carried"`   // downstream-only changes
+	ByStatus     map[string]int `json:"by_status"` // every carried change (backports are "mainline") by status
+	Tests        TestCounts     `json:"tests"`
+	// Change is the difference of the counts with the previous snapshot;
+	// nil when there is none.
+	Change *CountChange `json:"change,omitempty"`
+}
+
+// TestCounts counts the latest results of the tests covering a component.
+type TestCounts struct {
+	Pass  int `json:"pass"`
+	Fail  int `json:"fail"`
+	Other int `json:"other"` // ERROR, MISS, DONE, SKIP
+}
+
+// CountChange is how the counts of a component moved since a snapshot.
+type CountChange struct {
+	Since        int64     `json:"since"` // the snapshot
+	SinceDate    time.Time `json:"since_date"`
+	Backported   int       `json:"backported"`
+	Missing      int       `json:"missing"`
+	MissingFixes int       `json:"missing_fixes"`
+	Carried      int       `json:"carried"`
+}
+
+// MissingFix is an upstream fix the downstream lacks for code it has.
+type MissingFix struct {
+	Commit
+	Components []string   `json:"components"`
+	FixesWhat  []FixedRef `json:"fixes_what"` // the commits it fixes, with their subjects
+}
+
+// FixedRef is a commit a missing fix fixes.
+type FixedRef struct {
+	ID      string `json:"id"`
+	Subject string `json:"subject"`
+	// Carried are the downstream changes that carry it, when it came as a
+	// backport; empty when the downstream has it from its base.
+	Carried []string `json:"carried,omitempty"`
+}
+
+// Backport is an upstream commit the downstream carries.
+type Backport struct {
+	Upstream   string    `json:"upstream"`
+	Subject    string    `json:"subject"`
+	Date       time.Time `json:"date"`
+	Components []string  `json:"components"`
+	Carried    []string  `json:"carried"` // the downstream changes that carry it
+}
+
+// TrendPoint is the whole-downstream counts in one snapshot.
+type TrendPoint struct {
+	Snapshot     int64     `json:"snapshot"`
+	Date         time.Time `json:"date"`
+	Backported   int       `json:"backported"`
+	Missing      int       `json:"missing"`
+	MissingFixes int       `json:"missing_fixes"`
+	Carried      int       `json:"carried"`
+}
+
+// Overviews returns the overview of each downstream (SOURCE or SOURCE@REF)
+// as the store holds it now.
+func Overviews(ctx context.Context, db *store.DB, cfg *project.Config, targets []string) ([]Overview, error) {
+	rules, err := cfg.TestRules()
+	if err != nil {
+		return nil, err
+	}
+	ev := &evidence{db: db}
+	out := make([]Overview, 0, len(targets))
+	for _, t := range targets {
+		ov, err := overview(ctx, db, cfg, rules, t, ev)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *ov)
+	}
+	return out, nil
+}
+
+func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *project.TestRules, target string, ev *evidence) (*Overview, error) {
+	carried, r, err := statuses(ctx, db, target, ev)
+	if err != nil {
+		return nil, err
+	}
+	if err := AttachTests(ctx, db, rules, r); err != nil {
+		return nil, err
+	}
+	source, refName := Target(r.Downstream)
+	ov := &Overview{Downstream: r.Downstream, Upstream: r.Upstream, Base: r.Base, BaseHow: r.BaseHow, Tip: r.Tip, Carried: carried}
+	if s := cfg.Source(source); s != nil {
+		ov.Kind = s.Kind
+	}
+	byStatus := map[string]map[string]int{}
+	count := func(comp, st string) {
+		if byStatus[comp] == nil {
+			byStatus[comp] = map[string]int{}
+		}
+		byStatus[comp][st]++
+	}
+	for _, c := range carried {
+		count("", c.Status.Status)
+		for _, comp := range c.Components {
+			count(comp, c.Status.Status)
+		}
+	}
+	for _, cd := range r.Components {
+		cs := ComponentSummary{Component: cd.Component, Backported: len(cd.Backported), Missing: len(cd.Missing),
+			MissingFixes: len(cd.MissingFixes), Carried: len(cd.DownstreamOnly), ByStatus: byStatus[cd.Component]}
+		if cs.ByStatus == nil {
+			cs.ByStatus = map[string]int{}
+		}
+		cs.Tests = countTests(cd.Tests)
+		ov.Components = append(ov.Components, cs)
+	}
+	ov.MissingFixes = missingFixes(r)
+	if err := fixedSubjects(ctx, db, r, ov.MissingFixes); err != nil {
+		return nil, err
+	}
+	ov.Backports = backports(r)
+	ov.Tests = []TestStatus{}
+	if all := r.Component(""); all != nil && all.Tests != nil {
+		ov.Tests = all.Tests
+	}
+	if ov.Regressions, err = Regressions(ctx, db, cfg, rules, source); err != nil {
+		return nil, err
+	}
+	if ov.Regressions == nil {
+		ov.Regressions = []Regression{}
+	}
+	_, ref, err := db.FindRef(ctx, source, refName)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := db.CountHistory(ctx, ref.ID)
+	if err != nil {
+		return nil, err
+	}
+	ov.Trend = trend(hist)
+	if len(hist) > 0 {
+		ov.Snapshot = hist[len(hist)-1].Snapshot
+		setChange(ov, hist)
+	}
+	return ov, nil
+}
+
+func countTests(ts []TestStatus) TestCounts {
+	var n TestCounts
+	for _, t := range ts {
+		switch {
+		case t.Status == "PASS":
+			n.Pass++
+		case failing(t.Status):
+			n.Fail++
+		default:
+			n.Other++
+		}
+	}
+	return n
+}
+
+// missingFixes lists the missing fixes of an analysis with their
+// components.
+func missingFixes(r *Result) []MissingFix {
+	comps := map[string][]string{}
+	for _, cd := range r.Components {
+		if cd.Component == "" {
+			continue
+		}
+		for _, c := range cd.MissingFixes {
+			comps[c.ID] = append(comps[c.ID], cd.Component)
+		}
+	}
+	out := []MissingFix{}
+	if all := r.Component(""); all != nil {
+		for _, c := range all.MissingFixes {
+			out = append(out, MissingFix{Commit: c, Components: nonNil(comps[c.ID]), FixesWhat: []FixedRef{}})
+		}
+	}
+	return out
+}
+
+// fixedSubjects fills in what each missing fix fixes: the commit's subject
+// and, when it came as a backport, the changes that carry it.
+func fixedSubjects(ctx context.Context, db *store.DB, r *Result, fixes []MissingFix) error {
+	carried := map[string][]string{}
+	subject := map[string]string{}
+	if all := r.Component(""); all != nil {
+		for _, c := range all.Backported {
+			carried[c.ID] = c.Carried
+			subject[c.ID] = c.Subject
+		}
+	}
+	var need []string
+	for _, f := range fixes {
+		for _, id := range f.Fixes {
+			if _, ok := subject[id]; !ok {
+				need = append(need, id)
+			}
+		}
+	}
+	if len(need) > 0 {
+		ids, err := db.CommitIDs(ctx, need)
+		if err != nil {
+			return err
+		}
+		list := make([]int64, 0, len(ids))
+		for _, id := range ids {
+			list = append(list, id)
+		}
+		heads, err := db.Heads(ctx, list)
+		if err != nil {
+			return err
+		}
+		for _, fp := range heads {
+			subject[fp.ID] = fp.Subject
+		}
+	}
+	for i := range fixes {
+		for _, id := range fixes[i].Fixes {
+			fixes[i].FixesWhat = append(fixes[i].FixesWhat, FixedRef{ID: id, Subject: subject[id], Carried: carried[id]})
+		}
+	}
+	return nil
+}
+
+// backports lists the upstream commits an analysis found backported, with
+// their components.
+func backports(r *Result) []Backport {
+	comps := map[string][]string{}
+	for _, cd := range r.Components {
+		if cd.Component == "" {
+			continue
+		}
+		for _, c := range cd.Backported {
+			comps[c.ID] = append(comps[c.ID], cd.Component)
+		}
+	}
+	out := []Backport{}
+	if all := r.Component(""); all != nil {
+		for _, c := range all.Backported {
+			out = append(out, Backport{Upstream: c.ID, Subject: c.Subject, Date: c.Date, Components: nonNil(comps[c.ID]), Carried: nonNil(c.Carried)})
+		}
+	}
+	return out
+}
+
+func trend(hist []store.CountPoint) []TrendPoint {
+	out := []TrendPoint{}
+	for _, p := range hist {
+		for _, c := range p.Counts {
+			if c.Component == "" {
+				out = append(out, TrendPoint{Snapshot: p.Snapshot, Date: p.Created, Backported: c.Backported,
+					Missing: c.Missing, MissingFixes: c.MissingFixes, Carried: c.Carried})
+			}
+		}
+	}
+	return out
+}
+
+// setChange sets each component's change since the previous snapshot: the
+// one before the latest when the latest has the counts of now (a sync
+// saved it), else the latest.
+func setChange(ov *Overview, hist []store.CountPoint) {
+	now := map[string]store.ComponentCount{}
+	for _, c := range ov.Components {
+		now[c.Component] = store.ComponentCount{Component: c.Component, Backported: c.Backported, Missing: c.Missing,
+			MissingFixes: c.MissingFixes, Carried: c.Carried}
+	}
+	same := func(p store.CountPoint) bool {
+		if len(p.Counts) != len(now) {
+			return false
+		}
+		for _, c := range p.Counts {
+			if now[c.Component] != c {
+				return false
+			}
+		}
+		return true
+	}
+	prev := hist[len(hist)-1]
+	if same(prev) {
+		if len(hist) < 2 {
+			return
+		}
+		prev = hist[len(hist)-2]
+	}
+	was := map[string]store.ComponentCount{}
+	for _, c := range prev.Counts {
+		was[c.Component] = c
+	}
+	for i := range ov.Components {
+		c := &ov.Components[i]
+		w := was[c.Component]
+		c.Change = &CountChange{Since: prev.Snapshot, SinceDate: prev.Created, Backported: c.Backported - w.Backported,
+			Missing: c.Missing - w.Missing, MissingFixes: c.MissingFixes - w.MissingFixes, Carried: c.Carried - w.Carried}
+	}
+}
+
+// OverviewsAt reads the overviews of the downstreams a snapshot holds: the
+// counts, statuses and missing fixes it saved, and the test results
+// imported by then. Backports are the matches of its mainline statuses.
+func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapshot int64) ([]Overview, error) {
+	info, err := db.SnapshotInfo(ctx, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := db.SnapshotContents(ctx, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := cfg.TestRules()
+	if err != nil {
+		return nil, err
+	}
+	var out []Overview
+	for _, ref := range refs {
+		ov := Overview{Downstream: ref.Source + "@" + ref.Ref, Snapshot: snapshot, Carried: []Carried{}, Backports: []Backport{},
+			MissingFixes: []MissingFix{}, Regressions: []Regression{}, Trend: []TrendPoint{}}
+		if s := cfg.Source(ref.Source); s != nil {
+			ov.Kind = s.Kind
+		}
+		byStatus := map[string]int{}
+		seen := map[string]bool{}
+		for _, st := range ref.Statuses {
+			s, err := decodeStatus(st.Detail)
+			if err != nil {
+				return nil, fmt.Errorf("snapshot %d: status of %.12s: %w", snapshot, st.Change, err)
+			}
+			byStatus[s.Status]++
+			ov.Carried = append(ov.Carried, Carried{ID: st.Change, Path: st.Path, Subject: st.Subject, Components: []string{}, Status: s})
+			if s.Status == status.Mainline {
+				for _, u := range s.Upstream {
+					if !seen[u] {
+						seen[u] = true
+						ov.Backports = append(ov.Backports, Backport{Upstream: u, Subject: st.Subject, Components: []string{}, Carried: []string{st.Change}})
+					}
+				}
+			}
+		}
+		for _, c := range ref.Counts {
+			cs := ComponentSummary{Component: c.Component, Backported: c.Backported, Missing: c.Missing, MissingFixes: c.MissingFixes,
+				Carried: c.Carried, ByStatus: map[string]int{}}
+			if c.Component == "" {
+				cs.ByStatus = byStatus
+			}
+			ov.Components = append(ov.Components, cs)
+		}
+		if info.FixesSaved {
+			for _, f := range ref.MissingFixes {
+				ov.MissingFixes = append(ov.MissingFixes, MissingFix{Commit: Commit{ID: f.Commit, Subject: f.Subject},
+					Components: nonNil(f.Components), FixesWhat: []FixedRef{}})
+			}
+		} else {
+			ov.Partial = fmt.Sprintf("snapshot %d was saved before kdelta recorded missing fixes", snapshot)
+		}
+		latest, err := latestTests(ctx, db, rules, store.ResultQuery{Source: ref.Source, ImportedBy: info.Created})
+		if err != nil {
+			return nil, err
+		}
+		ov.Tests = nonNilTests(latest[""])
+		for i := range ov.Components {
+			ov.Components[i].Tests = countTests(latest[ov.Components[i].Component])
+		}
+		out = append(out, ov)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("snapshot %d holds no downstream: %w", snapshot, store.ErrNotFound)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Downstream < out[j].Downstream })
+	return out, nil
+}
+
+func nonNilTests(ts []TestStatus) []TestStatus {
+	if ts == nil {
+		return []TestStatus{}
+	}
+	return ts
+}
