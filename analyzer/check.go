@@ -93,7 +93,7 @@ func CheckAgainst(baselineName string, baseline, current []Overview, policy *pro
 				c.Skipped = "turned off by the policy"
 			case was == nil:
 				c.Skipped = "not in the baseline"
-			case kind == CheckMissingFix && was.Partial != "":
+			case (kind == CheckMissingFix || kind == CheckBackport) && was.Partial != "":
 				c.Skipped = was.Partial
 			case kind == CheckGrowth && !hasGrowthLimit(policy):
 				c.Skipped = "no growth limit set (see --policy)"

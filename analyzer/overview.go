@@ -6,7 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -345,8 +344,8 @@ func setChange(ov *Overview, hist []store.CountPoint) {
 }
 
 // OverviewsAt reads the overviews of the downstreams a snapshot holds: the
-// counts, statuses and missing fixes it saved, and the test results
-// imported by then. Backports are the matches of its mainline statuses.
+// counts, statuses, missing fixes and backports it saved, and the test
+// results imported by then.
 func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapshot int64) ([]Overview, error) {
 	info, err := db.SnapshotInfo(ctx, snapshot)
 	if err != nil {
@@ -368,7 +367,6 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 			ov.Kind = s.Kind
 		}
 		byStatus := map[string]int{}
-		seen := map[string]bool{}
 		for _, st := range ref.Statuses {
 			s, err := decodeStatus(st.Detail)
 			if err != nil {
@@ -376,14 +374,9 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 			}
 			byStatus[s.Status]++
 			ov.Carried = append(ov.Carried, Carried{ID: st.Change, Path: st.Path, Subject: st.Subject, Components: []string{}, Status: s})
-			if s.Status == status.Mainline {
-				for _, u := range s.Upstream {
-					if !seen[u] {
-						seen[u] = true
-						ov.Backports = append(ov.Backports, Backport{Upstream: u, Subject: st.Subject, Components: []string{}, Carried: []string{st.Change}})
-					}
-				}
-			}
+		}
+		for _, b := range ref.Backports {
+			ov.Backports = append(ov.Backports, Backport{Upstream: b.Upstream, Subject: b.Subject, Components: []string{}, Carried: nonNil(b.Carried)})
 		}
 		for _, c := range ref.Counts {
 			cs := ComponentSummary{Component: c.Component, Backported: c.Backported, Missing: c.Missing, MissingFixes: c.MissingFixes,
@@ -399,7 +392,7 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 					Components: nonNil(f.Components), FixesWhat: []FixedRef{}})
 			}
 		} else {
-			ov.Partial = fmt.Sprintf("snapshot %d was saved before kdelta recorded missing fixes", snapshot)
+			ov.Partial = fmt.Sprintf("snapshot %d was saved before kdelta recorded missing fixes and backports", snapshot)
 		}
 		latest, err := latestTests(ctx, db, rules, store.ResultQuery{Source: ref.Source, ImportedBy: info.Created})
 		if err != nil {

@@ -381,6 +381,9 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 		for _, f := range missingFixes(r) {
 			sr.MissingFixes = append(sr.MissingFixes, store.SnapshotFix{Commit: f.ID, Subject: f.Subject, Components: f.Components})
 		}
+		for _, b := range backports(r) {
+			sr.Backports = append(sr.Backports, store.SnapshotBackport{Upstream: b.Upstream, Subject: b.Subject, Carried: b.Carried})
+		}
 		snap.Refs = append(snap.Refs, sr)
 	}
 	id, err = db.PutSnapshot(ctx, snap)

@@ -124,6 +124,15 @@ type SnapshotRef struct {
 	Statuses     []ChangeStatus
 	Counts       []ComponentCount
 	MissingFixes []SnapshotFix
+	Backports    []SnapshotBackport
+}
+
+// SnapshotBackport is an upstream commit a downstream ref carried in a
+// snapshot.
+type SnapshotBackport struct {
+	Upstream string
+	Subject  string
+	Carried  []string
 }
 
 // SnapshotFix is a missing fix of a downstream ref in a snapshot.
@@ -181,7 +190,18 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 			return err
 		}
 		defer mf.Close()
+		bp, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_backports (snapshot_id, ref_id, upstream_oid, subject, carried)
+			VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer bp.Close()
 		for _, r := range s.Refs {
+			for _, b := range r.Backports {
+				if _, err := bp.ExecContext(ctx, id, r.RefID, b.Upstream, b.Subject, strings.Join(b.Carried, ",")); err != nil {
+					return err
+				}
+			}
 			for _, f := range r.MissingFixes {
 				if _, err := mf.ExecContext(ctx, id, r.RefID, f.Commit, f.Subject, strings.Join(f.Components, ",")); err != nil {
 					return err
@@ -339,7 +359,8 @@ type SnapshotInfo struct {
 	ID      int64
 	Created time.Time
 	// Of is the snapshot whose contents it repeats (itself when it was
-	// computed); FixesSaved says whether its missing fixes were recorded.
+	// computed); FixesSaved says whether its missing fixes and backports
+	// were recorded.
 	Of         int64
 	FixesSaved bool
 }
@@ -421,6 +442,24 @@ func (db *DB) SnapshotContents(ctx context.Context, id int64) ([]SnapshotRef, er
 		}
 		r := ref(refID, source, name)
 		r.MissingFixes = append(r.MissingFixes, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.query(ctx, `SELECT x.ref_id, src.name, r.name, x.upstream_oid, x.subject, x.carried FROM snapshot_backports x`+names+
+		` ORDER BY x.ref_id, x.upstream_oid`, []any{info.Of}, func(rows *sql.Rows) error {
+		var b SnapshotBackport
+		var refID int64
+		var source, name, carried string
+		if err := rows.Scan(&refID, &source, &name, &b.Upstream, &b.Subject, &carried); err != nil {
+			return err
+		}
+		if carried != "" {
+			b.Carried = strings.Split(carried, ",")
+		}
+		r := ref(refID, source, name)
+		r.Backports = append(r.Backports, b)
 		return nil
 	})
 	if err != nil {
