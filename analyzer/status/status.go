@@ -61,7 +61,7 @@ type Status struct {
 	Status    string     `json:"status"`
 	Release   string     `json:"release,omitempty"`    // mainline: the first upstream release tag that has it
 	Upstream  []string   `json:"upstream,omitempty"`   // mainline or queued: the matched commits
-	Date      time.Time  `json:"date,omitempty"`       // when the latest version was posted, if it was
+	Date      time.Time  `json:"date,omitzero"`        // when the latest version was posted, if it was
 	MessageID string     `json:"message_id,omitempty"` // the latest posting
 	Version   int        `json:"version,omitempty"`    // its series version
 	Reason    string     `json:"reason,omitempty"`     // never, rejected, or an annotation: why

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/report"
 	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/world"
 )
@@ -119,6 +121,16 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := printRegressions(e.stdout, regs, 3); err != nil {
 		return err
 	}
+	// The report a release manager would send.
+	doc, err := buildReport(ctx, e, db, cfg, downstreams(cfg))
+	if err != nil {
+		return err
+	}
+	html := filepath.Join(o.dir, "report.html")
+	if err := writeFileAtomic(html, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nWrote the delta report to %s (open it in a browser; 'kdelta report --format md' prints it as Markdown).\n", html)
 	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n  %[1]s results regressions --config %[2]s rhel\n  %[1]s delta --config %[2]s rhel --component ipoib\n", self, config, example)
 	return nil
 }

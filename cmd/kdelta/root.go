@@ -86,6 +86,10 @@ func commands() []command {
 			"kdelta ignore add drivers/infiniband/hw/qib/ --reason \"qib is not shipped\"", runIgnore},
 		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | regressions [DOWNSTREAM] [--format table|json] [--limit N] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
 			"kdelta results import iol-rhel9.4.xml --target rhel9@kernel-5.14.0-427.el9", runResults},
+		{"report", "[--config FILE] [--format md|html|json|csv] [-o FILE] [DOWNSTREAM...]", "a delta report for release managers: per downstream and component the counts, missing fixes, carried patches by status with evidence, test health, and the change since the previous snapshot",
+			"kdelta report --format html -o rdma-delta.html", runReport},
+		{"check", "[--config FILE] --baseline FILE|SNAPSHOT [--policy FILE] [--junit FILE] [--update-baseline FILE] [DOWNSTREAM...]", "CI gate: compare the analysis with a baseline and exit 1 on a regression (a status gone backwards, a lost backport, a new missing fix, growth beyond the policy, a test from PASS to FAIL)",
+			"kdelta check --baseline baseline.json --junit kdelta-check.xml --update-baseline baseline.json", runCheck},
 		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
 	}
@@ -111,7 +115,7 @@ func run(args []string, e *env) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, e, args[1:])
-			return report(e, c, err)
+			return finish(e, c, err)
 		}
 	}
 	fmt.Fprintf(e.stderr, "kdelta: unknown command %q; run 'kdelta help' for the list\n", args[0])
@@ -121,15 +125,15 @@ func run(args []string, e *env) int {
 func helpFor(e *env, name string) int {
 	for _, c := range commands() {
 		if c.name == name {
-			return report(e, c, c.run(context.Background(), e, []string{"--help"}))
+			return finish(e, c, c.run(context.Background(), e, []string{"--help"}))
 		}
 	}
 	fmt.Fprintf(e.stderr, "kdelta: unknown command %q; run 'kdelta help' for the list\n", name)
 	return exitBadInput
 }
 
-// report prints err (one line) and maps it to the exit code.
-func report(e *env, c command, err error) int {
+// finish prints err (one line) and maps it to the exit code.
+func finish(e *env, c command, err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -157,6 +161,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
+	case errors.Is(err, errRegressions):
+		return exitRegressions
 	case errors.As(err, &ue), errors.As(err, &pe),
 		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository), errors.Is(err, gitrepo.ErrDamaged),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+
+	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/report"
+	"github.com/kdelta/kdelta/store"
+)
+
+// errRegressions says kdelta check found regressions (exit code 1).
+var errRegressions = errors.New("regressions found")
+
+func runCheck(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "check")
+	config := configFlag(fs)
+	baseline := fs.String("baseline", "", "what to compare with: a JSON report an earlier run saved (kdelta report --format json, or --update-baseline), or a snapshot id in the store (required)")
+	policyFile := fs.String("policy", "", "a policy file: which checks run, growth limits per component, the components whose new missing fixes count")
+	junit := fs.String("junit", "", "also write the checks as JUnit XML to this file, one testcase per check")
+	update := fs.String("update-baseline", "", "write the current state as a JSON report to this file, to compare the next run with")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *baseline == "" {
+		return usagef("--baseline FILE|SNAPSHOT is required")
+	}
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	policy := project.DefaultPolicy()
+	if *policyFile != "" {
+		if policy, err = cfg.LoadPolicy(*policyFile); err != nil {
+			return err
+		}
+	}
+	db, err := openExisting(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	targets, err := reportTargets(cfg, fs.Args())
+	if err != nil {
+		return err
+	}
+	base, name, err := readBaseline(ctx, db, cfg, *baseline)
+	if err != nil {
+		return err
+	}
+	doc, err := buildReport(ctx, e, db, cfg, targets)
+	if err != nil {
+		return err
+	}
+	res := analyzer.CheckAgainst(name, base, doc.Downstreams, policy)
+	if err := report.WriteCheckMarkdown(e.stdout, res); err != nil {
+		return err
+	}
+	if *junit != "" {
+		if err := writeFileAtomic(*junit, func(w io.Writer) error { return report.WriteJUnit(w, res) }); err != nil {
+			return err
+		}
+	}
+	if *update != "" {
+		if err := writeFileAtomic(*update, func(w io.Writer) error { return report.WriteJSON(w, doc) }); err != nil {
+			return err
+		}
+	}
+	if n := res.Regressions(); n > 0 {
+		return fmt.Errorf("%d regressions against %s: %w", n, name, errRegressions)
+	}
+	return nil
+}
+
+// readBaseline reads a baseline: a JSON report file, or else a snapshot id.
+func readBaseline(ctx context.Context, db *store.DB, cfg *project.Config, arg string) ([]analyzer.Overview, string, error) {
+	data, err := os.ReadFile(arg)
+	if err == nil {
+		doc, err := report.ReadJSON(arg, data)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %w", err, errBadInput)
+		}
+		return doc.Downstreams, arg, nil
+	}
+	id, perr := strconv.ParseInt(arg, 10, 64)
+	if perr != nil || id <= 0 {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", fmt.Errorf("baseline %s: no such file, and not a snapshot id; expected a JSON report or a snapshot number ('kdelta status DOWNSTREAM' timelines show them): %w", arg, errBadInput)
+		}
+		return nil, "", fmt.Errorf("baseline %s: %w: %w", arg, err, errBadInput)
+	}
+	ovs, err := analyzer.OverviewsAt(ctx, db, cfg, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return ovs, fmt.Sprintf("snapshot %d", id), nil
+}

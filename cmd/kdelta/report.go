@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/report"
+	"github.com/kdelta/kdelta/store"
+)
+
+// reportFormats maps a --format, or an output file's extension, to its writer.
+var reportFormats = map[string]func(io.Writer, *report.Document) error{
+	"md":   report.WriteMarkdown,
+	"html": report.WriteHTML,
+	"json": report.WriteJSON,
+	"csv":  report.WriteCSV,
+}
+
+func runReport(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "report")
+	config := configFlag(fs)
+	format := fs.String("format", "", "md, html, json or csv (default: from the -o file's extension, else md)")
+	out := fs.String("o", "", "write the report to this file (default: standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f := *format
+	if f == "" {
+		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+		if f == "markdown" {
+			f = "md"
+		}
+		if reportFormats[f] == nil {
+			f = "md"
+		}
+	}
+	write := reportFormats[f]
+	if write == nil {
+		return usagef("--format %q: want md, html, json or csv", *format)
+	}
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	targets, err := reportTargets(cfg, fs.Args())
+	if err != nil {
+		return err
+	}
+	doc, err := buildReport(ctx, e, db, cfg, targets)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return write(e.stdout, doc)
+	}
+	if err := writeFileAtomic(*out, func(w io.Writer) error { return write(w, doc) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote %s (%s, %d downstreams)\n", *out, f, len(doc.Downstreams))
+	return nil
+}
+
+// reportTargets returns the downstreams a report or check covers: those
+// named, or every downstream measured by commits.
+func reportTargets(cfg *project.Config, names []string) ([]string, error) {
+	if len(names) == 0 {
+		all := downstreams(cfg)
+		if len(all) == 0 {
+			return nil, fmt.Errorf("%s has no downstream with an upstream to report on: %w", cfg.File, errBadInput)
+		}
+		return all, nil
+	}
+	for _, n := range names {
+		source, _ := analyzer.Target(n)
+		s := cfg.Source(source)
+		switch {
+		case s == nil:
+			return nil, fmt.Errorf("no source %q in %s: %w", source, cfg.File, errBadInput)
+		case s.Format == project.FormatSnapshot:
+			return nil, fmt.Errorf("%s is a release drop without history: 'kdelta delta %s' shows its file-level delta; reports cover downstreams with commits or patches: %w", source, source, errBadInput)
+		case s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList:
+			return nil, fmt.Errorf("%s is not measured against an upstream (a %s source): %w", source, s.Kind, errBadInput)
+		}
+	}
+	return names, nil
+}
+
+func buildReport(ctx context.Context, e *env, db *store.DB, cfg *project.Config, targets []string) (*report.Document, error) {
+	ovs, err := analyzer.Overviews(ctx, db, cfg, targets)
+	if err != nil {
+		return nil, err
+	}
+	return &report.Document{SchemaVersion: report.SchemaVersion, Generator: "kdelta", Generated: e.now().UTC(), Downstreams: ovs}, nil
+}
+
+// writeFileAtomic writes a file through a temporary one in the same
+// directory, so that a reader never sees half of it.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w: %w", path, err, errBadInput)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kdelta/kdelta/world"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/kdelta -run %s -update to write it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(go test ./cmd/kdelta -run %s -update rewrites it)", path, i+1, gl[i], wl[i], t.Name())
+			}
+		}
+		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
+	}
+}
+
+// TestReportGolden renders the small world's report in each text format
+// and compares it with its golden file; the HTML is checked by the report
+// package's parse tests and here for being one self-contained file.
+func TestReportGolden(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "w")
+	e, _, errb := testEnv(t, dir)
+	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
+		t.Fatalf("demo exit %d: %s", code, errb)
+	}
+	config := filepath.Join(dir, "kdelta.toml")
+	for _, f := range []string{"md", "json", "csv"} {
+		e, out, errb := testEnv(t, dir)
+		if code := run([]string{"report", "rhel", "ofed", "--format", f, "--config", config}, e); code != exitOK {
+			t.Fatalf("report --format %s: exit %d: %s", f, code, errb)
+		}
+		golden(t, "report-small."+f+".golden", out.Bytes())
+	}
+	html := filepath.Join(t.TempDir(), "r.html")
+	e, _, errb = testEnv(t, dir)
+	if code := run([]string{"report", "-o", html, "--config", config}, e); code != exitOK {
+		t.Fatalf("report -o r.html: exit %d: %s", code, errb)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"http://", "https://fonts", "<link ", "@import"} {
+		if bytes.Contains(b, []byte(bad)) {
+			t.Errorf("the HTML report fetches from the network: it contains %q", bad)
+		}
+	}
+	if !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("mlnx-ofed@ofed")) {
+		t.Errorf("the HTML report lacks charts or a downstream")
+	}
+	for _, args := range [][]string{{"report", "--format", "pdf"}, {"report", "winofed-3.1"}, {"report", "centos"}} {
+		e, _, errb := testEnv(t, dir)
+		if code := run(append(args, "--config", config), e); code != exitBadInput {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, exitBadInput, errb)
+		}
+	}
+}
+
+// TestCheckExitCodes drives kdelta check as CI would: a baseline saved as
+// a JSON report, an unchanged world (exit 0), a world advanced by a rebase
+// that drops a backport, an upstream revert and a new upstream fix (exit
+// 1, with JUnit), a new baseline, and bad input (exit 2).
+func TestCheckExitCodes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "w")
+	e, _, errb := testEnv(t, dir)
+	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
+		t.Fatalf("demo exit %d: %s", code, errb)
+	}
+	config := filepath.Join(dir, "kdelta.toml")
+	do := func(args ...string) (string, string, int) {
+		e, out, errb := testEnv(t, dir)
+		code := run(append(args, "--config", config), e)
+		return out.String(), errb.String(), code
+	}
+	tmp := t.TempDir()
+	base := filepath.Join(tmp, "base.json")
+	if _, stderr, code := do("report", "--format", "json", "-o", base); code != exitOK {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	if out, stderr, code := do("check", "--baseline", base); code != exitOK || !strings.Contains(out, "no regressions") {
+		t.Fatalf("unchanged: exit %d\n%s%s", code, out, stderr)
+	}
+	if out, stderr, code := do("check", "--baseline", "1"); code != exitOK {
+		t.Fatalf("against snapshot 1: exit %d\n%s%s", code, out, stderr)
+	}
+
+	reb, err := world.Rebase(dir, "rhel", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := world.LoadTruth(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range truth.Downstream("rhel").Commits {
+		if e.Kind == world.KindCherryPick && len(e.Upstream) == 1 && e.Upstream[0] != reb.Upstream[0] {
+			if _, err := world.AddUpstreamFix(dir, e.Upstream[0], 7); err == nil {
+				break
+			}
+		}
+	}
+	if _, stderr, code := do("sync"); code != exitOK {
+		t.Fatalf("sync: exit %d: %s", code, stderr)
+	}
+	junit := filepath.Join(tmp, "check.xml")
+	next := filepath.Join(tmp, "next.json")
+	out, stderr, code := do("check", "--baseline", base, "--junit", junit, "--update-baseline", next)
+	if code != exitRegressions || !strings.Contains(out, "backport") || !strings.Contains(out, reb.Upstream[0][:12]) {
+		t.Fatalf("advanced: exit %d, want %d\n%s%s", code, exitRegressions, out, stderr)
+	}
+	var suites struct {
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Text string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(b, &suites); err != nil || suites.Failures == 0 {
+		t.Fatalf("junit: %v, %d failures\n%s", err, suites.Failures, b)
+	}
+	kinds := map[string]bool{}
+	for _, s := range suites.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				kinds[c.Name] = true
+			}
+		}
+	}
+	if !kinds["backport"] || !kinds["missing-fix"] {
+		t.Errorf("junit failures %v; want backport and missing-fix", kinds)
+	}
+	if out, stderr, code := do("check", "--baseline", next); code != exitOK {
+		t.Errorf("against the updated baseline: exit %d\n%s%s", code, out, stderr)
+	}
+
+	badPolicy := filepath.Join(tmp, "policy.toml")
+	os.WriteFile(badPolicy, []byte("max_missing_growth = -3\n"), 0o644)
+	garbage := filepath.Join(tmp, "garbage.json")
+	os.WriteFile(garbage, []byte("{\"schema_version\": 99}"), 0o644)
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "--baseline", filepath.Join(tmp, "nosuch.json")},
+		{"check", "--baseline", "9999"},
+		{"check", "--baseline", garbage},
+		{"check", "--baseline", base, "--policy", badPolicy},
+	} {
+		if _, stderr, code := do(args...); code != exitBadInput || strings.Count(stderr, "kdelta check:") != 1 {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, exitBadInput, stderr)
+		}
+	}
+}
