@@ -174,6 +174,11 @@ func run() error {
 		return err
 	}
 
+	surf, err := surfaces(bin, w.Config, worldDir)
+	if err != nil {
+		return err
+	}
+
 	// What follows reads large files into this process: no more timing.
 	agree, total, err := agreement(cfg.StorePath(), gitIDs)
 	if err != nil {
@@ -187,7 +192,7 @@ func run() error {
 		size: *size, buildTook: buildTook, upCommits: upCommits, paths: paths,
 		git: gitRun, first: first, noop: noop, incr: incr, down: down, rest: rest, restNoop: restNoop, added: added,
 		agree: agree, compared: total, gitIDs: len(gitIDs),
-		runs: runs, ours: ours, cherry: cherry,
+		runs: runs, ours: ours, cherry: cherry, surfaces: surf,
 	})
 	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		return err
@@ -298,6 +303,7 @@ type renderInput struct {
 	agree, compared, gitIDs int
 	runs                    []analysisRun
 	ours, cherry            score
+	surfaces                surfaceRun
 }
 
 func render(in renderInput) string {
@@ -345,6 +351,7 @@ func render(in renderInput) string {
 	fmt.Fprintf(&b, "| git cherry (patch-id only; it says whether, not which) | %.4f | %.4f | %.4f |\n\n", in.cherry.precision(), in.cherry.recall(), in.cherry.reworkedRecall())
 	fmt.Fprintf(&b, "Targets (issue 3): precision >= 0.99, recall >= 0.98, reworked recall >= 0.95 (also asserted by `go test ./analyzer/match`\n")
 	fmt.Fprintf(&b, "on the demo and small worlds); one downstream of 10,000 commits against 100,000 upstream in under 10 s; asked again under 1 s.\n")
+	renderSurfaces(&b, in.surfaces)
 	return b.String()
 }
 
