@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"os"
@@ -127,8 +128,49 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 		}
 	}
+	// An upstream revert of a commit the vendor carries.
+	ofed := truth.Downstream("ofed")
+	for _, e := range ofed.Commits {
+		if e.Kind == world.KindCherryPick && len(e.Upstream) == 1 && e.RevertedBy == "" {
+			if _, err := world.RevertUpstream(dir, e.Upstream[0]); err == nil {
+				break
+			}
+		}
+	}
 	if _, stderr, code := do("sync"); code != exitOK {
 		t.Fatalf("sync: exit %d: %s", code, stderr)
+	}
+	// A test that passed on rhel's last release fails on the new tip.
+	var last struct {
+		Downstreams []struct {
+			Tests []struct{ Test, Lab, Hardware, Status string } `json:"tests"`
+		} `json:"downstreams"`
+	}
+	b, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &last); err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(tmp, "ci.csv")
+	for _, ts := range last.Downstreams[0].Tests {
+		if ts.Status == "PASS" {
+			os.WriteFile(csv, []byte("test,status,lab,hardware\n"+ts.Test+",FAIL,"+ts.Lab+",\""+ts.Hardware+"\"\n"), 0o644)
+			break
+		}
+	}
+	if out, stderr, code := do("results", "import", csv, "--target", "rhel@main"); code != exitOK {
+		t.Fatalf("import: exit %d: %s%s", code, out, stderr)
+	}
+	// Each kind of regression on its own exits 1.
+	for _, kind := range []string{"status", "backport", "missing-fix", "growth", "test"} {
+		policy := filepath.Join(tmp, kind+".toml")
+		os.WriteFile(policy, []byte("checks = [\""+kind+"\"]\nmax_missing_growth = 0\n"), 0o644)
+		out, stderr, code := do("check", "--baseline", base, "--policy", policy)
+		if code != exitRegressions || !strings.Contains(out, "FAIL") {
+			t.Errorf("check %s alone: exit %d, want %d\n%s%s", kind, code, exitRegressions, out, stderr)
+		}
 	}
 	junit := filepath.Join(tmp, "check.xml")
 	next := filepath.Join(tmp, "next.json")
@@ -147,7 +189,7 @@ func TestCheckExitCodes(t *testing.T) {
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
-	b, err := os.ReadFile(junit)
+	b, err = os.ReadFile(junit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +204,10 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 		}
 	}
-	if !kinds["backport"] || !kinds["missing-fix"] {
-		t.Errorf("junit failures %v; want backport and missing-fix", kinds)
+	for _, k := range []string{"status", "backport", "missing-fix", "test"} {
+		if !kinds[k] {
+			t.Errorf("junit failures %v; want %s among them", kinds, k)
+		}
 	}
 	if out, stderr, code := do("check", "--baseline", next); code != exitOK {
 		t.Errorf("against the updated baseline: exit %d\n%s%s", code, out, stderr)
