@@ -215,3 +215,30 @@ func (db *DB) PatchByPath(ctx context.Context, path string) ([]string, error) {
 	}
 	return out, translate(rows.Err())
 }
+
+// Location is where a stored change can be read: a git source that has
+// the commit on a ref, or a patch file of a series or OFED source.
+type Location struct {
+	Source string
+	Path   string // the patch file, relative to the source's tree; "" for a commit
+}
+
+// Locations lists where a change (by full id) can be read, git sources
+// first.
+func (db *DB) Locations(ctx context.Context, oid string) ([]Location, error) {
+	var out []Location
+	err := db.query(ctx, `SELECT DISTINCT s.name, '' FROM commits c JOIN ref_commits rc ON rc.commit_id = c.id
+		JOIN refs r ON r.id = rc.ref_id JOIN sources s ON s.id = r.source_id WHERE c.oid = ?
+		UNION ALL
+		SELECT DISTINCT s.name, p.path FROM commits c JOIN patch_files p ON p.commit_id = c.id
+		JOIN refs r ON r.id = p.ref_id JOIN sources s ON s.id = r.source_id WHERE c.oid = ?`, []any{oid, oid},
+		func(rows *sql.Rows) error {
+			var l Location
+			if err := rows.Scan(&l.Source, &l.Path); err != nil {
+				return err
+			}
+			out = append(out, l)
+			return nil
+		})
+	return out, err
+}
