@@ -90,6 +90,8 @@ func commands() []command {
 			"kdelta report --format html -o rdma-delta.html", runReport},
 		{"check", "[--config FILE] --baseline FILE|SNAPSHOT [--policy FILE] [--junit FILE] [--update-baseline FILE] [DOWNSTREAM...]", "CI gate: compare the analysis with a baseline and exit 1 on a regression (a status gone backwards, a lost backport, a new missing fix, growth beyond the policy, a test from PASS to FAIL)",
 			"kdelta check --baseline baseline.json --junit kdelta-check.xml --update-baseline baseline.json", runCheck},
+		{"tui", "[--config FILE] [--print]", "browse the delta in the terminal: the component x downstream matrix, each delta list, a backport side by side with its upstream; annotate, match and ignore from there",
+			"kdelta tui", runTUI},
 		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
 	}

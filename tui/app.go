@@ -1,0 +1,196 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// App is the root model: a stack of pages, the breadcrumb above them and
+// the status line below. It handles the keys every page shares: Ctrl-C
+// quits from anywhere, q and Esc go back (and quit from the first page),
+// ? shows the page's keys, u undoes the last action.
+type App struct {
+	c      *Common
+	stack  []Page
+	width  int
+	height int
+	status string
+	isErr  bool
+	help   bool
+	undo   key.Binding
+}
+
+// NewApp starts the UI on a first page.
+func NewApp(c *Common, first Page) *App {
+	return &App{c: c, stack: []Page{first}, width: 80, height: 24,
+		undo: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo the last action"))}
+}
+
+// Init starts the first page.
+func (a *App) Init() tea.Cmd {
+	a.top().SetSize(a.pageSize())
+	return a.top().Init()
+}
+
+func (a *App) top() Page { return a.stack[len(a.stack)-1] }
+
+// pageSize is what a page may draw in: the screen without the breadcrumb
+// and the status line.
+func (a *App) pageSize() (int, int) { return a.width, max(a.height-2, 1) }
+
+// Update routes a message.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		for _, p := range a.stack {
+			p.SetSize(a.pageSize())
+		}
+		return a, nil
+	case tea.KeyMsg:
+		if key.Matches(msg, a.c.Keys.Quit) {
+			return a, tea.Quit
+		}
+		if a.help {
+			a.help = false // any key closes the help
+			return a, nil
+		}
+		if !a.top().Capturing() {
+			switch {
+			case key.Matches(msg, a.c.Keys.Help):
+				a.help = true
+				return a, nil
+			case key.Matches(msg, a.undo):
+				return a, a.undoLast()
+			case key.Matches(msg, a.c.Keys.Back):
+				return a, a.pop()
+			}
+		}
+		a.status, a.isErr = "", false
+	case pushMsg:
+		msg.page.SetSize(a.pageSize())
+		a.stack = append(a.stack, msg.page)
+		a.status, a.isErr = "", false
+		return a, msg.page.Init()
+	case popMsg:
+		return a, a.pop()
+	case statusMsg:
+		a.status, a.isErr = msg.text, msg.err
+		return a, nil
+	case refreshMsg:
+		var cmds []tea.Cmd
+		for i, p := range a.stack {
+			var cmd tea.Cmd
+			a.stack[i], cmd = p.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+		return a, tea.Batch(cmds...)
+	}
+	p, cmd := a.top().Update(msg)
+	a.stack[len(a.stack)-1] = p
+	return a, cmd
+}
+
+// canceller is a page with a read in progress it can stop.
+type canceller interface{ Cancel() }
+
+func (a *App) pop() tea.Cmd {
+	if c, ok := a.top().(canceller); ok {
+		c.Cancel()
+	}
+	if len(a.stack) == 1 {
+		return tea.Quit
+	}
+	a.stack = a.stack[:len(a.stack)-1]
+	a.status, a.isErr = "", false
+	return nil
+}
+
+// undoLast undoes the newest action of the session.
+func (a *App) undoLast() tea.Cmd {
+	act, ok := a.c.Undo.Pop()
+	if !ok {
+		return Status("nothing to undo")
+	}
+	c := a.c
+	return func() tea.Msg {
+		if err := act.Undo(c.Ctx); err != nil {
+			return statusMsg{text: "undo " + act.What + ": " + err.Error(), err: true}
+		}
+		c.Forget()
+		return tea.BatchMsg{Refresh(), Status("undone: %s", act.What)}
+	}
+}
+
+// View draws the breadcrumb, the page (or the help) and the status line.
+func (a *App) View() string {
+	s := a.c.Styles
+	var crumbs []string
+	for _, p := range a.stack {
+		crumbs = append(crumbs, p.Title())
+	}
+	head := s.Title.Render("kdelta") + s.Crumb.Render(" › "+strings.Join(crumbs, " › "))
+	body := a.top().View()
+	if a.help {
+		body = a.helpView()
+	}
+	_, h := a.pageSize()
+	body = fit(body, a.width, h)
+	foot := a.footer()
+	return lipgloss.JoinVertical(lipgloss.Left, truncate(head, a.width), body, foot)
+}
+
+func (a *App) footer() string {
+	s := a.c.Styles
+	if a.status != "" {
+		if a.isErr {
+			return truncate(s.Error.Render("error: ")+a.status, a.width)
+		}
+		return truncate(s.Status.Render(a.status), a.width)
+	}
+	var parts []string
+	for _, k := range a.top().Keys() {
+		parts = append(parts, k.Help().Key+" "+k.Help().Desc)
+	}
+	parts = append(parts, "? help", "q back", "ctrl+c quit")
+	return truncate(s.Help.Render(strings.Join(parts, " · ")), a.width)
+}
+
+func (a *App) helpView() string {
+	s := a.c.Styles
+	var b strings.Builder
+	b.WriteString(s.Header.Render("Keys: "+a.top().Title()) + "\n\n")
+	line := func(k key.Binding) {
+		h := k.Help()
+		b.WriteString("  " + s.Bold.Render(padRight(h.Key, 14)) + h.Desc + "\n")
+	}
+	for _, k := range a.top().Keys() {
+		line(k)
+	}
+	b.WriteString("\n")
+	k := a.c.Keys
+	for _, kb := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Enter, a.undo, k.Back, k.Help, k.Quit} {
+		line(kb)
+	}
+	b.WriteString("\n" + s.Dim.Render("Press any key to close this help."))
+	return b.String()
+}
+
+// fit cuts or pads a block to exactly w x h cells, so a page never pushes
+// the status line off the screen.
+func fit(s string, w, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,282 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kdelta/kdelta/analyzer"
+)
+
+// Overview is the first page: the component x downstream matrix. Each
+// cell counts missing fixes / missing / carried; its colour says how bad
+// it is (red: missing fixes and failing tests; orange: missing fixes;
+// green: nothing missing); "!" marks failing tests.
+type Overview struct {
+	c        *Common
+	results  []*analyzer.Result
+	comps    []string
+	row, col int
+	top, off int // first row and column shown
+	width    int
+	height   int
+	loading  bool
+	cancel   context.CancelFunc
+	spin     spinner.Model
+	err      error
+	tests    key.Binding
+	// QuitWhenLoaded ends the program once the matrix is drawn (kdelta
+	// tui --print).
+	QuitWhenLoaded bool
+}
+
+// NewOverview returns the overview page.
+func NewOverview(c *Common) *Overview {
+	return &Overview{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		tests: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test results of the downstream")),
+	}
+}
+
+type overviewLoaded struct {
+	results []*analyzer.Result
+	err     error
+}
+
+// Title names the page.
+func (o *Overview) Title() string { return "overview" }
+
+// Keys are the page's keys.
+func (o *Overview) Keys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move")),
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the delta of the cell")),
+		o.tests,
+	}
+}
+
+// Capturing is false: the overview has no text input.
+func (o *Overview) Capturing() bool { return false }
+
+// SetSize sets the drawing area.
+func (o *Overview) SetSize(w, h int) { o.width, o.height = w, h }
+
+// Init loads the analyses.
+func (o *Overview) Init() tea.Cmd { return tea.Batch(o.load(), o.spin.Tick) }
+
+// Cancel stops a load in progress.
+func (o *Overview) Cancel() {
+	if o.cancel != nil {
+		o.cancel()
+	}
+}
+
+func (o *Overview) load() tea.Cmd {
+	o.loading, o.err = true, nil
+	ctx, cancel := context.WithCancel(o.c.Ctx)
+	o.cancel = cancel
+	c := o.c
+	targets := c.Downstreams()
+	return func() tea.Msg {
+		defer cancel()
+		var out []*analyzer.Result
+		for _, t := range targets {
+			r, err := c.Analysis(ctx, t)
+			if err != nil {
+				return overviewLoaded{err: fmt.Errorf("%s: %w", t, err)}
+			}
+			out = append(out, r)
+		}
+		return overviewLoaded{results: out}
+	}
+}
+
+// Update handles keys and loads.
+func (o *Overview) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case overviewLoaded:
+		o.loading = false
+		if msg.err != nil {
+			o.err = msg.err
+			return o, Failed(msg.err)
+		}
+		o.results = msg.results
+		o.comps = components(msg.results)
+		o.row = min(o.row, max(len(o.comps)-1, 0))
+		o.col = min(o.col, max(len(o.results)-1, 0))
+		if o.QuitWhenLoaded {
+			return o, tea.Quit
+		}
+		return o, nil
+	case refreshMsg:
+		return o, tea.Batch(o.load(), o.spin.Tick)
+	case spinner.TickMsg:
+		if !o.loading {
+			return o, nil
+		}
+		var cmd tea.Cmd
+		o.spin, cmd = o.spin.Update(msg)
+		return o, cmd
+	case tea.KeyMsg:
+		if o.loading || len(o.results) == 0 {
+			return o, nil
+		}
+		k := o.c.Keys
+		switch {
+		case key.Matches(msg, k.Up):
+			o.row = max(o.row-1, 0)
+		case key.Matches(msg, k.Down):
+			o.row = min(o.row+1, len(o.comps)-1)
+		case key.Matches(msg, k.Left):
+			o.col = max(o.col-1, 0)
+		case key.Matches(msg, k.Right):
+			o.col = min(o.col+1, len(o.results)-1)
+		case key.Matches(msg, k.PageUp):
+			o.row = max(o.row-o.rows(), 0)
+		case key.Matches(msg, k.PageDown):
+			o.row = min(o.row+o.rows(), len(o.comps)-1)
+		case key.Matches(msg, k.Home):
+			o.row = 0
+		case key.Matches(msg, k.End):
+			o.row = len(o.comps) - 1
+		case key.Matches(msg, k.Enter):
+			r := o.results[o.col]
+			comp := o.comps[o.row]
+			if r.Component(comp) == nil {
+				return o, Status("%s has nothing in %s", r.Downstream, label(comp))
+			}
+			return o, Push(NewDeltaList(o.c, r.Downstream, comp))
+		case key.Matches(msg, o.tests):
+			source, _ := analyzer.Target(o.results[o.col].Downstream)
+			return o, Push(NewTests(o.c, source))
+		}
+	}
+	return o, nil
+}
+
+// components lists the components of the results, the whole ("") first.
+func components(rs []*analyzer.Result) []string {
+	seen := map[string]bool{}
+	for _, r := range rs {
+		for _, c := range r.Components {
+			seen[c.Component] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out) // "" sorts first
+	return out
+}
+
+func label(comp string) string {
+	if comp == "" {
+		return "(all)"
+	}
+	return comp
+}
+
+const nameWidth = 12
+
+// cellText is what a cell says.
+func cellText(cd *analyzer.ComponentDelta) string {
+	if cd == nil {
+		return "-"
+	}
+	t := fmt.Sprintf("%d / %d / %d", len(cd.MissingFixes), len(cd.Missing), len(cd.DownstreamOnly))
+	if cd.FailingTests > 0 {
+		t += " !"
+	}
+	return t
+}
+
+// cellWidth is the width of the widest cell or downstream name, plus
+// room for the cursor mark.
+func (o *Overview) cellWidth() int {
+	w := 10
+	for _, r := range o.results {
+		w = max(w, len(r.Downstream))
+		for i := range r.Components {
+			w = max(w, len(cellText(&r.Components[i])))
+		}
+	}
+	return w + 2
+}
+
+// rows is how many matrix rows fit.
+func (o *Overview) rows() int { return max(o.height-4, 1) }
+
+// cols is how many downstream columns fit.
+func (o *Overview) cols() int { return max((o.width-nameWidth)/o.cellWidth(), 1) }
+
+// View draws the matrix around the selected cell.
+func (o *Overview) View() string {
+	s := o.c.Styles
+	if o.loading {
+		return o.spin.View() + " analyzing " + strings.Join(o.c.Downstreams(), ", ") + "… (esc cancels)"
+	}
+	if o.err != nil {
+		return s.Error.Render("could not analyze: ") + o.err.Error() + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q quits.")
+	}
+	if len(o.results) == 0 {
+		return "No downstream to show: the project file has no source with an upstream.\n" + s.Dim.Render("Add one to kdelta.toml and run 'kdelta sync'.")
+	}
+	// Keep the selected cell in view.
+	if o.row < o.top {
+		o.top = o.row
+	}
+	if o.row >= o.top+o.rows() {
+		o.top = o.row - o.rows() + 1
+	}
+	if o.col < o.off {
+		o.off = o.col
+	}
+	if o.col >= o.off+o.cols() {
+		o.off = o.col - o.cols() + 1
+	}
+	var b strings.Builder
+	cw := o.cellWidth()
+	b.WriteString(s.Dim.Render("missing fixes / missing / carried; ! failing tests") + "\n")
+	b.WriteString(s.Header.Render(padRight("component", nameWidth)))
+	last := min(o.off+o.cols(), len(o.results))
+	for _, r := range o.results[o.off:last] {
+		b.WriteString(s.Header.Render(padLeft(r.Downstream, cw)))
+	}
+	b.WriteString("\n")
+	for i := o.top; i < min(o.top+o.rows(), len(o.comps)); i++ {
+		comp := o.comps[i]
+		b.WriteString(padRight(label(comp), nameWidth))
+		for j := o.off; j < last; j++ {
+			cd := o.results[j].Component(comp)
+			style := s.Dim
+			if cd != nil {
+				switch {
+				case len(cd.MissingFixes) > 0 && cd.FailingTests > 0:
+					style = s.Bad
+				case len(cd.MissingFixes) > 0 || cd.FailingTests > 0:
+					style = s.Warn
+				case len(cd.Missing) == 0:
+					style = s.Good
+				default:
+					style = s.Plain
+				}
+			}
+			// The cursor is a mark as well as a colour, for NO_COLOR.
+			if i == o.row && j == o.col {
+				b.WriteString(s.Selected.Render(padLeft("› "+cellText(cd), cw)))
+			} else {
+				b.WriteString(style.Render(padLeft(cellText(cd), cw)))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(o.comps) > o.rows() || len(o.results) > o.cols() {
+		b.WriteString(s.Dim.Render(fmt.Sprintf("row %d of %d, column %d of %d", o.row+1, len(o.comps), o.col+1, len(o.results))))
+	}
+	return b.String()
+}

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/store"
+	"github.com/kdelta/kdelta/world"
+)
+
+// fixedNow is the clock of every test: output is deterministic.
+func fixedNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+
+// testWorld is a synced small world with its test results imported.
+type testWorld struct {
+	*world.World
+	cfg *project.Config
+	db  *store.DB
+}
+
+// newTestWorld builds, syncs and imports the small world (seed 5) in a
+// temporary directory: about a second.
+func newTestWorld(t *testing.T) *testWorld {
+	t.Helper()
+	ctx := context.Background()
+	w, err := world.Build(world.Options{Seed: 5, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := project.Load(w.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.Sync(ctx, cfg, ingest.Options{Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, cfg.StorePath(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, f := range w.Truth.Results.Files {
+		if _, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: filepath.Join(w.Dir, f.Path), Target: f.Target}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &testWorld{World: w, cfg: cfg, db: db}
+}
+
+// common returns the shared state of a UI session on the world, without
+// colour.
+func (w *testWorld) common(t *testing.T) *Common {
+	t.Helper()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	c, err := NewCommon(context.Background(), w.db, w.cfg, NewStyles(r), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// start runs the App on a first page in an 80x24 terminal.
+func start(t *testing.T, c *Common, first Page) *teatest.TestModel {
+	t.Helper()
+	return teatest.NewTestModel(t, NewApp(c, first), teatest.WithInitialTermSize(80, 24))
+}
+
+// waitFor waits until the screen shows text.
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytesContains(b, text) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// finalView quits the program and returns the App's last screen.
+func finalView(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	m := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	return m.View()
+}
