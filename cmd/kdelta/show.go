@@ -6,12 +6,14 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
 )
 
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "show")
 	config := configFlag(fs)
+	withDiff := fs.Bool("diff", false, "also print the diff, read from the source's mirror or patch file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -22,7 +24,11 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if len(id) < 4 || strings.Trim(id, "0123456789abcdef") != "" {
 		return usagef("%q is not a commit id (4 to 40 hex digits)", fs.Arg(0))
 	}
-	db, err := openStore(ctx, e, *config)
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
@@ -32,6 +38,13 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printFingerprint(e.stdout, fp)
+	if *withDiff {
+		text, from, err := analyzer.ChangeText(ctx, db, cfg, fp.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\n(diff from %s)\n%s", from, text)
+	}
 	return nil
 }
 
