@@ -21,6 +21,7 @@ type surfaceRun struct {
 	html, json           measure
 	htmlSize, jsonSize   int64
 	check                measure
+	tui                  measure
 	downstreams, ongoing int
 }
 
@@ -78,6 +79,11 @@ func surfaces(bin, config, worldDir string) (surfaceRun, error) {
 	if fi, err := os.Stat(js); err == nil {
 		s.jsonSize = fi.Size()
 	}
+	log("kdelta: tui --print (the first screen, drawn once)")
+	if s.tui, err = timeCmd(bin, "tui", "--config", config, "--print"); err != nil {
+		return s, err
+	}
+	s.tui.out = ""
 	log("kdelta: check against the JSON report")
 	if s.check, err = timeCmd(bin, "check", "--config", config, "--baseline", js); err != nil {
 		return s, err
@@ -103,4 +109,7 @@ func renderSurfaces(b *strings.Builder, s surfaceRun) {
 		s.json.took.Round(10*time.Millisecond), mib(s.json.maxRSS), float64(s.jsonSize)/(1<<20))
 	fmt.Fprintf(b, "| `kdelta check --baseline report.json` | %s | %s | %d downstreams |\n",
 		s.check.took.Round(10*time.Millisecond), mib(s.check.maxRSS), s.downstreams)
+	fmt.Fprintf(b, "| `kdelta tui --print`: the TUI's first screen (the matrix of every downstream), from start to drawn | %s | %s | |\n",
+		s.tui.took.Round(time.Millisecond), mib(s.tui.maxRSS))
+	fmt.Fprintf(b, "\nTarget (issue 7): the TUI's first screen under 1 s once the store is synced.\n")
 }
