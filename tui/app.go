@@ -85,9 +85,28 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for i, p := range a.stack {
 			var cmd tea.Cmd
 			a.stack[i], cmd = p.Update(msg)
-			cmds = append(cmds, cmd)
+			cmds = append(cmds, routeTo(i, cmd))
 		}
 		return a, tea.Batch(cmds...)
+	case routedMsg:
+		// The answer of a page below the top (its reload after a refresh)
+		// goes to that page, not to the one on top.
+		if batch, ok := msg.msg.(tea.BatchMsg); ok {
+			var cmds []tea.Cmd
+			for _, c := range batch {
+				cmds = append(cmds, routeTo(msg.depth, c))
+			}
+			return a, tea.Batch(cmds...)
+		}
+		if msg.depth >= len(a.stack) {
+			return a, nil // the page was closed meanwhile
+		}
+		if msg.depth == len(a.stack)-1 {
+			return a.Update(msg.msg)
+		}
+		p, cmd := a.stack[msg.depth].Update(msg.msg)
+		a.stack[msg.depth] = p
+		return a, routeTo(msg.depth, cmd)
 	}
 	p, cmd := a.top().Update(msg)
 	a.stack[len(a.stack)-1] = p
@@ -193,4 +212,28 @@ func fit(s string, w, h int) string {
 		lines = append(lines, "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// routedMsg is a message for the page at a depth of the stack.
+type routedMsg struct {
+	depth int
+	msg   tea.Msg
+}
+
+// routeTo makes the messages a command produces go to the page at depth.
+func routeTo(depth int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		m := cmd()
+		switch m.(type) {
+		case nil, pushMsg, popMsg, statusMsg, refreshMsg:
+			return m // meant for the App
+		}
+		if _, quit := m.(tea.QuitMsg); quit {
+			return m
+		}
+		return routedMsg{depth: depth, msg: m}
+	}
 }

@@ -1,0 +1,548 @@
+package analyzer
+
+import (
+	"strconv"
+	"strings"
+)
+
+// DiffFile is one file of a unified diff.
+type DiffFile struct {
+	Path    string   // the path after the change (before it, for a deletion)
+	OldPath string   // the path before a rename or a copy; "" otherwise
+	Header  []string // the lines before the first hunk: diff --git, index, ---, +++
+	Hunks   []DiffHunk
+}
+
+// DiffHunk is one hunk of a file's diff.
+type DiffHunk struct {
+	Header string   // the @@ line
+	Lines  []string // the body, each line with its ' ', '+', '-' or '\' prefix
+}
+
+// Changed returns the hunk's added and removed lines without their
+// prefix, whitespace trimmed: what the hunk does, context and line
+// numbers aside.
+func (h DiffHunk) Changed() (added, removed []string) {
+	for _, l := range h.Lines {
+		if l == "" {
+			continue
+		}
+		switch l[0] {
+		case '+':
+			added = append(added, strings.TrimSpace(l[1:]))
+		case '-':
+			removed = append(removed, strings.TrimSpace(l[1:]))
+		}
+	}
+	return added, removed
+}
+
+// key is what two hunks must share to be the same change.
+func (h DiffHunk) key() string {
+	a, r := h.Changed()
+	return strings.Join(r, "\n") + "\x00" + strings.Join(a, "\n")
+}
+
+// ParseDiff reads a unified diff, as git or diff -u prints it, into its
+// files and hunks. Lines outside a file's diff (a message before it, a
+// signature after it) are left out; a hunk's length comes from its @@
+// line, so a removed line that looks like a "--- " header stays in it.
+func ParseDiff(text string) []DiffFile {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	var files []DiffFile
+	var cur *DiffFile
+	start := func(f DiffFile) {
+		files = append(files, f)
+		cur = &files[len(files)-1]
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		switch {
+		case strings.HasPrefix(l, "diff --git "):
+			start(DiffFile{Path: gitHeaderPath(l), Header: []string{l}})
+		case strings.HasPrefix(l, "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ "):
+			old, next := headerPath(l[4:]), headerPath(lines[i+1][4:])
+			if cur == nil || len(cur.Hunks) > 0 || hasHeader(cur.Header, "--- ") {
+				// A plain diff: the ---/+++ pair starts the file.
+				start(DiffFile{})
+			}
+			cur.Header = append(cur.Header, l, lines[i+1])
+			// A rename is only what git's rename lines say: a plain diff's
+			// two paths differ in their top directory.
+			switch {
+			case next != "":
+				cur.Path = next
+			case old != "":
+				cur.Path = old // a deletion
+			}
+			i++
+		case strings.HasPrefix(l, "@@ ") && cur != nil:
+			oldN, newN, ok := hunkLengths(l)
+			h := DiffHunk{Header: l}
+			for i+1 < len(lines) {
+				n := lines[i+1]
+				if ok && oldN <= 0 && newN <= 0 {
+					// Counted out: only a "\ No newline" note may follow.
+					if strings.HasPrefix(n, `\`) {
+						h.Lines = append(h.Lines, n)
+						i++
+					}
+					break
+				}
+				if !ok && (n == "" || !strings.ContainsRune(" +-\\", rune(n[0])) || strings.HasPrefix(n, "--- ") || strings.HasPrefix(n, "diff --git ")) {
+					break
+				}
+				if ok && n == "" {
+					n = " " // an empty context line whose space was lost
+				}
+				switch n[0] {
+				case ' ':
+					oldN--
+					newN--
+				case '-':
+					oldN--
+				case '+':
+					newN--
+				case '\\':
+				default:
+					if ok {
+						// Shorter than its @@ line says: stop at what is there.
+						oldN, newN = 0, 0
+						continue
+					}
+				}
+				h.Lines = append(h.Lines, n)
+				i++
+			}
+			cur.Hunks = append(cur.Hunks, h)
+		case cur != nil && len(cur.Hunks) == 0 && !hasHeader(cur.Header, "+++ ") && extendedHeader(l):
+			switch {
+			case strings.HasPrefix(l, "rename from "):
+				cur.OldPath = l[len("rename from "):]
+			case strings.HasPrefix(l, "copy from "):
+				cur.OldPath = l[len("copy from "):]
+			case strings.HasPrefix(l, "rename to "):
+				cur.Path = l[len("rename to "):]
+			case strings.HasPrefix(l, "copy to "):
+				cur.Path = l[len("copy to "):]
+			}
+			cur.Header = append(cur.Header, l)
+		}
+	}
+	return files
+}
+
+// extendedHeader says whether a line is one of git's extended header
+// lines, between "diff --git" and the first hunk.
+func extendedHeader(l string) bool {
+	for _, p := range []string{"index ", "old mode ", "new mode ", "deleted file mode ", "new file mode ",
+		"similarity index ", "dissimilarity index ", "rename from ", "rename to ", "copy from ", "copy to ", "Binary files "} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasHeader(header []string, prefix string) bool {
+	for _, h := range header {
+		if strings.HasPrefix(h, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// gitHeaderPath is the b/ path of a "diff --git a/X b/Y" line, the best
+// guess until a ---/+++ pair or a rename line says better.
+func gitHeaderPath(l string) string {
+	rest := strings.TrimPrefix(l, "diff --git ")
+	if i := strings.LastIndex(rest, " b/"); i >= 0 {
+		return rest[i+3:]
+	}
+	if f := strings.Fields(rest); len(f) == 2 {
+		return stripSide(f[1])
+	}
+	return rest
+}
+
+// headerPath is the path of a ---/+++ line, "" for /dev/null.
+func headerPath(s string) string {
+	if i := strings.IndexByte(s, '\t'); i >= 0 {
+		s = s[:i] // a timestamp
+	}
+	s = strings.TrimSpace(s)
+	if s == "/dev/null" {
+		return ""
+	}
+	return stripSide(s)
+}
+
+func stripSide(s string) string {
+	if strings.HasPrefix(s, "a/") || strings.HasPrefix(s, "b/") {
+		return s[2:]
+	}
+	return s
+}
+
+// hunkLengths reads the old and new line counts of an @@ line.
+func hunkLengths(l string) (oldN, newN int, ok bool) {
+	f := strings.Fields(l)
+	if len(f) < 3 || !strings.HasPrefix(f[1], "-") || !strings.HasPrefix(f[2], "+") {
+		return 0, 0, false
+	}
+	count := func(r string) (int, bool) {
+		if _, n, found := strings.Cut(r, ","); found {
+			v, err := strconv.Atoi(n)
+			return v, err == nil
+		}
+		_, err := strconv.Atoi(r)
+		return 1, err == nil
+	}
+	o, ok1 := count(f[1][1:])
+	n, ok2 := count(f[2][1:])
+	return o, n, ok1 && ok2
+}
+
+// InterHunk is a hunk of one side of an interdiff.
+type InterHunk struct {
+	DiffHunk
+	// Same says the other side has a hunk with the same added and removed
+	// lines, whitespace trimmed (context and line numbers aside).
+	Same bool
+	// Pair is, for a same hunk, its counterpart's index on the other side
+	// of this file; -1 when it is in another file (after a rename).
+	Pair int
+}
+
+// InterFile is one file of an interdiff: the file on each side, paired by
+// path, through a rename, or by the hunks they share, with each side's
+// hunks.
+type InterFile struct {
+	Upstream   *DiffFile // nil when only downstream has the file
+	Downstream *DiffFile // nil when only upstream has it
+	Up         []InterHunk
+	Down       []InterHunk
+}
+
+// Path names the file: its downstream path, or upstream's when only
+// upstream has it.
+func (f InterFile) Path() string {
+	if f.Downstream != nil {
+		return f.Downstream.Path
+	}
+	if f.Upstream != nil {
+		return f.Upstream.Path
+	}
+	return ""
+}
+
+// Renamed says the two sides name the file differently.
+func (f InterFile) Renamed() bool {
+	return f.Upstream != nil && f.Downstream != nil && f.Upstream.Path != f.Downstream.Path
+}
+
+// Same says both sides change the file the same way.
+func (f InterFile) Same() bool {
+	if f.Upstream == nil || f.Downstream == nil {
+		return false
+	}
+	for _, h := range f.Up {
+		if !h.Same {
+			return false
+		}
+	}
+	for _, h := range f.Down {
+		if !h.Same {
+			return false
+		}
+	}
+	return true
+}
+
+// Interdiff compares an upstream change's diff with the diff of the
+// downstream change that carries it (several commits' diffs may be given
+// one after the other): per file, which hunks both have and which only one
+// side has, which is what a backporter had to change. Files are in the
+// downstream's order, then upstream's files downstream lacks.
+func Interdiff(upstream, downstream string) []InterFile {
+	ups := mergeFiles(ParseDiff(upstream))
+	downs := mergeFiles(ParseDiff(downstream))
+	upKeys, downKeys := hunkKeys(ups), hunkKeys(downs)
+
+	pairOf := make([]int, len(downs)) // downstream file -> upstream file, or -1
+	taken := make([]bool, len(ups))
+	for i := range pairOf {
+		pairOf[i] = -1
+	}
+	pair := func(same func(u, d *DiffFile) bool) {
+		for i := range downs {
+			if pairOf[i] >= 0 {
+				continue
+			}
+			for j := range ups {
+				if !taken[j] && same(&ups[j], &downs[i]) {
+					pairOf[i], taken[j] = j, true
+					break
+				}
+			}
+		}
+	}
+	pair(func(u, d *DiffFile) bool { return u.Path == d.Path })
+	pair(func(u, d *DiffFile) bool {
+		return u.OldPath != "" && u.OldPath == d.Path || d.OldPath != "" && (d.OldPath == u.Path || d.OldPath == u.OldPath)
+	})
+	// A file the two trees name differently: the unpaired upstream file
+	// that shares the most hunks.
+	for i := range downs {
+		if pairOf[i] >= 0 {
+			continue
+		}
+		best, bestN := -1, 0
+		for j := range ups {
+			if taken[j] {
+				continue
+			}
+			if n := shared(upKeys[j], downKeys[i]); n > bestN {
+				best, bestN = j, n
+			}
+		}
+		if best >= 0 {
+			pairOf[i], taken[best] = best, true
+		}
+	}
+
+	var out []InterFile
+	var upOf, downOf []int // each file's index in ups and downs, or -1
+	for i := range downs {
+		f := InterFile{Downstream: &downs[i], Down: interHunks(downs[i].Hunks)}
+		j := pairOf[i]
+		if j >= 0 {
+			f.Upstream, f.Up = &ups[j], interHunks(ups[j].Hunks)
+		}
+		out, upOf, downOf = append(out, f), append(upOf, j), append(downOf, i)
+	}
+	for j := range ups {
+		if !taken[j] {
+			out = append(out, InterFile{Upstream: &ups[j], Up: interHunks(ups[j].Hunks)})
+			upOf, downOf = append(upOf, j), append(downOf, -1)
+		}
+	}
+
+	// Same hunks in the same file, one to one, in order.
+	for fi := range out {
+		f := &out[fi]
+		if upOf[fi] < 0 || downOf[fi] < 0 {
+			continue
+		}
+		for ui := range f.Up {
+			k := upKeys[upOf[fi]][ui]
+			for di := range f.Down {
+				if !f.Down[di].Same && downKeys[downOf[fi]][di] == k {
+					f.Up[ui].Same, f.Up[ui].Pair = true, di
+					f.Down[di].Same, f.Down[di].Pair = true, ui
+					break
+				}
+			}
+		}
+	}
+	// After a rename, a hunk may be in any file of the other side.
+	for fi := range out {
+		f := &out[fi]
+		if !f.Renamed() {
+			continue
+		}
+		for ui := range f.Up {
+			if f.Up[ui].Same {
+				continue
+			}
+			k := upKeys[upOf[fi]][ui]
+		findDown:
+			for gi := range out {
+				for di := range out[gi].Down {
+					if !out[gi].Down[di].Same && downKeys[downOf[gi]][di] == k {
+						f.Up[ui].Same, out[gi].Down[di].Same = true, true
+						break findDown
+					}
+				}
+			}
+		}
+		for di := range f.Down {
+			if f.Down[di].Same {
+				continue
+			}
+			k := downKeys[downOf[fi]][di]
+		findUp:
+			for gi := range out {
+				for ui := range out[gi].Up {
+					if !out[gi].Up[ui].Same && upKeys[upOf[gi]][ui] == k {
+						f.Down[di].Same, out[gi].Up[ui].Same = true, true
+						break findUp
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mergeFiles joins the hunks of files a diff names twice (several commits
+// one after the other).
+func mergeFiles(files []DiffFile) []DiffFile {
+	var out []DiffFile
+	at := map[string]int{}
+	for _, f := range files {
+		if i, ok := at[f.Path]; ok {
+			out[i].Hunks = append(out[i].Hunks, f.Hunks...)
+			continue
+		}
+		at[f.Path] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+func hunkKeys(files []DiffFile) [][]string {
+	out := make([][]string, len(files))
+	for i, f := range files {
+		for _, h := range f.Hunks {
+			out[i] = append(out[i], h.key())
+		}
+	}
+	return out
+}
+
+// shared counts the keys of a that b has too.
+func shared(a, b []string) int {
+	in := map[string]int{}
+	for _, k := range b {
+		in[k]++
+	}
+	n := 0
+	for _, k := range a {
+		if in[k] > 0 {
+			in[k]--
+			n++
+		}
+	}
+	return n
+}
+
+func interHunks(hs []DiffHunk) []InterHunk {
+	out := make([]InterHunk, len(hs))
+	for i, h := range hs {
+		out[i] = InterHunk{DiffHunk: h, Pair: -1}
+	}
+	return out
+}
+
+// HunkRow is one row of a side-by-side view of a file: an upstream hunk
+// and a downstream hunk shown next to each other, by index into Up and
+// Down; -1 when that side has none in the row.
+type HunkRow struct{ Up, Down int }
+
+// Rows lines the file's hunks up for a side-by-side view, in order: same
+// hunks next to each other, and between them the changed hunks, each next
+// to the most similar changed hunk of the other side (so a reworked hunk
+// sits by the upstream hunk it reworks).
+func (f InterFile) Rows() []HunkRow {
+	var rows []HunkRow
+	var pendUp []int
+	j := 0
+	flush := func(upTo int) {
+		var pendDown []int
+		for ; j < upTo; j++ {
+			pendDown = append(pendDown, j)
+		}
+		rows = append(rows, align(f, pendUp, pendDown)...)
+		pendUp = nil
+	}
+	for i, h := range f.Up {
+		if h.Same && h.Pair >= j {
+			flush(h.Pair)
+			rows = append(rows, HunkRow{Up: i, Down: h.Pair})
+			j = h.Pair + 1
+			continue
+		}
+		pendUp = append(pendUp, i)
+	}
+	flush(len(f.Down))
+	return rows
+}
+
+// align pairs two runs of hunks in order, most shared lines first (a
+// small sequence alignment); the rest stand alone.
+func align(f InterFile, up, down []int) []HunkRow {
+	n, m := len(up), len(down)
+	if n == 0 || m == 0 {
+		var rows []HunkRow
+		for _, u := range up {
+			rows = append(rows, HunkRow{Up: u, Down: -1})
+		}
+		for _, d := range down {
+			rows = append(rows, HunkRow{Up: -1, Down: d})
+		}
+		return rows
+	}
+	sim := make([][]int, n)
+	for a := range up {
+		sim[a] = make([]int, m)
+		for b := range down {
+			sim[a][b] = similarity(f.Up[up[a]].DiffHunk, f.Down[down[b]].DiffHunk)
+		}
+	}
+	// best[a][b]: the most shared lines pairing up[a:] with down[b:].
+	best := make([][]int, n+1)
+	for a := range best {
+		best[a] = make([]int, m+1)
+	}
+	for a := n - 1; a >= 0; a-- {
+		for b := m - 1; b >= 0; b-- {
+			v := max(best[a+1][b], best[a][b+1])
+			if s := sim[a][b]; s > 0 {
+				v = max(v, s+best[a+1][b+1])
+			}
+			best[a][b] = v
+		}
+	}
+	var rows []HunkRow
+	a, b := 0, 0
+	for a < n && b < m {
+		switch {
+		case sim[a][b] > 0 && best[a][b] == sim[a][b]+best[a+1][b+1]:
+			rows = append(rows, HunkRow{Up: up[a], Down: down[b]})
+			a++
+			b++
+		case best[a][b] == best[a+1][b]:
+			rows = append(rows, HunkRow{Up: up[a], Down: -1})
+			a++
+		default:
+			rows = append(rows, HunkRow{Up: -1, Down: down[b]})
+			b++
+		}
+	}
+	for ; a < n; a++ {
+		rows = append(rows, HunkRow{Up: up[a], Down: -1})
+	}
+	for ; b < m; b++ {
+		rows = append(rows, HunkRow{Up: -1, Down: down[b]})
+	}
+	return rows
+}
+
+// similarity counts the lines, whitespace trimmed, two hunks share.
+func similarity(a, b DiffHunk) int {
+	lines := func(h DiffHunk) []string {
+		var out []string
+		for _, l := range h.Lines {
+			if l == "" || l[0] == '\\' {
+				continue
+			}
+			if t := strings.TrimSpace(l[1:]); t != "" {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	return shared(lines(a), lines(b))
+}
