@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/bubbles/textinput"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -34,7 +35,7 @@ type actionForm struct {
 	kind   detFormKind
 	step   int // detFormAnnotate: 0 chooses the status, 1 asks why
 	choice int // detFormAnnotate: index in status.All()
-	input  detInput
+	input  textinput.Model
 	busy   bool // submitted; the store has not answered yet
 }
 
@@ -59,7 +60,7 @@ func (d *Detail) openForm(k string) tea.Cmd {
 	case "A":
 		return d.clearAnnotation()
 	}
-	f := &actionForm{}
+	f := &actionForm{input: newInput(d.c.Styles, "› ", "")}
 	switch k {
 	case "m":
 		f.kind = detFormMatch
@@ -68,9 +69,9 @@ func (d *Detail) openForm(k string) tea.Cmd {
 			for _, u := range m.Upstream {
 				ids = append(ids, short12(u))
 			}
-			f.input.placeholder = "now " + strings.Join(ids, " ")
+			f.input.Placeholder = "now " + strings.Join(ids, " ")
 		} else {
-			f.input.placeholder = "none: downstream-only"
+			f.input.Placeholder = "none: downstream-only"
 		}
 	case "a":
 		f.kind = detFormAnnotate
@@ -121,7 +122,7 @@ func (d *Detail) updateForm(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	f.input.update(msg)
+	typeInto(&f.input, msg)
 	return nil
 }
 
@@ -135,14 +136,14 @@ func (d *Detail) submit() tea.Cmd {
 			f.step = 1
 			return nil
 		}
-		reason := strings.TrimSpace(f.input.String())
+		reason := strings.TrimSpace(f.input.Value())
 		if reason == "" {
 			return Failed(fmt.Errorf("a reason is required: say why %s is %s, for whoever reads the status later", short12(d.id), st))
 		}
 		f.busy = true
 		return d.annotate(st, reason)
 	case detFormIgnore:
-		reason := strings.TrimSpace(f.input.String())
+		reason := strings.TrimSpace(f.input.Value())
 		if reason == "" {
 			return Failed(fmt.Errorf("a reason is required: say why %s is no issue for %s", short12(d.id), d.target))
 		}
@@ -150,7 +151,7 @@ func (d *Detail) submit() tea.Cmd {
 		return d.ignore(reason)
 	}
 	f.busy = true
-	return d.setMatch(strings.Fields(f.input.String()))
+	return d.setMatch(strings.Fields(f.input.Value()))
 }
 
 // view draws the form in three lines.
@@ -161,7 +162,7 @@ func (f *actionForm) view(d *Detail) string {
 	switch f.kind {
 	case detFormMatch:
 		ask = "Upstream ids " + name + " carries (space-separated; none: downstream-only):"
-		input, hint = f.input.view(s, d.width), "enter sets the match · esc cancels"
+		input, hint = inputView(&f.input, d.width), "enter sets the match · esc cancels"
 	case detFormAnnotate:
 		st := status.All()[f.choice]
 		if f.step == 0 {
@@ -178,11 +179,11 @@ func (f *actionForm) view(d *Detail) string {
 			input, hint = strings.Join(parts, " "), "enter then asks why · esc cancels"
 		} else {
 			ask = "Why is " + name + " " + st + "? (required)"
-			input, hint = f.input.view(s, d.width), "enter annotates · esc cancels"
+			input, hint = inputView(&f.input, d.width), "enter annotates · esc cancels"
 		}
 	case detFormIgnore:
 		ask = "Why is " + name + " no issue for " + d.target + "? (required)"
-		input, hint = f.input.view(s, d.width), "enter adds it to the ignore list · esc cancels"
+		input, hint = inputView(&f.input, d.width), "enter adds it to the ignore list · esc cancels"
 	}
 	if f.busy {
 		hint = "saving…"
@@ -371,75 +372,8 @@ func (d *Detail) ignore(reason string) tea.Cmd {
 	}
 }
 
-// detInput is a one-line text input: typing, Backspace and Delete,
-// ←/→, Home/End (Ctrl-A/Ctrl-E) and Ctrl-U (clear before the cursor).
-type detInput struct {
-	text        []rune
-	pos         int
-	placeholder string
-}
-
-// String is the text typed.
-func (in *detInput) String() string { return string(in.text) }
-
-func (in *detInput) update(msg tea.KeyMsg) {
-	switch msg.Type {
-	case tea.KeyRunes, tea.KeySpace:
-		var rs []rune
-		for _, r := range msg.Runes {
-			if r >= 0x20 && r != 0x7f {
-				rs = append(rs, r)
-			}
-		}
-		in.text = append(in.text[:in.pos], append(rs, in.text[in.pos:]...)...)
-		in.pos += len(rs)
-	case tea.KeyBackspace:
-		if in.pos > 0 {
-			in.text = append(in.text[:in.pos-1], in.text[in.pos:]...)
-			in.pos--
-		}
-	case tea.KeyDelete:
-		if in.pos < len(in.text) {
-			in.text = append(in.text[:in.pos], in.text[in.pos+1:]...)
-		}
-	case tea.KeyLeft:
-		in.pos = max(in.pos-1, 0)
-	case tea.KeyRight:
-		in.pos = min(in.pos+1, len(in.text))
-	case tea.KeyHome, tea.KeyCtrlA:
-		in.pos = 0
-	case tea.KeyEnd, tea.KeyCtrlE:
-		in.pos = len(in.text)
-	case tea.KeyCtrlU:
-		in.text = append([]rune(nil), in.text[in.pos:]...)
-		in.pos = 0
-	}
-}
-
-// view draws the input in w cells: a prompt, the text around the cursor,
-// the cursor as a reversed cell.
-func (in *detInput) view(s *Styles, w int) string {
-	const prompt = "› "
-	room := max(w-3, 1) // the prompt and the cursor at the end
-	if len(in.text) == 0 {
-		return prompt + s.Selected.Render(" ") + s.Dim.Render(padRight(in.placeholder, room-1))
-	}
-	start := max(in.pos-room+1, 0)
-	end := min(start+room, len(in.text))
-	var b strings.Builder
-	b.WriteString(prompt)
-	for i := start; i <= end; i++ {
-		ch := " "
-		if i < len(in.text) {
-			ch = string(in.text[i])
-		} else if i != in.pos {
-			break
-		}
-		if i == in.pos {
-			b.WriteString(s.Selected.Render(ch))
-		} else {
-			b.WriteString(ch)
-		}
-	}
-	return b.String()
+// inputView draws an input in w cells.
+func inputView(in *textinput.Model, w int) string {
+	in.Width = max(w-4, 10)
+	return truncate(in.View(), w)
 }

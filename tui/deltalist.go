@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/charmbracelet/bubbles/textinput"
 	"sort"
 	"strings"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/match"
@@ -109,7 +109,7 @@ type DeltaList struct {
 	order  int
 	filter string // applied filter, lower case; "" for none
 	search string // the remembered text for n/N, lower case
-	input  dlInput
+	input  textinput.Model
 	typing bool
 
 	nextTab, prevTab, tabKeys, filterKey, nextKey, prevKey, sortKey key.Binding
@@ -330,7 +330,7 @@ func (p *DeltaList) Update(msg tea.Msg) (Page, tea.Cmd) {
 func (p *DeltaList) typed(msg tea.KeyMsg) tea.Cmd {
 	switch msg.Type {
 	case tea.KeyEnter:
-		text := strings.ToLower(strings.TrimSpace(p.input.value()))
+		text := strings.ToLower(strings.TrimSpace(p.input.Value()))
 		p.typing = false
 		p.filter = text
 		if text != "" {
@@ -339,7 +339,7 @@ func (p *DeltaList) typed(msg tea.KeyMsg) tea.Cmd {
 		p.refilter()
 		return nil
 	case tea.KeyEsc:
-		if text := strings.ToLower(strings.TrimSpace(p.input.value())); text != "" {
+		if text := strings.ToLower(strings.TrimSpace(p.input.Value())); text != "" {
 			p.search = text
 		}
 		p.typing = false
@@ -347,7 +347,7 @@ func (p *DeltaList) typed(msg tea.KeyMsg) tea.Cmd {
 		p.refilter()
 		return nil
 	}
-	p.input.update(msg)
+	typeInto(&p.input, msg)
 	return nil
 }
 
@@ -365,7 +365,9 @@ func (p *DeltaList) key(msg tea.KeyMsg) tea.Cmd {
 		return p.setTab(int(msg.Runes[0] - '1'))
 	case key.Matches(msg, p.filterKey):
 		p.typing = true
-		p.input.set(p.search)
+		p.input = newInput(p.c.Styles, "/", "")
+		p.input.SetValue(p.search)
+		p.input.CursorEnd()
 		return nil
 	case key.Matches(msg, p.sortKey):
 		p.order = (p.order + 1) % sortCount
@@ -725,7 +727,8 @@ func (p *DeltaList) View() string {
 
 	footer := func() string {
 		if p.typing {
-			return p.input.view(s, p.width)
+			p.input.Width = max(p.width-len(dlInputHint)-3, 10)
+			return truncate(p.input.View()+s.Dim.Render(dlInputHint), p.width)
 		}
 		if len(p.shown) == 0 {
 			return ""
@@ -781,47 +784,5 @@ func (p *DeltaList) View() string {
 	return b.String() + footer()
 }
 
-// dlInput is the filter's one-line text input: typed text goes at the
-// end; backspace, ctrl+w and ctrl+u delete a character, a word, the line.
-// (bubbles' textinput needs github.com/atotto/clipboard, which go.sum
-// lacks.)
-type dlInput struct{ text []rune }
-
-func (l *dlInput) set(s string) { l.text = []rune(s) }
-
-func (l *dlInput) value() string { return string(l.text) }
-
-func (l *dlInput) update(msg tea.KeyMsg) {
-	switch msg.Type {
-	case tea.KeyRunes, tea.KeySpace:
-		for _, r := range msg.Runes {
-			if r >= ' ' && r != 0x7f {
-				l.text = append(l.text, r)
-			}
-		}
-	case tea.KeyBackspace:
-		if len(l.text) > 0 {
-			l.text = l.text[:len(l.text)-1]
-		}
-	case tea.KeyCtrlW:
-		t := strings.TrimRight(string(l.text), " ")
-		l.text = []rune(t[:strings.LastIndex(t, " ")+1])
-	case tea.KeyCtrlU:
-		l.text = nil
-	}
-}
-
-// view draws "/text" and a cursor block in w cells, the end of a long
-// text, and what enter and esc do when there is room.
-func (l *dlInput) view(s *Styles, w int) string {
-	text := string(l.text)
-	room := max(w-2, 1)
-	if n := ansi.StringWidth(text); n > room {
-		text = ansi.TruncateLeft(text, n-room+1, "…")
-	}
-	line := s.Bold.Render("/") + text + s.Selected.Render(" ")
-	if hint := "   enter filters · esc clears"; ansi.StringWidth(text)+2+len(hint) <= w {
-		line += s.Dim.Render(hint)
-	}
-	return line
-}
+// dlInputHint follows the filter input.
+const dlInputHint = "   enter filters · esc clears"

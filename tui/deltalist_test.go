@@ -261,8 +261,8 @@ func TestDeltaListSearch(t *testing.T) {
 	}
 	// / again starts from the remembered text; enter filters on it.
 	dlSend(t, p, dlKeyRunes("/"))
-	if p.input.value() != "srq" {
-		t.Errorf("/ opened the input with %q, want the remembered srq", p.input.value())
+	if p.input.Value() != "srq" {
+		t.Errorf("/ opened the input with %q, want the remembered srq", p.input.Value())
 	}
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyEnter})
 	if got := strings.Join(dlIds(p), " "); got != "a75dbc2c07f0 c891e7963bc6" {
@@ -294,8 +294,8 @@ func TestDeltaListFilterKeys(t *testing.T) {
 	dlSend(t, p, dlKeyRunes("/"))
 	dlTypeText(func(m tea.Msg) { dlSend(t, p, m) }, "q2 s")
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyBackspace})
-	if p.input.value() != "q2 " || p.tab != tabMissingFixes || p.order != sortNewest {
-		t.Errorf("typing q2 s and backspace: input %q, tab %d, sort %d; want \"q2 \", the first tab, newest first", p.input.value(), p.tab, p.order)
+	if p.input.Value() != "q2 " || p.tab != tabMissingFixes || p.order != sortNewest {
+		t.Errorf("typing q2 s and backspace: input %q, tab %d, sort %d; want \"q2 \", the first tab, newest first", p.input.Value(), p.tab, p.order)
 	}
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyEnter})
 	if v := p.View(); !strings.Contains(v, `no row matches "q2": / then esc clears the filter`) || !strings.Contains(v, `filter "q2": 0 of 8`) {
