@@ -315,7 +315,7 @@ func (sx *suspecter) explain(reg *Regression, from, to store.TestTarget) error {
 		return a.Date.After(b.Date)
 	})
 	reg.MissingFixes = []Commit{}
-	if src.Upstream == "" || src.Kind == project.KindQueue || src.Kind == project.KindList || src.Format == project.FormatSnapshot {
+	if !src.IsDownstream() {
 		return nil
 	}
 	label := src.Name + "@" + src.RefNames()[0]

@@ -117,6 +117,29 @@ type Source struct {
 // IsGit says whether the source is a git repository, read by ref.
 func (s *Source) IsGit() bool { return s.Format == FormatGit }
 
+// IsDownstream says whether a source is measured against an upstream by
+// its commits or patches: it names an upstream and is not a queue or a
+// list (which are evidence) nor a snapshot (which is measured by files).
+func (s *Source) IsDownstream() bool {
+	return s.Upstream != "" && s.Kind != KindQueue && s.Kind != KindList && s.Format != FormatSnapshot
+}
+
+// DownstreamRefs lists the downstreams measured by commits or patches,
+// as SOURCE@REF, in the order the file lists them.
+func (c *Config) DownstreamRefs() []string {
+	var out []string
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if !s.IsDownstream() {
+			continue
+		}
+		for _, ref := range s.RefNames() {
+			out = append(out, s.Name+"@"+ref)
+		}
+	}
+	return out
+}
+
 // RefNames returns the refs of a source as the store names them: a git
 // source's refs, or the one ref of any other source, named for its format
 // ("sles@series", "winof-3.1@snapshot").

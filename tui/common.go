@@ -94,18 +94,7 @@ func (c *Common) Forget() {
 }
 
 // Downstreams lists the downstreams measured by commits, as SOURCE@REF.
-func (c *Common) Downstreams() []string {
-	var out []string
-	for _, s := range c.Cfg.Sources {
-		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
-			continue
-		}
-		for _, ref := range s.RefNames() {
-			out = append(out, s.Name+"@"+ref)
-		}
-	}
-	return out
-}
+func (c *Common) Downstreams() []string { return c.Cfg.DownstreamRefs() }
 
 // Navigation and status messages.
 type (

@@ -34,6 +34,24 @@ func chdir(t *testing.T, dir string) {
 	t.Cleanup(func() { os.Chdir(old) })
 }
 
+// demoWorld builds and syncs the small world with `kdelta demo` and
+// returns its directory, what the demo printed, and a function that runs
+// kdelta on the world: stdout, stderr and the exit code.
+func demoWorld(t *testing.T) (dir, demoOut string, do func(args ...string) (string, string, int)) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "w")
+	e, out, errb := testEnv(t, dir)
+	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
+		t.Fatalf("demo exit %d: %s", code, errb)
+	}
+	config := filepath.Join(dir, "kdelta.toml")
+	return dir, out.String(), func(args ...string) (string, string, int) {
+		e, out, errb := testEnv(t, dir)
+		code := run(append(args, "--config", config), e)
+		return out.String(), errb.String(), code
+	}
+}
+
 func TestUsageAndExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	chdir(t, dir)
@@ -105,17 +123,7 @@ func TestInitWritesAStarterThatParses(t *testing.T) {
 // TestDeltaAndMatchesOnTheSmallWorld runs the commands a maintainer would,
 // in order, on a synced small world.
 func TestDeltaAndMatchesOnTheSmallWorld(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "w")
-	e, _, errb := testEnv(t, dir)
-	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
-		t.Fatalf("demo exit %d: %s", code, errb)
-	}
-	config := filepath.Join(dir, "kdelta.toml")
-	do := func(args ...string) (string, string, int) {
-		e, out, errb := testEnv(t, dir)
-		code := run(append(args, "--config", config), e)
-		return out.String(), errb.String(), code
-	}
+	_, _, do := demoWorld(t)
 
 	// Flags may follow the downstream.
 	table, stderr, code := do("delta", "rhel", "--component", "mlx5")

@@ -255,18 +255,7 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 // downstreams lists the targets (SOURCE@REF) measured against an upstream
 // by commits: not queues and lists, which are evidence, nor snapshots,
 // which are measured by files.
-func downstreams(cfg *project.Config) []string {
-	var out []string
-	for _, s := range cfg.Sources {
-		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
-			continue
-		}
-		for _, ref := range s.RefNames() {
-			out = append(out, s.Name+"@"+ref)
-		}
-	}
-	return out
-}
+func downstreams(cfg *project.Config) []string { return cfg.DownstreamRefs() }
 
 // snapshotDelta prints the file-level delta of a release drop.
 func snapshotDelta(ctx context.Context, e *env, db *store.DB, cfg *project.Config, o deltaOptions) error {

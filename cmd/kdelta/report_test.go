@@ -47,23 +47,17 @@ func golden(t *testing.T, name string, got []byte) {
 // and compares it with its golden file; the HTML is checked by the report
 // package's parse tests and here for being one self-contained file.
 func TestReportGolden(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "w")
-	e, _, errb := testEnv(t, dir)
-	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
-		t.Fatalf("demo exit %d: %s", code, errb)
-	}
-	config := filepath.Join(dir, "kdelta.toml")
+	_, _, do := demoWorld(t)
 	for _, f := range []string{"md", "json", "csv"} {
-		e, out, errb := testEnv(t, dir)
-		if code := run([]string{"report", "rhel", "ofed", "--format", f, "--config", config}, e); code != exitOK {
-			t.Fatalf("report --format %s: exit %d: %s", f, code, errb)
+		out, stderr, code := do("report", "rhel", "ofed", "--format", f)
+		if code != exitOK {
+			t.Fatalf("report --format %s: exit %d: %s", f, code, stderr)
 		}
-		golden(t, "report-small."+f+".golden", out.Bytes())
+		golden(t, "report-small."+f+".golden", []byte(out))
 	}
 	html := filepath.Join(t.TempDir(), "r.html")
-	e, _, errb = testEnv(t, dir)
-	if code := run([]string{"report", "-o", html, "--config", config}, e); code != exitOK {
-		t.Fatalf("report -o r.html: exit %d: %s", code, errb)
+	if _, stderr, code := do("report", "-o", html); code != exitOK {
+		t.Fatalf("report -o r.html: exit %d: %s", code, stderr)
 	}
 	b, err := os.ReadFile(html)
 	if err != nil {
@@ -78,9 +72,8 @@ func TestReportGolden(t *testing.T) {
 		t.Errorf("the HTML report lacks charts or a downstream")
 	}
 	for _, args := range [][]string{{"report", "--format", "pdf"}, {"report", "winofed-3.1"}, {"report", "centos"}} {
-		e, _, errb := testEnv(t, dir)
-		if code := run(append(args, "--config", config), e); code != exitBadInput {
-			t.Errorf("%v: exit %d, want %d: %s", args, code, exitBadInput, errb)
+		if _, stderr, code := do(args...); code != exitBadInput {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, exitBadInput, stderr)
 		}
 	}
 }
@@ -90,17 +83,7 @@ func TestReportGolden(t *testing.T) {
 // that drops a backport, an upstream revert and a new upstream fix (exit
 // 1, with JUnit), a new baseline, and bad input (exit 2).
 func TestCheckExitCodes(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "w")
-	e, _, errb := testEnv(t, dir)
-	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
-		t.Fatalf("demo exit %d: %s", code, errb)
-	}
-	config := filepath.Join(dir, "kdelta.toml")
-	do := func(args ...string) (string, string, int) {
-		e, out, errb := testEnv(t, dir)
-		code := run(append(args, "--config", config), e)
-		return out.String(), errb.String(), code
-	}
+	dir, _, do := demoWorld(t)
 	tmp := t.TempDir()
 	base := filepath.Join(tmp, "base.json")
 	if _, stderr, code := do("report", "--format", "json", "-o", base); code != exitOK {

@@ -14,25 +14,15 @@ import (
 // tests in delta, as a user would on the small world (whose results the
 // demo imports).
 func TestResultsCommands(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "w")
-	e, out, errb := testEnv(t, dir)
-	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
-		t.Fatalf("demo exit %d: %s", code, errb)
-	}
-	if !strings.Contains(out.String(), "interop test results files") || !strings.Contains(out.String(), "Interop test regressions") {
-		t.Errorf("demo does not show the test results:\n%s", out)
+	dir, demo, do := demoWorld(t)
+	if !strings.Contains(demo, "interop test results files") || !strings.Contains(demo, "Interop test regressions") {
+		t.Errorf("demo does not show the test results:\n%s", demo)
 	}
 	truth, err := world.LoadTruth(filepath.Join(dir, "truth.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	planted := truth.Results.Regressions
-	config := filepath.Join(dir, "kdelta.toml")
-	do := func(args ...string) (string, string, int) {
-		e, out, errb := testEnv(t, dir)
-		code := run(append(args, "--config", config), e)
-		return out.String(), errb.String(), code
-	}
 
 	// Importing the same file again adds nothing.
 	f := truth.Results.Files[0]

@@ -92,7 +92,7 @@ func commands() []command {
 			"kdelta check --baseline baseline.json --junit kdelta-check.xml --update-baseline baseline.json", runCheck},
 		{"tui", "[--config FILE] [--print]", "browse the delta in the terminal: the component x downstream matrix, each delta list, a backport side by side with its upstream; annotate, match and ignore from there",
 			"kdelta tui", runTUI},
-		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it and print a summary",
+		{"demo", "[--size small|demo] [--seed N] [DIR]", "build the synthetic RDMA world in DIR, sync it, import its test results, print the delta and the regressions, and write DIR/report.html",
 			"kdelta demo /tmp/kdelta-demo", runDemo},
 	}
 }

@@ -11,17 +11,7 @@ import (
 // would on the small world: a manual status shows in the next snapshot's
 // timeline, and an ignored path leaves the missing lists.
 func TestStatusAnnotateIgnore(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "w")
-	e, _, errb := testEnv(t, dir)
-	if code := run([]string{"demo", "--size", "small", dir}, e); code != exitOK {
-		t.Fatalf("demo exit %d: %s", code, errb)
-	}
-	config := filepath.Join(dir, "kdelta.toml")
-	do := func(args ...string) (string, string, int) {
-		e, out, errb := testEnv(t, dir)
-		code := run(append(args, "--config", config), e)
-		return out.String(), errb.String(), code
-	}
+	_, _, do := demoWorld(t)
 
 	js, stderr, code := do("status", "sles", "--format", "json")
 	var carried []struct {
