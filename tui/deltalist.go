@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"github.com/charmbracelet/bubbles/textinput"
 	"sort"
@@ -85,21 +84,16 @@ type DeltaList struct {
 	width     int
 	height    int
 
-	spin    spinner.Model
-	loading bool // the analysis
-	cancel  context.CancelFunc
+	rd      read // the analysis
 	err     error
 	result  *analyzer.Result
 	waiting *carriedLoaded // statuses that came before the analysis
 	cd      *analyzer.ComponentDelta
-	seq     int // of the newest analysis load; older answers are dropped
 
-	stLoading bool // the carried changes' statuses
-	stCancel  context.CancelFunc
-	stErr     error
-	carried   []analyzer.Carried
-	stLoaded  bool
-	stSeq     int
+	st       read // the carried changes' statuses
+	stErr    error
+	carried  []analyzer.Carried
+	stLoaded bool
 
 	rows   [tabCount][]dlRow
 	tab    int
@@ -119,7 +113,8 @@ type DeltaList struct {
 // whole) of one downstream (SOURCE@REF).
 func NewDeltaList(c *Common, target, component string) Page {
 	return &DeltaList{c: c, target: target, component: component,
-		spin:      spinner.New(spinner.WithSpinner(spinner.Dot)),
+		rd:        newRead(),
+		st:        newRead(),
 		nextTab:   key.NewBinding(key.WithKeys("tab", "right", "l")),
 		prevTab:   key.NewBinding(key.WithKeys("shift+tab", "left", "h")),
 		tabKeys:   key.NewBinding(key.WithKeys("1", "2", "3", "4")),
@@ -168,30 +163,20 @@ func (p *DeltaList) Capturing() bool { return p.typing }
 func (p *DeltaList) SetSize(w, h int) { p.width, p.height = w, h }
 
 // Init loads the analysis.
-func (p *DeltaList) Init() tea.Cmd { return tea.Batch(p.load(), p.spin.Tick) }
+func (p *DeltaList) Init() tea.Cmd { return tea.Batch(p.load(), p.rd.spin.Tick) }
 
 // Cancel stops the loads in progress.
 func (p *DeltaList) Cancel() {
-	if p.cancel != nil {
-		p.cancel()
-	}
-	if p.stCancel != nil {
-		p.stCancel()
-	}
+	p.rd.Cancel()
+	p.st.Cancel()
 }
 
 // load reads the analysis in a tea.Cmd.
 func (p *DeltaList) load() tea.Cmd {
-	if p.cancel != nil {
-		p.cancel()
-	}
-	p.seq++
-	p.loading, p.err = true, nil
-	ctx, cancel := context.WithCancel(p.c.Ctx)
-	p.cancel = cancel
-	c, target, seq := p.c, p.target, p.seq
+	p.err = nil
+	ctx, seq := p.rd.begin(p.c.Ctx)
+	c, target := p.c, p.target
 	return func() tea.Msg {
-		defer cancel()
 		r, err := c.Analysis(ctx, target)
 		return deltaLoaded{page: p, seq: seq, result: r, err: err}
 	}
@@ -199,16 +184,10 @@ func (p *DeltaList) load() tea.Cmd {
 
 // loadCarried reads the carried changes' statuses in a tea.Cmd.
 func (p *DeltaList) loadCarried() tea.Cmd {
-	if p.stCancel != nil {
-		p.stCancel()
-	}
-	p.stSeq++
-	p.stLoading, p.stErr = true, nil
-	ctx, cancel := context.WithCancel(p.c.Ctx)
-	p.stCancel = cancel
-	db, target, seq := p.c.DB, p.target, p.stSeq
+	p.stErr = nil
+	ctx, seq := p.st.begin(p.c.Ctx)
+	db, target := p.c.DB, p.target
 	return func() tea.Msg {
-		defer cancel()
 		carried, _, err := analyzer.Statuses(ctx, db, target)
 		return carriedLoaded{page: p, seq: seq, carried: carried, err: err}
 	}
@@ -216,10 +195,9 @@ func (p *DeltaList) loadCarried() tea.Cmd {
 
 // loaded takes in the analysis; an error goes to the status line too.
 func (p *DeltaList) loaded(m deltaLoaded) tea.Cmd {
-	if m.page != p || m.seq != p.seq {
+	if m.page != p || !p.rd.end(m.seq) {
 		return nil // an older load's, or another page's
 	}
-	p.loading = false
 	if m.err != nil {
 		p.err = fmt.Errorf("%s: %w", p.target, m.err)
 		return Failed(p.err)
@@ -249,14 +227,14 @@ func (p *DeltaList) loaded(m deltaLoaded) tea.Cmd {
 
 // carriedIn takes in the carried changes' statuses.
 func (p *DeltaList) carriedIn(m carriedLoaded) tea.Cmd {
-	if m.page != p || m.seq != p.stSeq {
+	if m.page != p || m.seq != p.st.seq {
 		return nil
 	}
 	if m.err == nil && p.result == nil {
 		p.waiting = &m // filtered once the analysis is in
 		return nil
 	}
-	p.stLoading = false
+	p.st.end(m.seq)
 	if m.err != nil {
 		p.stErr = fmt.Errorf("%s: statuses: %w", p.target, m.err)
 		return Failed(p.stErr)
@@ -295,30 +273,23 @@ func (p *DeltaList) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case carriedLoaded:
 		return p, p.carriedIn(msg)
 	case refreshMsg:
-		cmds := []tea.Cmd{p.load(), p.spin.Tick}
+		cmds := []tea.Cmd{p.load(), p.rd.spin.Tick}
 		// The statuses are read again now when the tab shows them, else
 		// when it is opened next.
 		p.stLoaded, p.carried, p.rows[tabCarried] = false, nil, nil
-		if p.stCancel != nil {
-			p.stCancel()
-		}
-		p.stLoading = false
+		p.st.Cancel()
+		p.st.running = false
 		if p.tab == tabCarried {
 			cmds = append(cmds, p.loadCarried())
 		}
 		return p, tea.Batch(cmds...)
 	case spinner.TickMsg:
-		if !p.loading && !p.stLoading {
-			return p, nil
-		}
-		var cmd tea.Cmd
-		p.spin, cmd = p.spin.Update(msg)
-		return p, cmd
+		return p, tea.Batch(p.rd.tick(msg), p.st.tick(msg))
 	case tea.KeyMsg:
 		if p.typing {
 			return p, p.typed(msg)
 		}
-		if p.loading || p.result == nil {
+		if p.rd.running || p.result == nil {
 			return p, nil
 		}
 		return p, p.key(msg)
@@ -403,8 +374,8 @@ func (p *DeltaList) setTab(t int) tea.Cmd {
 	p.tab = t
 	p.shown = nil // the cursor of the tab stays where it was
 	p.refilter()
-	if t == tabCarried && !p.stLoaded && !p.stLoading {
-		return tea.Batch(p.loadCarried(), p.spin.Tick)
+	if t == tabCarried && !p.stLoaded && !p.st.running {
+		return tea.Batch(p.loadCarried(), p.st.spin.Tick)
 	}
 	return nil
 }
@@ -695,8 +666,8 @@ func (p *DeltaList) info() string {
 // View draws the header, the tab bar and the rows around the cursor.
 func (p *DeltaList) View() string {
 	s := p.c.Styles
-	if p.loading {
-		return p.spin.View() + " analyzing " + p.target + "… (esc cancels)"
+	if p.rd.running {
+		return p.rd.spin.View() + " analyzing " + p.target + "… (esc cancels)"
 	}
 	if p.err != nil {
 		return s.Error.Render("could not analyze: ") + p.err.Error() + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q goes back.")
@@ -736,8 +707,8 @@ func (p *DeltaList) View() string {
 		return s.Dim.Render(fmt.Sprintf("row %d of %d", p.cur[p.tab]+1, len(p.shown)))
 	}
 	switch {
-	case p.tab == tabCarried && p.stLoading:
-		put(p.spin.View() + " reading the statuses of " + p.target + "'s carried changes… (esc cancels)")
+	case p.tab == tabCarried && p.st.running:
+		put(p.st.spin.View() + " reading the statuses of " + p.target + "'s carried changes… (esc cancels)")
 		return b.String() + footer()
 	case p.tab == tabCarried && p.stErr != nil:
 		put(s.Error.Render("could not read the statuses: ") + p.stErr.Error())

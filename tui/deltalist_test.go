@@ -71,8 +71,8 @@ func dlLoadedPage(t *testing.T, c *Common, target, comp string, w, h int) *Delta
 	p := NewDeltaList(c, target, comp).(*DeltaList)
 	p.SetSize(w, h)
 	dlRunCmd(t, p, p.Init())
-	if p.loading || p.err != nil {
-		t.Fatalf("%s %s: after the load, loading=%v err=%v", target, comp, p.loading, p.err)
+	if p.rd.running || p.err != nil {
+		t.Fatalf("%s %s: after the load, loading=%v err=%v", target, comp, p.rd.running, p.err)
 	}
 	return p
 }
@@ -427,18 +427,18 @@ func TestDeltaListCancelAndRefresh(t *testing.T) {
 	dlSend(t, p, dlKeyRunes("4"))
 	old := p.load() // a load a refresh makes stale
 	_, cmd = p.Update(refreshMsg{})
-	if !p.loading || !p.stLoading || !strings.Contains(p.View(), "analyzing") {
-		t.Fatalf("a refresh on the carried tab: loading=%v, statuses loading=%v; want both", p.loading, p.stLoading)
+	if !p.rd.running || !p.st.running || !strings.Contains(p.View(), "analyzing") {
+		t.Fatalf("a refresh on the carried tab: loading=%v, statuses loading=%v; want both", p.rd.running, p.st.running)
 	}
 	other := NewDeltaList(c, dlTarget, "ipoib").(*DeltaList)
-	p.Update(deltaLoaded{page: other, seq: p.seq, err: errors.New("not mine")})
+	p.Update(deltaLoaded{page: other, seq: p.rd.seq, err: errors.New("not mine")})
 	dlRunCmd(t, p, old)
-	if !p.loading || p.err != nil {
-		t.Fatalf("an older load's or another page's answer was taken: loading=%v err=%v", p.loading, p.err)
+	if !p.rd.running || p.err != nil {
+		t.Fatalf("an older load's or another page's answer was taken: loading=%v err=%v", p.rd.running, p.err)
 	}
 	dlRunCmd(t, p, cmd)
-	if v := p.View(); p.loading || p.stLoading || !strings.Contains(v, "[4 carried 5]") {
-		t.Errorf("after the refresh: loading=%v, statuses loading=%v:\n%s", p.loading, p.stLoading, v)
+	if v := p.View(); p.rd.running || p.st.running || !strings.Contains(v, "[4 carried 5]") {
+		t.Errorf("after the refresh: loading=%v, statuses loading=%v:\n%s", p.rd.running, p.st.running, v)
 	}
 }
 
@@ -466,7 +466,7 @@ func (f *dlFake) View() string {
 		return "done"
 	}
 	return fmt.Sprintf("the page on top; below: analysis %d %s, statuses %d %s",
-		f.below.seq, state(f.below.loading), f.below.stSeq, state(f.below.stLoading))
+		f.below.rd.seq, state(f.below.rd.running), f.below.st.seq, state(f.below.st.running))
 }
 
 func (f *dlFake) SetSize(int, int)    {}

@@ -37,10 +37,7 @@ type Detail struct {
 	vp            viewport.Model
 	mode          detailMode
 	info          *detailInfo
-	loading       bool
-	seq           int // the load in flight; older answers are dropped
-	cancel        context.CancelFunc
-	spin          spinner.Model
+	rd            read
 	err           error
 	form          *actionForm // an action's input, when one is open
 	keys          detailKeys
@@ -64,7 +61,7 @@ type detailKeys struct {
 // delta of a downstream (SOURCE@REF).
 func NewDetail(c *Common, target, id string) Page {
 	return &Detail{c: c, target: target, id: strings.ToLower(id), vp: viewport.New(80, 20),
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		rd: newRead(),
 		keys: detailKeys{
 			side:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "side by side")),
 			inter:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "interdiff")),
@@ -152,25 +149,16 @@ func (d *Detail) SetSize(w, h int) {
 }
 
 // Init starts loading.
-func (d *Detail) Init() tea.Cmd { return tea.Batch(d.load(), d.spin.Tick) }
+func (d *Detail) Init() tea.Cmd { return tea.Batch(d.load(), d.rd.spin.Tick) }
 
 // Cancel stops a load in progress.
-func (d *Detail) Cancel() {
-	if d.cancel != nil {
-		d.cancel()
-	}
-}
+func (d *Detail) Cancel() { d.rd.Cancel() }
 
 func (d *Detail) load() tea.Cmd {
-	d.Cancel()
-	d.loading, d.err = true, nil
-	d.seq++
-	seq := d.seq
-	ctx, cancel := context.WithCancel(d.c.Ctx)
-	d.cancel = cancel
+	d.err = nil
+	ctx, seq := d.rd.begin(d.c.Ctx)
 	c, target, id := d.c, d.target, d.id
 	return func() tea.Msg {
-		defer cancel()
 		info, err := loadDetail(ctx, c, target, id)
 		return detailLoaded{d: d, seq: seq, info: info, err: err}
 	}
@@ -494,10 +482,9 @@ func (d *Detail) why(k key.Binding) string {
 func (d *Detail) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case detailLoaded:
-		if msg.d != d || msg.seq != d.seq {
+		if msg.d != d || !d.rd.end(msg.seq) {
 			return d, nil
 		}
-		d.loading = false
 		if msg.err != nil {
 			if errors.Is(msg.err, context.Canceled) {
 				return d, nil
@@ -512,14 +499,9 @@ func (d *Detail) Update(msg tea.Msg) (Page, tea.Cmd) {
 		d.layout()
 		return d, nil
 	case refreshMsg:
-		return d, tea.Batch(d.load(), d.spin.Tick)
+		return d, tea.Batch(d.load(), d.rd.spin.Tick)
 	case spinner.TickMsg:
-		if !d.loading {
-			return d, nil
-		}
-		var cmd tea.Cmd
-		d.spin, cmd = d.spin.Update(msg)
-		return d, cmd
+		return d, d.rd.tick(msg)
 	case actionDone:
 		if msg.d == d && d.form != nil {
 			d.closeForm()
@@ -622,15 +604,15 @@ func (d *Detail) View() string {
 			return s.Error.Render("could not load "+short12(d.id)+": ") + d.err.Error() + "\n\n" +
 				s.Dim.Render("q goes back.")
 		}
-		return d.spin.View() + " loading " + short12(d.id) + " in " + d.target + "… (esc cancels)"
+		return d.rd.spin.View() + " loading " + short12(d.id) + " in " + d.target + "… (esc cancels)"
 	}
 	if d.form != nil {
 		return d.vp.View() + "\n" + d.form.view(d) // cut line by line
 	}
 	var foot string
 	switch {
-	case d.loading:
-		foot = d.spin.View() + s.Dim.Render(" reloading…")
+	case d.rd.running:
+		foot = d.rd.spin.View() + s.Dim.Render(" reloading…")
 	case d.vp.TotalLineCount() > d.vp.Height:
 		first := d.vp.YOffset + 1
 		last := min(d.vp.YOffset+d.vp.Height, d.vp.TotalLineCount())

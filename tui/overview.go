@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,9 +24,7 @@ type Overview struct {
 	top, off int // first row and column shown
 	width    int
 	height   int
-	loading  bool
-	cancel   context.CancelFunc
-	spin     spinner.Model
+	rd       read
 	err      error
 	tests    key.Binding
 	// QuitWhenLoaded ends the program once the matrix is drawn (kdelta
@@ -37,12 +34,13 @@ type Overview struct {
 
 // NewOverview returns the overview page.
 func NewOverview(c *Common) *Overview {
-	return &Overview{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
+	return &Overview{c: c, rd: newRead(),
 		tests: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test results of the downstream")),
 	}
 }
 
 type overviewLoaded struct {
+	seq     int
 	results []*analyzer.Result
 	err     error
 }
@@ -66,32 +64,26 @@ func (o *Overview) Capturing() bool { return false }
 func (o *Overview) SetSize(w, h int) { o.width, o.height = w, h }
 
 // Init loads the analyses.
-func (o *Overview) Init() tea.Cmd { return tea.Batch(o.load(), o.spin.Tick) }
+func (o *Overview) Init() tea.Cmd { return tea.Batch(o.load(), o.rd.spin.Tick) }
 
 // Cancel stops a load in progress.
-func (o *Overview) Cancel() {
-	if o.cancel != nil {
-		o.cancel()
-	}
-}
+func (o *Overview) Cancel() { o.rd.Cancel() }
 
 func (o *Overview) load() tea.Cmd {
-	o.loading, o.err = true, nil
-	ctx, cancel := context.WithCancel(o.c.Ctx)
-	o.cancel = cancel
+	o.err = nil
+	ctx, seq := o.rd.begin(o.c.Ctx)
 	c := o.c
 	targets := c.Downstreams()
 	return func() tea.Msg {
-		defer cancel()
 		var out []*analyzer.Result
 		for _, t := range targets {
 			r, err := c.Analysis(ctx, t)
 			if err != nil {
-				return overviewLoaded{err: fmt.Errorf("%s: %w", t, err)}
+				return overviewLoaded{seq: seq, err: fmt.Errorf("%s: %w", t, err)}
 			}
 			out = append(out, r)
 		}
-		return overviewLoaded{results: out}
+		return overviewLoaded{seq: seq, results: out}
 	}
 }
 
@@ -99,7 +91,9 @@ func (o *Overview) load() tea.Cmd {
 func (o *Overview) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case overviewLoaded:
-		o.loading = false
+		if !o.rd.end(msg.seq) {
+			return o, nil
+		}
 		if msg.err != nil {
 			o.err = msg.err
 			return o, Failed(msg.err)
@@ -113,16 +107,11 @@ func (o *Overview) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return o, nil
 	case refreshMsg:
-		return o, tea.Batch(o.load(), o.spin.Tick)
+		return o, tea.Batch(o.load(), o.rd.spin.Tick)
 	case spinner.TickMsg:
-		if !o.loading {
-			return o, nil
-		}
-		var cmd tea.Cmd
-		o.spin, cmd = o.spin.Update(msg)
-		return o, cmd
+		return o, o.rd.tick(msg)
 	case tea.KeyMsg:
-		if o.loading || len(o.results) == 0 {
+		if o.rd.running || len(o.results) == 0 {
 			return o, nil
 		}
 		k := o.c.Keys
@@ -217,8 +206,8 @@ func (o *Overview) cols() int { return max((o.width-nameWidth)/o.cellWidth(), 1)
 // View draws the matrix around the selected cell.
 func (o *Overview) View() string {
 	s := o.c.Styles
-	if o.loading {
-		return o.spin.View() + " analyzing " + strings.Join(o.c.Downstreams(), ", ") + "… (esc cancels)"
+	if o.rd.running {
+		return o.rd.spin.View() + " analyzing " + strings.Join(o.c.Downstreams(), ", ") + "… (esc cancels)"
 	}
 	if o.err != nil {
 		return s.Error.Render("could not analyze: ") + o.err.Error() + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q quits.")

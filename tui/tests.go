@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -37,11 +36,8 @@ type Tests struct {
 	latCur, latTop int // index in latest; first row shown
 
 	width, height int
-	loading       bool
+	rd            read
 	loaded        bool // a load has finished once
-	seq           int  // the load in progress; older ones are ignored
-	cancel        context.CancelFunc
-	spin          spinner.Model
 	err           error
 	tab           key.Binding
 }
@@ -54,8 +50,8 @@ const (
 // NewTests returns the test results page of a downstream source.
 func NewTests(c *Common, source string) Page {
 	t := &Tests{c: c, source: source, width: 80, height: 22,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		tab:  key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "regressions/latest")),
+		rd:  newRead(),
+		tab: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "regressions/latest")),
 	}
 	if s := c.Cfg.Source(source); s != nil {
 		if refs := s.RefNames(); len(refs) > 0 {
@@ -91,24 +87,16 @@ func (t *Tests) Capturing() bool { return false }
 func (t *Tests) SetSize(w, h int) { t.width, t.height = w, h }
 
 // Init loads the results.
-func (t *Tests) Init() tea.Cmd { return tea.Batch(t.load(), t.spin.Tick) }
+func (t *Tests) Init() tea.Cmd { return tea.Batch(t.load(), t.rd.spin.Tick) }
 
 // Cancel stops a load in progress.
-func (t *Tests) Cancel() {
-	if t.cancel != nil {
-		t.cancel()
-	}
-}
+func (t *Tests) Cancel() { t.rd.Cancel() }
 
 func (t *Tests) load() tea.Cmd {
-	t.Cancel()
-	t.seq++
-	t.loading, t.err = true, nil
-	ctx, cancel := context.WithCancel(t.c.Ctx)
-	t.cancel = cancel
-	c, source, seq := t.c, t.source, t.seq
+	t.err = nil
+	ctx, seq := t.rd.begin(t.c.Ctx)
+	c, source := t.c, t.source
 	return func() tea.Msg {
-		defer cancel()
 		regs, err := analyzer.Regressions(ctx, c.DB, c.Cfg, c.Rules, source)
 		if err != nil {
 			return testsLoaded{seq: seq, err: fmt.Errorf("regressions of %s: %w", source, err)}
@@ -125,10 +113,9 @@ func (t *Tests) load() tea.Cmd {
 func (t *Tests) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case testsLoaded:
-		if msg.seq != t.seq {
+		if !t.rd.end(msg.seq) {
 			return t, nil
 		}
-		t.loading = false
 		if msg.err != nil {
 			t.err = msg.err
 			return t, Failed(msg.err)
@@ -144,16 +131,11 @@ func (t *Tests) Update(msg tea.Msg) (Page, tea.Cmd) {
 		t.latCur = min(t.latCur, max(len(t.latest)-1, 0))
 		return t, nil
 	case refreshMsg:
-		return t, tea.Batch(t.load(), t.spin.Tick)
+		return t, tea.Batch(t.load(), t.rd.spin.Tick)
 	case spinner.TickMsg:
-		if !t.loading {
-			return t, nil
-		}
-		var cmd tea.Cmd
-		t.spin, cmd = t.spin.Update(msg)
-		return t, cmd
+		return t, t.rd.tick(msg)
 	case tea.KeyMsg:
-		if t.loading || t.err != nil {
+		if t.rd.running || t.err != nil {
 			return t, nil
 		}
 		if key.Matches(msg, t.tab) {
@@ -268,7 +250,7 @@ func (t *Tests) latestKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		t.latCur = last
 	case key.Matches(msg, k.Enter):
-		return Push(newTestHistory(t.c, t.source, t.latest[t.latCur].Test, t))
+		return Push(newTestHistory(t.c, t.source, t.latest[t.latCur].Test))
 	}
 	return nil
 }
@@ -276,8 +258,8 @@ func (t *Tests) latestKey(msg tea.KeyMsg) tea.Cmd {
 // View draws the section tabs and the section.
 func (t *Tests) View() string {
 	s := t.c.Styles
-	if t.loading {
-		return t.spin.View() + " loading the test results of " + t.source + "… (esc cancels)"
+	if t.rd.running {
+		return t.rd.spin.View() + " loading the test results of " + t.source + "… (esc cancels)"
 	}
 	if t.err != nil {
 		return s.Error.Render("could not load the test results: ") + t.err.Error() + "\n\n" +
@@ -729,25 +711,21 @@ func keepEnd(s string, w int) string {
 // testHistory is the page of one test's history: every stored result of
 // it, the results of the downstream it was opened from first.
 type testHistory struct {
-	c       *Common
-	source  string
-	test    string
-	parent  *Tests
-	rows    []analyzer.TestStatus
-	cur     int
-	top     int
-	width   int
-	height  int
-	loading bool
-	seq     int
-	cancel  context.CancelFunc
-	spin    spinner.Model
-	err     error
+	c      *Common
+	source string
+	test   string
+	rows   []analyzer.TestStatus
+	cur    int
+	top    int
+	width  int
+	height int
+	rd     read
+	err    error
 }
 
-func newTestHistory(c *Common, source, test string, parent *Tests) *testHistory {
-	return &testHistory{c: c, source: source, test: test, parent: parent, width: 80, height: 22,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+func newTestHistory(c *Common, source, test string) *testHistory {
+	return &testHistory{c: c, source: source, test: test, width: 80, height: 22,
+		rd: newRead()}
 }
 
 type historyLoaded struct {
@@ -771,24 +749,16 @@ func (h *testHistory) Capturing() bool { return false }
 func (h *testHistory) SetSize(w, ht int) { h.width, h.height = w, ht }
 
 // Init loads the history.
-func (h *testHistory) Init() tea.Cmd { return tea.Batch(h.load(), h.spin.Tick) }
+func (h *testHistory) Init() tea.Cmd { return tea.Batch(h.load(), h.rd.spin.Tick) }
 
 // Cancel stops a load in progress.
-func (h *testHistory) Cancel() {
-	if h.cancel != nil {
-		h.cancel()
-	}
-}
+func (h *testHistory) Cancel() { h.rd.Cancel() }
 
 func (h *testHistory) load() tea.Cmd {
-	h.Cancel()
-	h.seq++
-	h.loading, h.err = true, nil
-	ctx, cancel := context.WithCancel(h.c.Ctx)
-	h.cancel = cancel
-	c, test, source, seq := h.c, h.test, h.source, h.seq
+	h.err = nil
+	ctx, seq := h.rd.begin(h.c.Ctx)
+	c, test, source := h.c, h.test, h.source
 	return func() tea.Msg {
-		defer cancel()
 		rows, err := analyzer.TestHistory(ctx, c.DB, test)
 		if err != nil {
 			return historyLoaded{seq: seq, err: fmt.Errorf("history of %s: %w", test, err)}
@@ -806,10 +776,9 @@ func (h *testHistory) load() tea.Cmd {
 func (h *testHistory) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case historyLoaded:
-		if msg.seq != h.seq {
+		if !h.rd.end(msg.seq) {
 			return h, nil
 		}
-		h.loading = false
 		if msg.err != nil {
 			h.err = msg.err
 			return h, Failed(msg.err)
@@ -817,25 +786,12 @@ func (h *testHistory) Update(msg tea.Msg) (Page, tea.Cmd) {
 		h.rows = msg.rows
 		h.cur = min(h.cur, max(len(h.rows)-1, 0))
 		return h, nil
-	case testsLoaded:
-		// The answer to a reload of the results page below this one (after
-		// an undo): the App gives every message to the top page.
-		if h.parent != nil {
-			_, cmd := h.parent.Update(msg)
-			return h, cmd
-		}
-		return h, nil
 	case refreshMsg:
-		return h, tea.Batch(h.load(), h.spin.Tick)
+		return h, tea.Batch(h.load(), h.rd.spin.Tick)
 	case spinner.TickMsg:
-		if !h.loading {
-			return h, nil
-		}
-		var cmd tea.Cmd
-		h.spin, cmd = h.spin.Update(msg)
-		return h, cmd
+		return h, h.rd.tick(msg)
 	case tea.KeyMsg:
-		if h.loading || len(h.rows) == 0 {
+		if h.rd.running || len(h.rows) == 0 {
 			return h, nil
 		}
 		k := h.c.Keys
@@ -865,8 +821,8 @@ func (h *testHistory) rowsShown() int { return max(h.height-4, 1) }
 // View draws the history table.
 func (h *testHistory) View() string {
 	s := h.c.Styles
-	if h.loading {
-		return h.spin.View() + " loading the history of " + h.test + "… (esc cancels)"
+	if h.rd.running {
+		return h.rd.spin.View() + " loading the history of " + h.test + "… (esc cancels)"
 	}
 	if h.err != nil {
 		return s.Error.Render("could not load the history: ") + h.err.Error() + "\n\n" + s.Dim.Render("q goes back.")

@@ -213,7 +213,7 @@ func TestTestsHistoryRows(t *testing.T) {
 	}
 	// TestHistory sorts by source: ofed before rhel. The page puts rhel's
 	// first.
-	h := newTestHistory(c, "rhel", test, nil)
+	h := newTestHistory(c, "rhel", test)
 	h.SetSize(80, 22)
 	h.Update(h.load()())
 	if len(h.rows) != len(want) {
@@ -237,29 +237,6 @@ func TestTestsHistoryRows(t *testing.T) {
 	}
 	if !strings.Contains(view, fmt.Sprintf("row %d of %d", len(want), len(want))) {
 		t.Errorf("no position line for the last row:\n%s", view)
-	}
-}
-
-// TestTestsReloadUnderHistory: the App gives every message to the top
-// page, so the history page hands a reload of the results page below it
-// (after an undo) to that page.
-func TestTestsReloadUnderHistory(t *testing.T) {
-	w := newTestWorld(t)
-	c := w.common(t)
-	p := loadedTests(t, c, "rhel", 80, 22)
-	h := newTestHistory(c, "rhel", "ipoib.connected_mode.ping", p)
-	h.SetSize(80, 22)
-	h.Update(h.load()())
-	cmd := p.load()
-	if !p.loading {
-		t.Fatal("the results page is not loading")
-	}
-	h.Update(cmd())
-	if p.loading || len(p.groups) != 1 {
-		t.Errorf("the reload given to the history page did not reach the results page: loading %v, %d groups", p.loading, len(p.groups))
-	}
-	if h.loading || len(h.rows) == 0 {
-		t.Errorf("the history page lost its rows")
 	}
 }
 
@@ -337,8 +314,8 @@ func TestTestsCancel(t *testing.T) {
 	cur := p.load()
 	p.Update(cur())
 	p.Update(old())
-	if p.loading || p.err != nil || len(p.groups) != 1 {
-		t.Errorf("after two loads: loading %v, err %v, %d groups; want the newest load's one group", p.loading, p.err, len(p.groups))
+	if p.rd.running || p.err != nil || len(p.groups) != 1 {
+		t.Errorf("after two loads: loading %v, err %v, %d groups; want the newest load's one group", p.rd.running, p.err, len(p.groups))
 	}
 }
 
