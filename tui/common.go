@@ -184,6 +184,30 @@ func DefaultKeys() KeyMap {
 	}
 }
 
+// Move moves a list cursor by one of the shared keys (up, down, a page,
+// first, last) in a list of n rows showing page of them at a time; ok
+// says whether msg was one of those keys. The cursor stays in [0, n-1]
+// (0 when the list is empty).
+func (k KeyMap) Move(msg tea.KeyMsg, cur, n, page int) (next int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		cur--
+	case key.Matches(msg, k.Down):
+		cur++
+	case key.Matches(msg, k.PageUp):
+		cur -= page
+	case key.Matches(msg, k.PageDown):
+		cur += page
+	case key.Matches(msg, k.Home):
+		cur = 0
+	case key.Matches(msg, k.End):
+		cur = n - 1
+	default:
+		return cur, false
+	}
+	return max(min(cur, n-1), 0), true
+}
+
 // Action is one change to the store made from the UI, with its undo.
 type Action struct {
 	What string                          // "annotated 3f2a9c1 never", for the status line

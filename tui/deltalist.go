@@ -348,23 +348,13 @@ func (p *DeltaList) key(msg tea.KeyMsg) tea.Cmd {
 		return p.jump(1)
 	case key.Matches(msg, p.prevKey):
 		return p.jump(-1)
-	case key.Matches(msg, k.Up):
-		*cur = max(*cur-1, 0)
-	case key.Matches(msg, k.Down):
-		*cur = max(min(*cur+1, n-1), 0)
-	case key.Matches(msg, k.PageUp):
-		*cur = max(*cur-p.rowsShown(), 0)
-	case key.Matches(msg, k.PageDown):
-		*cur = max(min(*cur+p.rowsShown(), n-1), 0)
-	case key.Matches(msg, k.Home):
-		*cur = 0
-	case key.Matches(msg, k.End):
-		*cur = max(n-1, 0)
 	case key.Matches(msg, k.Enter):
 		if n == 0 {
 			return nil
 		}
 		return Push(NewDetail(p.c, p.target, p.shown[*cur].id))
+	default:
+		*cur, _ = k.Move(msg, *cur, n, p.rowsShown())
 	}
 	return nil
 }

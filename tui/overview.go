@@ -115,23 +115,15 @@ func (o *Overview) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return o, nil
 		}
 		k := o.c.Keys
+		if row, ok := k.Move(msg, o.row, len(o.comps), o.rows()); ok {
+			o.row = row
+			return o, nil
+		}
 		switch {
-		case key.Matches(msg, k.Up):
-			o.row = max(o.row-1, 0)
-		case key.Matches(msg, k.Down):
-			o.row = min(o.row+1, len(o.comps)-1)
 		case key.Matches(msg, k.Left):
 			o.col = max(o.col-1, 0)
 		case key.Matches(msg, k.Right):
 			o.col = min(o.col+1, len(o.results)-1)
-		case key.Matches(msg, k.PageUp):
-			o.row = max(o.row-o.rows(), 0)
-		case key.Matches(msg, k.PageDown):
-			o.row = min(o.row+o.rows(), len(o.comps)-1)
-		case key.Matches(msg, k.Home):
-			o.row = 0
-		case key.Matches(msg, k.End):
-			o.row = len(o.comps) - 1
 		case key.Matches(msg, k.Enter):
 			r := o.results[o.col]
 			comp := o.comps[o.row]

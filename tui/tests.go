@@ -161,21 +161,7 @@ func (t *Tests) latRows() int { return max(t.height-4, 1) }
 func (t *Tests) regressionKey(msg tea.KeyMsg) tea.Cmd {
 	k := t.c.Keys
 	if len(t.sel) == 0 { // nothing to select: the keys scroll
-		switch {
-		case key.Matches(msg, k.Up):
-			t.regTop--
-		case key.Matches(msg, k.Down):
-			t.regTop++
-		case key.Matches(msg, k.PageUp):
-			t.regTop -= t.regRows()
-		case key.Matches(msg, k.PageDown):
-			t.regTop += t.regRows()
-		case key.Matches(msg, k.Home):
-			t.regTop = 0
-		case key.Matches(msg, k.End):
-			t.regTop = len(t.lines)
-		}
-		t.regTop = max(min(t.regTop, len(t.lines)-t.regRows()), 0)
+		t.regTop, _ = k.Move(msg, t.regTop, len(t.lines)-t.regRows()+1, t.regRows())
 		return nil
 	}
 	last := len(t.sel) - 1
@@ -234,22 +220,8 @@ func (t *Tests) latestKey(msg tea.KeyMsg) tea.Cmd {
 	if len(t.latest) == 0 {
 		return nil
 	}
-	k := t.c.Keys
-	last := len(t.latest) - 1
-	switch {
-	case key.Matches(msg, k.Up):
-		t.latCur = max(t.latCur-1, 0)
-	case key.Matches(msg, k.Down):
-		t.latCur = min(t.latCur+1, last)
-	case key.Matches(msg, k.PageUp):
-		t.latCur = max(t.latCur-t.latRows(), 0)
-	case key.Matches(msg, k.PageDown):
-		t.latCur = min(t.latCur+t.latRows(), last)
-	case key.Matches(msg, k.Home):
-		t.latCur = 0
-	case key.Matches(msg, k.End):
-		t.latCur = last
-	case key.Matches(msg, k.Enter):
+	var ok bool
+	if t.latCur, ok = t.c.Keys.Move(msg, t.latCur, len(t.latest), t.latRows()); !ok && key.Matches(msg, t.c.Keys.Enter) {
 		return Push(newTestHistory(t.c, t.source, t.latest[t.latCur].Test))
 	}
 	return nil
@@ -794,22 +766,7 @@ func (h *testHistory) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if h.rd.running || len(h.rows) == 0 {
 			return h, nil
 		}
-		k := h.c.Keys
-		last := len(h.rows) - 1
-		switch {
-		case key.Matches(msg, k.Up):
-			h.cur = max(h.cur-1, 0)
-		case key.Matches(msg, k.Down):
-			h.cur = min(h.cur+1, last)
-		case key.Matches(msg, k.PageUp):
-			h.cur = max(h.cur-h.rowsShown(), 0)
-		case key.Matches(msg, k.PageDown):
-			h.cur = min(h.cur+h.rowsShown(), last)
-		case key.Matches(msg, k.Home):
-			h.cur = 0
-		case key.Matches(msg, k.End):
-			h.cur = last
-		}
+		h.cur, _ = h.c.Keys.Move(msg, h.cur, len(h.rows), h.rowsShown())
 	}
 	return h, nil
 }
