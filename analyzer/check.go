@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/project"
 )
 
@@ -186,7 +187,7 @@ func checkStatuses(was, cur *Overview, _ *project.Policy) []Finding {
 		}
 		switch {
 		case c.ID != b.ID && len(b.Status.Upstream) > 0 && len(c.Status.Upstream) == 0:
-			f.Detail = fmt.Sprintf("lost its upstream match after a rebase (was %.12s, matching %s; now %.12s)", b.ID, short12(b.Status.Upstream), c.ID)
+			f.Detail = fmt.Sprintf("lost its upstream match after a rebase (was %.12s, matching %s; now %.12s)", b.ID, change.ShortList(b.Status.Upstream), c.ID)
 		case why != "":
 			f.Detail = fmt.Sprintf("%s -> %s: %s", b.Status.Status, c.Status.Status, why)
 		default:
@@ -195,17 +196,6 @@ func checkStatuses(was, cur *Overview, _ *project.Policy) []Finding {
 		out = append(out, f)
 	}
 	return out
-}
-
-func short12(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = id
-		if len(id) > 12 {
-			out[i] = id[:12]
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 // checkBackports finds upstream commits the baseline had backported that
@@ -221,8 +211,8 @@ func checkBackports(was, cur *Overview, _ *project.Policy) []Finding {
 			continue
 		}
 		out = append(out, Finding{Downstream: cur.Downstream, Kind: CheckBackport, Component: firstOf(b.Components), Subject: b.Subject,
-			ID: b.Upstream, Was: "backported as " + short12(b.Carried), Now: "gone",
-			Detail: fmt.Sprintf("upstream %.12s was carried by %s and no change carries it now (dropped in a rebase, or reverted)", b.Upstream, short12(b.Carried))})
+			ID: b.Upstream, Was: "backported as " + change.ShortList(b.Carried), Now: "gone",
+			Detail: fmt.Sprintf("upstream %.12s was carried by %s and no change carries it now (dropped in a rebase, or reverted)", b.Upstream, change.ShortList(b.Carried))})
 	}
 	return out
 }
@@ -260,7 +250,7 @@ func checkMissingFixes(was, cur *Overview, p *project.Policy) []Finding {
 			}
 		}
 		if len(fixes) == 0 {
-			fixes = []string{short12(f.Fixes)}
+			fixes = []string{change.ShortList(f.Fixes)}
 		}
 		out = append(out, Finding{Downstream: cur.Downstream, Kind: CheckMissingFix, Component: comp, Subject: f.Subject, ID: f.ID,
 			Was: "not missing", Now: "missing fix",
@@ -308,7 +298,7 @@ func checkTests(was, cur *Overview, _ *project.Policy) []Finding {
 	out := []Finding{}
 	for _, t := range cur.Tests {
 		b, ok := before[key(t)]
-		if !ok || b.Status != "PASS" || !failing(t.Status) {
+		if !ok || b.Status != "PASS" || !Failing(t.Status) {
 			continue
 		}
 		where := strings.Trim(t.Lab+", "+t.Hardware, ", ")

@@ -156,7 +156,7 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 		if cs.ByStatus == nil {
 			cs.ByStatus = map[string]int{}
 		}
-		cs.Tests = countTests(cd.Tests)
+		cs.Tests = CountTests(cd.Tests)
 		ov.Components = append(ov.Components, cs)
 	}
 	ov.MissingFixes = missingFixes(r)
@@ -190,13 +190,14 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 	return ov, nil
 }
 
-func countTests(ts []TestStatus) TestCounts {
+// CountTests counts test results by outcome.
+func CountTests(ts []TestStatus) TestCounts {
 	var n TestCounts
 	for _, t := range ts {
 		switch {
 		case t.Status == "PASS":
 			n.Pass++
-		case failing(t.Status):
+		case Failing(t.Status):
 			n.Fail++
 		default:
 			n.Other++
@@ -400,7 +401,7 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 		}
 		ov.Tests = nonNilTests(latest[""])
 		for i := range ov.Components {
-			ov.Components[i].Tests = countTests(latest[ov.Components[i].Component])
+			ov.Components[i].Tests = CountTests(latest[ov.Components[i].Component])
 		}
 		out = append(out, ov)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -49,10 +50,10 @@ func TestHistory(ctx context.Context, db *store.DB, test string) ([]TestStatus, 
 	return out, nil
 }
 
-// failing says whether a status is a failure of the code under test. An
+// Failing says whether a status is a failure of the code under test. An
 // ERROR is the test itself breaking (kcidb's meaning): it says nothing of
 // the code and is not counted.
-func failing(status string) bool { return status == "FAIL" }
+func Failing(status string) bool { return status == "FAIL" }
 
 // runKey is one test in one setup: a lab and its hardware.
 type runKey struct{ path, lab, hardware string }
@@ -85,7 +86,7 @@ func latestTests(ctx context.Context, db *store.DB, rules *project.TestRules, q 
 	for _, list := range out {
 		sort.Slice(list, func(i, j int) bool {
 			a, b := list[i], list[j]
-			if fa, fb := failing(a.Status), failing(b.Status); fa != fb {
+			if fa, fb := Failing(a.Status), Failing(b.Status); fa != fb {
 				return fa
 			}
 			if a.Test != b.Test {
@@ -114,7 +115,7 @@ func AttachTests(ctx context.Context, db *store.DB, rules *project.TestRules, r 
 		c.Tests = byComp[c.Component]
 		c.FailingTests = 0
 		for _, t := range c.Tests {
-			if failing(t.Status) {
+			if Failing(t.Status) {
 				c.FailingTests++
 			}
 		}
@@ -180,7 +181,7 @@ func Regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *
 	var pairs [][2]store.TestResult        // (passed, failed), oldest failure first
 	for i := range rows {
 		r := &rows[i]
-		if r.Status != "PASS" && !failing(r.Status) {
+		if r.Status != "PASS" && !Failing(r.Status) {
 			continue
 		}
 		if runs[r.Target.Source] == nil {
@@ -195,10 +196,10 @@ func Regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *
 		switch {
 		case st.cur == nil || st.target != r.Target.ID:
 			st.prev, st.cur, st.target, st.reported = st.cur, r, r.Target.ID, false
-		case failing(r.Status):
+		case Failing(r.Status):
 			st.cur = r
 		}
-		if failing(r.Status) && !st.reported && st.prev != nil && st.prev.Status == "PASS" {
+		if Failing(r.Status) && !st.reported && st.prev != nil && st.prev.Status == "PASS" {
 			pairs = append(pairs, [2]store.TestResult{*st.prev, *r})
 			st.reported = true
 		}
@@ -430,4 +431,30 @@ func (sx *suspecter) changes(src *project.Source, from, to store.TestTarget) (*b
 	}
 	sort.Slice(b.changes, func(i, j int) bool { return b.changes[i].suspect.ID < b.changes[j].suspect.ID })
 	return b, nil
+}
+
+// RegressionGroup is the regressions that share a source, their two
+// targets and their components: they have the same suspects and missing
+// fixes, those of First.
+type RegressionGroup struct {
+	First Regression
+	Tests []Regression // every regression of the group, First included
+}
+
+// GroupRegressions groups regressions in the order of their first one.
+func GroupRegressions(regs []Regression) []RegressionGroup {
+	var out []RegressionGroup
+	at := map[string]int{}
+	for _, r := range regs {
+		k := strings.Join([]string{r.Source, r.Passed.Commit, r.Failed.Commit, r.Passed.Target, r.Failed.Target,
+			strings.Join(r.Components, ",")}, "\x00")
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, RegressionGroup{First: r})
+		}
+		out[i].Tests = append(out[i].Tests, r)
+	}
+	return out
 }

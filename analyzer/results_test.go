@@ -269,3 +269,28 @@ func TestImportResultsRefusals(t *testing.T) {
 		t.Errorf("stored %+v; want lab9 on the tag's commit", r)
 	}
 }
+
+// TestGroupRegressions: regressions of one source between the same two
+// targets in the same components share a group, in the order of their
+// first test.
+func TestGroupRegressions(t *testing.T) {
+	reg := func(test, comp, failed string) Regression {
+		return Regression{Source: "rhel", Test: test, Components: []string{comp},
+			Passed: TestStatus{Target: "rhel@1", Commit: "a"}, Failed: TestStatus{Target: "rhel@" + failed, Commit: failed}}
+	}
+	regs := []Regression{reg("ipoib.a", "ipoib", "2"), reg("mlx5.a", "mlx5", "2"), reg("ipoib.b", "ipoib", "2"), reg("ipoib.c", "ipoib", "3")}
+	var got []string
+	for _, g := range GroupRegressions(regs) {
+		var tests []string
+		for _, r := range g.Tests {
+			tests = append(tests, r.Test)
+		}
+		if g.First.Test != g.Tests[0].Test {
+			t.Errorf("group of %v: First is %s", tests, g.First.Test)
+		}
+		got = append(got, strings.Join(tests, "+"))
+	}
+	if want := "ipoib.a+ipoib.b mlx5.a ipoib.c"; strings.Join(got, " ") != want {
+		t.Errorf("groups %q, want %q", strings.Join(got, " "), want)
+	}
+}

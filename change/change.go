@@ -103,3 +103,20 @@ const (
 	AltCommit      RefStyle = "alt-commit"      // SUSE Alt-commit: X
 	UpstreamPrefix RefStyle = "upstream-prefix" // ChromeOS UPSTREAM:/BACKPORT: with a commit id in the body
 )
+
+// Short abbreviates a commit id to the 12 hex digits kdelta shows.
+func Short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// ShortList abbreviates ids and joins them with spaces.
+func ShortList(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = Short(id)
+	}
+	return strings.Join(out, " ")
+}

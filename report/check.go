@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 )
 
 // checkGrid is a check result laid out by downstream and kind, in the
@@ -86,8 +87,8 @@ func findingLine(f analyzer.Finding, esc func(string) string) string {
 		b.WriteString(" " + esc(f.Component))
 	}
 	b.WriteString(": " + esc(f.Subject))
-	if f.ID != "" && !strings.Contains(f.Subject, short(f.ID)) {
-		b.WriteString(" (" + esc(short(f.ID)) + ")")
+	if f.ID != "" && !strings.Contains(f.Subject, change.Short(f.ID)) {
+		b.WriteString(" (" + esc(change.Short(f.ID)) + ")")
 	}
 	fmt.Fprintf(&b, ": %s -> %s", esc(orNone(f.Was)), esc(orNone(f.Now)))
 	if f.Detail != "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 )
 
 //go:embed html.tmpl
@@ -22,7 +23,7 @@ var htmlSource string
 // the package holds no mutable state.
 func htmlTemplate() (*template.Template, error) {
 	return template.New("report").Funcs(template.FuncMap{
-		"short":  short,
+		"short":  change.Short,
 		"day":    day,
 		"comp":   componentName,
 		"comps":  componentList,
@@ -163,7 +164,7 @@ type htmlBackport struct {
 
 // htmlRegression is a group of regressions.
 type htmlRegression struct {
-	regressionGroup
+	analyzer.RegressionGroup
 	Suspects     []htmlSuspect
 	MissingFixes []htmlRegressionFix
 }
@@ -412,10 +413,11 @@ func newHTMLDownstream(o *analyzer.Overview, ra *rowAnchors) *htmlDownstream {
 	for _, b := range o.Backports {
 		v.Backports = append(v.Backports, htmlBackport{Backport: b, Anchor: claim(ra.up.anchor[b.Upstream]), Carried: carriedLinks(b.Carried)})
 	}
-	v.Pass, v.Fail, v.Other = testTotals(o.Tests)
+	n := analyzer.CountTests(o.Tests)
+	v.Pass, v.Fail, v.Other = n.Pass, n.Fail, n.Other
 	v.Failing = failingTests(o.Tests)
-	for _, g := range groupRegressions(o.Regressions) {
-		hr := htmlRegression{regressionGroup: g}
+	for _, g := range analyzer.GroupRegressions(o.Regressions) {
+		hr := htmlRegression{RegressionGroup: g}
 		for i, s := range g.First.Suspects {
 			hr.Suspects = append(hr.Suspects, htmlSuspect{Suspect: s, Rank: i + 1, Href: href(ra.down.find(s.ID))})
 		}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 )
 
 // WriteMarkdown writes d as GitHub-flavoured Markdown: with several
@@ -70,11 +71,11 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 	if o.Kind != "" {
 		fmt.Fprintf(b, "- kind: %s\n", mdText(o.Kind))
 	}
-	fmt.Fprintf(b, "- base: %s", mdCode(short(o.Base)))
+	fmt.Fprintf(b, "- base: %s", mdCode(change.Short(o.Base)))
 	if o.BaseHow != "" {
 		fmt.Fprintf(b, " (%s)", mdText(o.BaseHow))
 	}
-	fmt.Fprintf(b, "\n- tip: %s\n", mdCode(short(o.Tip)))
+	fmt.Fprintf(b, "\n- tip: %s\n", mdCode(change.Short(o.Tip)))
 	if o.Snapshot != 0 {
 		fmt.Fprintf(b, "- snapshot: %d\n", o.Snapshot)
 	}
@@ -124,7 +125,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 		for _, m := range o.MissingFixes {
 			var fixes []string
 			for _, f := range fixesOf(m) {
-				s := mdCode(short(f.ID))
+				s := mdCode(change.Short(f.ID))
 				if f.Subject != "" {
 					s += " " + mdText(f.Subject)
 				}
@@ -136,7 +137,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 				}
 				fixes = append(fixes, s)
 			}
-			rows = append(rows, []string{mdCode(short(m.ID)), mdText(m.Subject), mdText(m.Author), day(m.Date),
+			rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(m.Subject), mdText(m.Author), day(m.Date),
 				mdText(componentList(m.Components)), strings.Join(fixes, "<br>"), mdText(strings.Join(flags(m.Commit), ", "))})
 		}
 		mdTable(b, []string{"id", "subject", "author", "date", "components", "fixes", "flags"}, nil, rows)
@@ -158,7 +159,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 		fmt.Fprintf(b, "\n#### %s (%d)\n\n", mdText(statusName(g.Status)), len(g.Changes))
 		rows = rows[:0]
 		for _, c := range g.Changes {
-			id := mdCode(short(c.ID))
+			id := mdCode(change.Short(c.ID))
 			if c.Path != "" {
 				id += "<br>" + mdCode(c.Path)
 			}
@@ -168,8 +169,8 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 	}
 
 	// Test health.
-	pass, fail, other := testTotals(o.Tests)
-	fmt.Fprintf(b, "\n### Test health\n\n%s: %d pass, %d fail, %d other (latest result of each test).\n", plural(len(o.Tests), "test", "tests"), pass, fail, other)
+	n := analyzer.CountTests(o.Tests)
+	fmt.Fprintf(b, "\n### Test health\n\n%s: %d pass, %d fail, %d other (latest result of each test).\n", plural(len(o.Tests), "test", "tests"), n.Pass, n.Fail, n.Other)
 	if ft := failingTests(o.Tests); len(ft) > 0 {
 		fmt.Fprintf(b, "\n#### Failing tests (%d)\n\n", len(ft))
 		rows = rows[:0]
@@ -178,7 +179,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 		}
 		mdTable(b, []string{"test", "components", "lab", "hardware", "target", "message"}, nil, rows)
 	}
-	groupsR := groupRegressions(o.Regressions)
+	groupsR := analyzer.GroupRegressions(o.Regressions)
 	fmt.Fprintf(b, "\n#### Regressions (%s)\n", plural(len(o.Regressions), "test went from PASS to FAIL", "tests went from PASS to FAIL"))
 	if len(groupsR) == 0 {
 		b.WriteString("\nNo test went from PASS to FAIL between two targets.\n")
@@ -210,7 +211,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 			b.WriteString("\n")
 			rows = rows[:0]
 			for i, s := range r.Suspects {
-				rows = append(rows, []string{fmt.Sprint(i + 1), mdCode(short(s.ID)), mdText(s.Subject), mdText(s.Author), day(s.Date), fmt.Sprint(s.Lines), fmt.Sprintf("%.0f%%", 100*s.Share)})
+				rows = append(rows, []string{fmt.Sprint(i + 1), mdCode(change.Short(s.ID)), mdText(s.Subject), mdText(s.Author), day(s.Date), fmt.Sprint(s.Lines), fmt.Sprintf("%.0f%%", 100*s.Share)})
 			}
 			mdTable(b, []string{"#", "id", "subject", "author", "date", "lines", "share"}, []bool{true, false, false, false, false, true, true}, rows)
 		}
@@ -226,9 +227,9 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 				for _, m := range r.MissingFixes {
 					var fx []string
 					for _, f := range m.Fixes {
-						fx = append(fx, mdCode(short(f)))
+						fx = append(fx, mdCode(change.Short(f)))
 					}
-					rows = append(rows, []string{mdCode(short(m.ID)), mdText(m.Subject), day(m.Date), strings.Join(fx, ", "), mdText(strings.Join(flags(m), ", "))})
+					rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(m.Subject), day(m.Date), strings.Join(fx, ", "), mdText(strings.Join(flags(m), ", "))})
 				}
 				mdTable(b, []string{"id", "subject", "date", "fixes", "flags"}, nil, rows)
 			}
@@ -250,7 +251,7 @@ func markdownEvidence(c analyzer.Carried) string {
 	if len(c.Status.Upstream) > 0 {
 		ids := make([]string, len(c.Status.Upstream))
 		for i, u := range c.Status.Upstream {
-			ids[i] = mdCode(short(u))
+			ids[i] = mdCode(change.Short(u))
 		}
 		parts = append(parts, "matched: "+strings.Join(ids, ", "))
 	}

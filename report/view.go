@@ -29,14 +29,6 @@ func componentList(cs []string) string {
 	return strings.Join(cs, ", ")
 }
 
-// short is a commit id as shown in tables.
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 // day is a date as shown in tables; "" for none.
 func day(t time.Time) string {
 	if t.IsZero() {
@@ -224,57 +216,13 @@ func flags(c analyzer.Commit) []string {
 	return append(out, c.CVEs...)
 }
 
-// failing says whether a test result is a failure of the code under test
-// (an ERROR is the test breaking, as in the analyzer).
-func failing(s string) bool { return s == "FAIL" }
-
-// testTotals counts a downstream's latest test results.
-func testTotals(ts []analyzer.TestStatus) (pass, fail, other int) {
-	for _, t := range ts {
-		switch {
-		case t.Status == "PASS":
-			pass++
-		case failing(t.Status):
-			fail++
-		default:
-			other++
-		}
-	}
-	return
-}
-
 // failingTests are the failing ones, in their order.
 func failingTests(ts []analyzer.TestStatus) []analyzer.TestStatus {
 	var out []analyzer.TestStatus
 	for _, t := range ts {
-		if failing(t.Status) {
+		if analyzer.Failing(t.Status) {
 			out = append(out, t)
 		}
-	}
-	return out
-}
-
-// regressionGroup is the regressions that share a source, a passing
-// target, a failing target and components: the same suspects and missing
-// fixes, listed once.
-type regressionGroup struct {
-	First analyzer.Regression   // the suspects and missing fixes are its
-	Tests []analyzer.Regression // every test of the group, First included
-}
-
-// groupRegressions groups regressions in order of first appearance.
-func groupRegressions(regs []analyzer.Regression) []regressionGroup {
-	var out []regressionGroup
-	at := map[string]int{}
-	for _, r := range regs {
-		k := strings.Join([]string{r.Source, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ",")}, "\x00")
-		i, ok := at[k]
-		if !ok {
-			i = len(out)
-			at[k] = i
-			out = append(out, regressionGroup{First: r})
-		}
-		out[i].Tests = append(out[i].Tests, r)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -67,7 +68,7 @@ func (d *Detail) openForm(k string) tea.Cmd {
 		if m := d.info.match; m != nil && len(m.Upstream) > 0 {
 			var ids []string
 			for _, u := range m.Upstream {
-				ids = append(ids, short12(u))
+				ids = append(ids, change.Short(u))
 			}
 			f.input.Placeholder = "now " + strings.Join(ids, " ")
 		} else {
@@ -138,14 +139,14 @@ func (d *Detail) submit() tea.Cmd {
 		}
 		reason := strings.TrimSpace(f.input.Value())
 		if reason == "" {
-			return Failed(fmt.Errorf("a reason is required: say why %s is %s, for whoever reads the status later", short12(d.id), st))
+			return Failed(fmt.Errorf("a reason is required: say why %s is %s, for whoever reads the status later", change.Short(d.id), st))
 		}
 		f.busy = true
 		return d.annotate(st, reason)
 	case detFormIgnore:
 		reason := strings.TrimSpace(f.input.Value())
 		if reason == "" {
-			return Failed(fmt.Errorf("a reason is required: say why %s is no issue for %s", short12(d.id), d.target))
+			return Failed(fmt.Errorf("a reason is required: say why %s is no issue for %s", change.Short(d.id), d.target))
 		}
 		f.busy = true
 		return d.ignore(reason)
@@ -157,7 +158,7 @@ func (d *Detail) submit() tea.Cmd {
 // view draws the form in three lines.
 func (f *actionForm) view(d *Detail) string {
 	s := d.c.Styles
-	name := short12(d.id)
+	name := change.Short(d.id)
 	var ask, input, hint string
 	switch f.kind {
 	case detFormMatch:
@@ -220,13 +221,13 @@ func (d *Detail) setMatch(args []string) tea.Cmd {
 		if err := c.DB.SetOverride(ctx, id, ups); err != nil {
 			return d.failed(err)
 		}
-		what := "marked " + short12(id) + " downstream-only by hand"
+		what := "marked " + change.Short(id) + " downstream-only by hand"
 		if len(ups) > 0 {
 			var s []string
 			for _, u := range ups {
-				s = append(s, short12(u))
+				s = append(s, change.Short(u))
 			}
-			what = "matched " + short12(id) + " by hand to " + strings.Join(s, ", ")
+			what = "matched " + change.Short(id) + " by hand to " + strings.Join(s, ", ")
 		}
 		return d.done(what, "", func(ctx context.Context) error {
 			if had {
@@ -263,7 +264,7 @@ func detResolveUpstream(ctx context.Context, db *store.DB, upstream, target stri
 				found = found || l.Source == upstream
 			}
 			if !found {
-				return nil, fmt.Errorf("%s is not a commit of %s, the upstream of %s", short12(fp.ID), upstream, target)
+				return nil, fmt.Errorf("%s is not a commit of %s, the upstream of %s", change.Short(fp.ID), upstream, target)
 			}
 		}
 		if !detContains(out, fp.ID) {
@@ -284,12 +285,12 @@ func (d *Detail) clearMatch() tea.Cmd {
 		}
 		prev, had := overrides[id]
 		if !had {
-			return d.failed(fmt.Errorf("%s has no manual match to clear", short12(id)))
+			return d.failed(fmt.Errorf("%s has no manual match to clear", change.Short(id)))
 		}
 		if _, err := c.DB.UnsetOverride(ctx, id); err != nil {
 			return d.failed(err)
 		}
-		return d.done("cleared the manual match of "+short12(id), "", func(ctx context.Context) error {
+		return d.done("cleared the manual match of "+change.Short(id), "", func(ctx context.Context) error {
 			return c.DB.SetOverride(ctx, id, prev)
 		})
 	}
@@ -312,7 +313,7 @@ func (d *Detail) annotate(st, reason string) tea.Cmd {
 		if err := c.DB.Annotate(ctx, store.Annotation{Change: id, Status: st, Reason: reason, Detail: detail, Created: c.Now()}); err != nil {
 			return d.failed(err)
 		}
-		return d.done("annotated "+short12(id)+" "+st, reason, func(ctx context.Context) error {
+		return d.done("annotated "+change.Short(id)+" "+st, reason, func(ctx context.Context) error {
 			if had {
 				return c.DB.Annotate(ctx, prev)
 			}
@@ -333,12 +334,12 @@ func (d *Detail) clearAnnotation() tea.Cmd {
 		}
 		prev, had := notes[id]
 		if !had {
-			return d.failed(fmt.Errorf("%s has no manual status to clear", short12(id)))
+			return d.failed(fmt.Errorf("%s has no manual status to clear", change.Short(id)))
 		}
 		if _, err := c.DB.Unannotate(ctx, id); err != nil {
 			return d.failed(err)
 		}
-		return d.done("cleared the manual status of "+short12(id), "", func(ctx context.Context) error {
+		return d.done("cleared the manual status of "+change.Short(id), "", func(ctx context.Context) error {
 			return c.DB.Annotate(ctx, prev)
 		})
 	}
@@ -362,7 +363,7 @@ func (d *Detail) ignore(reason string) tea.Cmd {
 		if err := c.DB.AddIgnore(ctx, store.Ignore{Target: id, Kind: "id", Reason: reason, Created: c.Now()}); err != nil {
 			return d.failed(err)
 		}
-		return d.done("ignoring "+short12(id)+" in the missing lists", reason, func(ctx context.Context) error {
+		return d.done("ignoring "+change.Short(id)+" in the missing lists", reason, func(ctx context.Context) error {
 			if prev != nil {
 				return c.DB.AddIgnore(ctx, *prev)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 )
 
 // The tabs of the delta list, in the order of their number keys.
@@ -208,7 +209,7 @@ func (p *DeltaList) loaded(m deltaLoaded) tea.Cmd {
 		p.cd = &analyzer.ComponentDelta{Component: p.component}
 	}
 	p.rows[tabMissingFixes] = dlCommitRows(p.cd.MissingFixes, func(x analyzer.Commit) string {
-		return "fixes " + shortList(x.Fixes)
+		return "fixes " + change.ShortList(x.Fixes)
 	})
 	p.rows[tabMissing] = dlCommitRows(p.cd.Missing, missingFlags)
 	carrier := upstreamCarriers(m.result.Matches)
@@ -474,7 +475,7 @@ func upstreamCarriers(ms []match.Match) map[string][]match.Match {
 // carries it: "patch-id 1.00 e1678c7abe2b", "+1" when several do.
 func backportMatch(x analyzer.Commit, ms []match.Match) string {
 	if len(ms) == 0 {
-		return shortList(x.Carried)
+		return change.ShortList(x.Carried)
 	}
 	m := ms[0]
 	for _, c := range ms {
@@ -483,7 +484,7 @@ func backportMatch(x analyzer.Commit, ms []match.Match) string {
 			break
 		}
 	}
-	t := fmt.Sprintf("%s %.2f %s", m.Method, m.Score, short12(m.Downstream))
+	t := fmt.Sprintf("%s %.2f %s", m.Method, m.Score, change.Short(m.Downstream))
 	if n := max(len(x.Carried), len(ms)); n > 1 {
 		t += fmt.Sprintf(" +%d", n-1)
 	}
@@ -503,7 +504,7 @@ func carriedStatus(s status.Status) string {
 		}
 	case status.Queued:
 		if len(s.Upstream) > 0 {
-			t += " " + short12(s.Upstream[0])
+			t += " " + change.Short(s.Upstream[0])
 		}
 	case status.Submitted, status.Rejected:
 		if s.MessageID != "" {
@@ -517,14 +518,6 @@ func carriedStatus(s status.Status) string {
 		t += " !"
 	}
 	return t
-}
-
-func shortList(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = short12(id)
-	}
-	return strings.Join(out, " ")
 }
 
 // rowsShown is how many list rows fit: the page less the header, the tab
@@ -733,7 +726,7 @@ func (p *DeltaList) View() string {
 		if i == cur {
 			mark = "›" + mark[1:]
 		}
-		line := col.line(mark, short12(r.id), r.subject, r.author, r.date.Format("2006-01-02"), r.last)
+		line := col.line(mark, change.Short(r.id), r.subject, r.author, r.date.Format("2006-01-02"), r.last)
 		if i == cur {
 			line = s.Selected.Render(line)
 		}

@@ -15,6 +15,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/kdelta/kdelta/change"
 )
 
 // The small world (seed 5): rhel@main has 8 missing fixes, 41 missing
@@ -81,7 +83,7 @@ func dlLoadedPage(t *testing.T, c *Common, target, comp string, w, h int) *Delta
 func dlIds(p *DeltaList) []string {
 	var out []string
 	for _, r := range p.shown {
-		out = append(out, short12(r.id))
+		out = append(out, change.Short(r.id))
 	}
 	return out
 }
@@ -221,7 +223,7 @@ func TestDeltaListSort(t *testing.T) {
 		if !strings.Contains(p.View(), "sort: "+s.name) {
 			t.Errorf("sorted %s: the info line does not say so", s.name)
 		}
-		if id := short12(p.shown[p.cur[p.tab]].id); id != "c891e7963bc6" {
+		if id := change.Short(p.shown[p.cur[p.tab]].id); id != "c891e7963bc6" {
 			t.Errorf("sorted %s: the cursor moved to %s, want it on c891e7963bc6", s.name, id)
 		}
 	}
@@ -233,7 +235,7 @@ func TestDeltaListSort(t *testing.T) {
 func TestDeltaListSearch(t *testing.T) {
 	w := newTestWorld(t)
 	p := dlLoadedPage(t, w.common(t), dlTarget, dlComp, 80, 22)
-	cursor := func() string { return short12(p.shown[p.cur[p.tab]].id) }
+	cursor := func() string { return change.Short(p.shown[p.cur[p.tab]].id) }
 	if msgs := dlSend(t, p, dlKeyRunes("n")); len(msgs) != 1 || !strings.Contains(msgs[0].(statusMsg).text, "no text to look for") {
 		t.Errorf("n before any text: %v, want a status saying there is no text", msgs)
 	}
@@ -333,7 +335,7 @@ func TestDeltaListOpen(t *testing.T) {
 	open("5bb805a71adf")
 	dlSend(t, p, dlKeyRunes("4"))
 	dlSend(t, p, dlKeyRunes("G"))
-	open(short12(p.shown[len(p.shown)-1].id))
+	open(change.Short(p.shown[len(p.shown)-1].id))
 	if p.cur[tabCarried] != 4 {
 		t.Errorf("G on the carried tab: row %d, want 5th", p.cur[tabCarried]+1)
 	}
@@ -344,7 +346,7 @@ func TestDeltaListOpen(t *testing.T) {
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyShiftTab})
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyTab})
 	dlSend(t, p, dlKeyRunes("1"))
-	if got := short12(p.shown[p.cur[p.tab]].id); got != "5bb805a71adf" {
+	if got := change.Short(p.shown[p.cur[p.tab]].id); got != "5bb805a71adf" {
 		t.Errorf("back on the first tab the cursor is on %s, want 5bb805a71adf", got)
 	}
 }

@@ -132,11 +132,11 @@ type detailLoaded struct {
 func (d *Detail) Title() string {
 	switch d.mode {
 	case detSideBySide:
-		return short12(d.id) + " side by side"
+		return change.Short(d.id) + " side by side"
 	case detInterdiff:
-		return short12(d.id) + " interdiff"
+		return change.Short(d.id) + " interdiff"
 	}
-	return short12(d.id)
+	return change.Short(d.id)
 }
 
 // Capturing says an action's input has the keyboard.
@@ -356,7 +356,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 func detFixedHow(r *analyzer.Result, all *analyzer.ComponentDelta, fixed string) string {
 	for _, m := range r.Matches {
 		if detContains(m.Upstream, fixed) {
-			return "carried by " + short12(m.Downstream)
+			return "carried by " + change.Short(m.Downstream)
 		}
 	}
 	for _, c := range all.MissingFixes {
@@ -426,7 +426,7 @@ func (d *Detail) why(k key.Binding) string {
 	if info == nil {
 		return "still loading"
 	}
-	name := short12(d.id)
+	name := change.Short(d.id)
 	what := map[detailKind]string{
 		detUpstream:   "an upstream commit " + d.target + " neither lacks nor carries",
 		detMissing:    "an upstream commit " + d.target + " lacks",
@@ -601,10 +601,10 @@ func (d *Detail) View() string {
 	s := d.c.Styles
 	if d.info == nil {
 		if d.err != nil {
-			return s.Error.Render("could not load "+short12(d.id)+": ") + d.err.Error() + "\n\n" +
+			return s.Error.Render("could not load "+change.Short(d.id)+": ") + d.err.Error() + "\n\n" +
 				s.Dim.Render("q goes back.")
 		}
-		return d.rd.spin.View() + " loading " + short12(d.id) + " in " + d.target + "… (esc cancels)"
+		return d.rd.spin.View() + " loading " + change.Short(d.id) + " in " + d.target + "… (esc cancels)"
 	}
 	if d.form != nil {
 		return d.vp.View() + "\n" + d.form.view(d) // cut line by line
@@ -741,9 +741,9 @@ func detDiffLine(s *Styles, l string, tab int) (string, lipgloss.Style) {
 // subject is a named commit's id with its subject.
 func (d *Detail) subject(id string) string {
 	if sub, ok := d.info.subjects[id]; ok {
-		return short12(id) + " " + sub
+		return change.Short(id) + " " + sub
 	}
-	return short12(id)
+	return change.Short(id)
 }
 
 // summary is one line saying what the id is in the delta.
@@ -753,7 +753,7 @@ func (d *Detail) summary() (string, lipgloss.Style) {
 	case detMissingFix:
 		var fixed []string
 		for _, f := range info.fixes {
-			fixed = append(fixed, short12(f.id))
+			fixed = append(fixed, change.Short(f.id))
 		}
 		return fmt.Sprintf("missing fix: %s lacks it, and it fixes %s, which %s has", d.target, strings.Join(fixed, ", "), d.target), s.Bad
 	case detMissing:
@@ -763,17 +763,17 @@ func (d *Detail) summary() (string, lipgloss.Style) {
 	case detBackported:
 		var by []string
 		for _, id := range info.downIDs {
-			by = append(by, short12(id))
+			by = append(by, change.Short(id))
 		}
 		line := fmt.Sprintf("backported: %s carries it in %s", d.target, strings.Join(by, ", "))
 		if info.entry != nil && info.entry.RevertedBy != "" {
-			line += "; upstream reverted it in " + short12(info.entry.RevertedBy)
+			line += "; upstream reverted it in " + change.Short(info.entry.RevertedBy)
 		}
 		return line, s.Good
 	case detBackport:
 		var ups []string
 		for _, id := range info.upIDs {
-			ups = append(ups, short12(id))
+			ups = append(ups, change.Short(id))
 		}
 		return fmt.Sprintf("backport: %s carries upstream %s (%s, score %.2f)", d.target, strings.Join(ups, ", "),
 			info.match.Method, info.match.Score), s.Good
@@ -1111,7 +1111,7 @@ func (d *Detail) sides() (up, down string) {
 	short := func(ids []string) string {
 		var out []string
 		for _, id := range ids {
-			out = append(out, short12(id))
+			out = append(out, change.Short(id))
 		}
 		return strings.Join(out, ", ")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/world"
 )
@@ -98,7 +99,7 @@ func TestDetailBackport(t *testing.T) {
 	w := newTestWorld(t)
 	c := w.common(t)
 	e := firstOf(t, w, "ofed@master", world.KindConflict)
-	tm := openDetail(t, c, "ofed@master", e.ID, "backport: ofed@master carries upstream "+short12(e.Upstream[0]))
+	tm := openDetail(t, c, "ofed@master", e.ID, "backport: ofed@master carries upstream "+change.Short(e.Upstream[0]))
 	view := finalView(t, tm)
 	golden.RequireEqual(t, []byte(view))
 	for _, want := range []string{"Match", "fuzzy, score", "d side by side", "i interdiff", "m match by hand", "a annotate"} {
@@ -207,8 +208,8 @@ func TestDetailMissingFix(t *testing.T) {
 	tm := openDetail(t, c, "rhel@main", fix.ID, "missing fix: rhel@main lacks it")
 	view := finalView(t, tm)
 	golden.RequireEqual(t, []byte(view))
-	if !strings.Contains(view, short12(fix.Fixes[0])) {
-		t.Errorf("the page does not name %s, which the fix fixes", short12(fix.Fixes[0]))
+	if !strings.Contains(view, change.Short(fix.Fixes[0])) {
+		t.Errorf("the page does not name %s, which the fix fixes", change.Short(fix.Fixes[0]))
 	}
 }
 
@@ -243,7 +244,7 @@ func TestDetailKeys(t *testing.T) {
 	}
 	for _, tc := range cases {
 		if got := keysOf(tc.target, tc.id); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s in %s offers %q, want %q", short12(tc.id), tc.target, got, tc.want)
+			t.Errorf("%s in %s offers %q, want %q", change.Short(tc.id), tc.target, got, tc.want)
 		}
 	}
 	p := NewDetail(c, "rhel@main", missingFix(t, c).ID).(*Detail)
@@ -270,25 +271,25 @@ func TestDetailActionAnnotate(t *testing.T) {
 	id := firstOf(t, w, "rhel@main", world.KindDownstreamOnly).ID
 	tm := openDetail(t, c, "rhel@main", id, "carried: rhel@main carries it")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
-	waitFor(t, tm, "Status of "+short12(id))
+	waitFor(t, tm, "Status of "+change.Short(id))
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4")}) // rejected
 	enter(tm)
-	waitFor(t, tm, "Why is "+short12(id)+" rejected?")
+	waitFor(t, tm, "Why is "+change.Short(id)+" rejected?")
 	enter(tm) // no reason: refused
 	waitFor(t, tm, "a reason is required")
 	typeKeys(tm, "NACKed by the maintainer")
 	enter(tm)
-	waitForAll(t, tm, "annotated "+short12(id)+" rejected: NACKed by the maintainer", "with no upstream counterpart (rejected)")
+	waitForAll(t, tm, "annotated "+change.Short(id)+" rejected: NACKed by the maintainer", "with no upstream counterpart (rejected)")
 	notes, err := w.db.Annotations(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, ok := notes[id]; !ok || a.Status != status.Rejected || a.Reason != "NACKed by the maintainer" {
-		t.Fatalf("after a: the store has %+v, want %s rejected", notes, short12(id))
+		t.Fatalf("after a: the store has %+v, want %s rejected", notes, change.Short(id))
 	}
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A")})
-	waitForAll(t, tm, "cleared the manual status of "+short12(id), "with no upstream counterpart (never)")
+	waitForAll(t, tm, "cleared the manual status of "+change.Short(id), "with no upstream counterpart (never)")
 	if notes, _ := w.db.Annotations(ctx); len(notes) != 0 {
 		t.Fatalf("after A: the store still has %+v", notes)
 	}
@@ -298,7 +299,7 @@ func TestDetailActionAnnotate(t *testing.T) {
 		t.Fatalf("undoing A: the store has %+v, want the annotation back", notes)
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("u")})
-	waitForAll(t, tm, "undone: annotated "+short12(id)+" rejected", "with no upstream counterpart (never)")
+	waitForAll(t, tm, "undone: annotated "+change.Short(id)+" rejected", "with no upstream counterpart (never)")
 	if notes, _ := w.db.Annotations(ctx); len(notes) != 0 {
 		t.Fatalf("undoing a: the store still has %+v", notes)
 	}
@@ -316,7 +317,7 @@ func TestDetailActionIgnore(t *testing.T) {
 	waitFor(t, tm, "only a downstream change is matched by hand")
 	// Esc cancels the input, not the page.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-	waitFor(t, tm, "Why is "+short12(fix.ID)+" no issue for rhel@main?")
+	waitFor(t, tm, "Why is "+change.Short(fix.ID)+" no issue for rhel@main?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	waitFor(t, tm, "cancelled")
 	if list, _ := w.db.Ignores(ctx); len(list) != 0 {
@@ -324,10 +325,10 @@ func TestDetailActionIgnore(t *testing.T) {
 	}
 	// While the input has the keyboard, q and u are letters.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-	waitFor(t, tm, "Why is "+short12(fix.ID)+" no issue for rhel@main?")
+	waitFor(t, tm, "Why is "+change.Short(fix.ID)+" no issue for rhel@main?")
 	typeKeys(tm, "quirk: we do not ship mlx5 fs")
 	enter(tm)
-	waitForAll(t, tm, "ignoring "+short12(fix.ID)+" in the missing lists: quirk: we do not ship mlx5 fs", "ignored: on the ignore list")
+	waitForAll(t, tm, "ignoring "+change.Short(fix.ID)+" in the missing lists: quirk: we do not ship mlx5 fs", "ignored: on the ignore list")
 	list, err := w.db.Ignores(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +346,7 @@ func TestDetailActionIgnore(t *testing.T) {
 		}
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("u")})
-	waitForAll(t, tm, "undone: ignoring "+short12(fix.ID), "missing fix: rhel@main lacks it")
+	waitForAll(t, tm, "undone: ignoring "+change.Short(fix.ID), "missing fix: rhel@main lacks it")
 	if list, _ := w.db.Ignores(ctx); len(list) != 0 {
 		t.Fatalf("after undo the ignore list is %+v", list)
 	}
@@ -362,7 +363,7 @@ func TestDetailActionMatch(t *testing.T) {
 	up := missingFix(t, c).ID
 	tm := openDetail(t, c, "rhel@main", id, "carried: rhel@main carries it")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("m")})
-	waitFor(t, tm, "Upstream ids "+short12(id)+" carries")
+	waitFor(t, tm, "Upstream ids "+change.Short(id)+" carries")
 	typeKeys(tm, "deadbeef0")
 	enter(tm)
 	waitFor(t, tm, "deadbeef0: no commit of that id in the store")
@@ -376,7 +377,7 @@ func TestDetailActionMatch(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	typeKeys(tm, up[:9])
 	enter(tm)
-	waitForAll(t, tm, "matched "+short12(id)+" by hand to "+short12(up), "backport: rhel@main carries upstream "+short12(up)+" (manual")
+	waitForAll(t, tm, "matched "+change.Short(id)+" by hand to "+change.Short(up), "backport: rhel@main carries upstream "+change.Short(up)+" (manual")
 	ov, _, err := w.db.Overrides(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -386,17 +387,17 @@ func TestDetailActionMatch(t *testing.T) {
 	}
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("M")})
-	waitForAll(t, tm, "cleared the manual match of "+short12(id), "carried: rhel@main carries it")
+	waitForAll(t, tm, "cleared the manual match of "+change.Short(id), "carried: rhel@main carries it")
 	if ov, _, _ := w.db.Overrides(ctx); len(ov) != 0 {
 		t.Fatalf("after M: the overrides are %v", ov)
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("u")})
-	waitForAll(t, tm, "undone: cleared the manual match", "backport: rhel@main carries upstream "+short12(up)+" (manual")
+	waitForAll(t, tm, "undone: cleared the manual match", "backport: rhel@main carries upstream "+change.Short(up)+" (manual")
 	if ov, _, _ := w.db.Overrides(ctx); !reflect.DeepEqual(ov, map[string][]string{id: {up}}) {
 		t.Fatalf("undoing M: the overrides are %v", ov)
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("u")})
-	waitForAll(t, tm, "undone: matched "+short12(id), "carried: rhel@main carries it")
+	waitForAll(t, tm, "undone: matched "+change.Short(id), "carried: rhel@main carries it")
 	if ov, _, _ := w.db.Overrides(ctx); len(ov) != 0 {
 		t.Fatalf("undoing m: the overrides are %v", ov)
 	}

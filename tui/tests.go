@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 )
 
 // Tests is the test results page of one downstream source, in two
@@ -27,7 +28,7 @@ type Tests struct {
 	target string // SOURCE@REF of the source's first ref; "" when the source left the project
 
 	section int // secRegressions or secLatest
-	groups  []regGroup
+	groups  []analyzer.RegressionGroup
 	lines   []regLine
 	sel     []int // indexes in lines of the suspects and missing fixes
 	latest  []analyzer.TestStatus
@@ -120,7 +121,7 @@ func (t *Tests) Update(msg tea.Msg) (Page, tea.Cmd) {
 			t.err = msg.err
 			return t, Failed(msg.err)
 		}
-		t.groups = groupRegressions(msg.regs)
+		t.groups = analyzer.GroupRegressions(msg.regs)
 		t.lines, t.sel = regLines(t.groups)
 		t.latest = msg.latest
 		if !t.loaded && len(t.groups) == 0 && len(t.latest) > 0 {
@@ -209,7 +210,7 @@ func (t *Tests) selectedCommit() string {
 		return ""
 	}
 	l := t.lines[t.sel[t.regCur]]
-	r := t.groups[l.g].first
+	r := t.groups[l.g].First
 	if l.kind == lineSuspect {
 		return r.Suspects[l.i].ID
 	}
@@ -259,7 +260,7 @@ func (t *Tests) tabs() string {
 	s := t.c.Styles
 	tests := 0
 	for _, g := range t.groups {
-		tests += len(g.tests)
+		tests += len(g.Tests)
 	}
 	failing := 0
 	for _, r := range t.latest {
@@ -365,7 +366,7 @@ func (t *Tests) latestView(b *strings.Builder) {
 	}
 	r := t.latest[t.latCur]
 	b.WriteString(truncate(selectedInfo(r.Test, r, s), t.width) + "\n")
-	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", t.latCur+1, len(t.latest), r.Target, short12(r.Commit))), t.width))
+	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", t.latCur+1, len(t.latest), r.Target, change.Short(r.Commit))), t.width))
 }
 
 // statusStyle colours a row by its status; the selected row is reversed.
@@ -395,33 +396,6 @@ func selectedInfo(name string, r analyzer.TestStatus, s *Styles) string {
 	return s.Bold.Render(name+": ") + s.Dim.Render("no message")
 }
 
-// regGroup is the regressions sharing a source, the passing and the
-// failing target and the components: they have the same suspects and
-// missing fixes, shown once.
-type regGroup struct {
-	first analyzer.Regression
-	tests []analyzer.Regression
-}
-
-// groupRegressions groups regressions as `kdelta results regressions`
-// prints them, in the order of their first one.
-func groupRegressions(regs []analyzer.Regression) []regGroup {
-	var groups []regGroup
-	byKey := map[string]int{}
-	for _, r := range regs {
-		k := strings.Join([]string{r.Source, r.Passed.Commit, r.Failed.Commit, r.Passed.Target, r.Failed.Target,
-			strings.Join(r.Components, ",")}, "\x00")
-		i, ok := byKey[k]
-		if !ok {
-			i = len(groups)
-			byKey[k] = i
-			groups = append(groups, regGroup{first: r})
-		}
-		groups[i].tests = append(groups[i].tests, r)
-	}
-	return groups
-}
-
 // lineKind is what a line of the regressions section shows.
 type lineKind int
 
@@ -444,26 +418,26 @@ type regLine struct {
 }
 
 // regLines lays the groups out as lines and lists the selectable ones.
-func regLines(groups []regGroup) (lines []regLine, sel []int) {
+func regLines(groups []analyzer.RegressionGroup) (lines []regLine, sel []int) {
 	for gi, g := range groups {
 		if gi > 0 {
 			lines = append(lines, regLine{kind: lineBlank})
 		}
 		lines = append(lines, regLine{kind: lineGroup, g: gi})
-		for i := range g.tests {
+		for i := range g.Tests {
 			lines = append(lines, regLine{kind: lineTest, g: gi, i: i})
 		}
-		if g.first.Note != "" {
+		if g.First.Note != "" {
 			lines = append(lines, regLine{kind: lineNote, g: gi})
 		}
 		lines = append(lines, regLine{kind: lineSuspectsHead, g: gi})
-		for i := range g.first.Suspects {
+		for i := range g.First.Suspects {
 			sel = append(sel, len(lines))
 			lines = append(lines, regLine{kind: lineSuspect, g: gi, i: i})
 		}
-		if g.first.MissingOn != "" {
+		if g.First.MissingOn != "" {
 			lines = append(lines, regLine{kind: lineFixesHead, g: gi})
-			for i := range g.first.MissingFixes {
+			for i := range g.First.MissingFixes {
 				sel = append(sel, len(lines))
 				lines = append(lines, regLine{kind: lineFix, g: gi, i: i})
 			}
@@ -480,7 +454,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 	if l.kind == lineBlank {
 		return ""
 	}
-	r := t.groups[l.g].first
+	r := t.groups[l.g].First
 	comps := strings.Join(r.Components, ", ")
 	if comps == "" {
 		comps = "no component"
@@ -490,7 +464,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 	case lineGroup:
 		return truncate(s.Bold.Render(fmt.Sprintf("PASS on %s, FAIL on %s (%s)", label(r.Passed.Target), label(r.Failed.Target), comps)), w)
 	case lineTest:
-		reg := t.groups[l.g].tests[l.i]
+		reg := t.groups[l.g].Tests[l.i]
 		where := strings.Trim(reg.Lab+", "+reg.Hardware, ", ")
 		msg := ""
 		if reg.Failed.Message != "" {
@@ -514,7 +488,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		sp := r.Suspects[l.i]
 		tail := fmt.Sprintf("%4d lines %3.0f%%", sp.Lines, 100*sp.Share)
 		author := t.authorWidth(l.g)
-		head := fmt.Sprintf("%s%2d. %s ", mark, l.i+1, padRight(short12(sp.ID), 12))
+		head := fmt.Sprintf("%s%2d. %s ", mark, l.i+1, padRight(change.Short(sp.ID), 12))
 		subject := w - ansi.StringWidth(head) - ansi.StringWidth(tail) - 2 - author
 		if subject < 16 { // too narrow: the author goes first
 			author, subject = 0, subject+author
@@ -526,7 +500,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		text += tail
 	} else {
 		m := r.MissingFixes[l.i]
-		head := mark + "    " + padRight(short12(m.ID), 12) + " "
+		head := mark + "    " + padRight(change.Short(m.ID), 12) + " "
 		tagsW := 0 // the tags of the group's fixes line up
 		for _, f := range r.MissingFixes {
 			tagsW = max(tagsW, ansi.StringWidth(fixTags(f)))
@@ -550,7 +524,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 // authorWidth is the width of the author column of a group's suspects.
 func (t *Tests) authorWidth(g int) int {
 	n := 0
-	for _, sp := range t.groups[g].first.Suspects {
+	for _, sp := range t.groups[g].First.Suspects {
 		n = max(n, ansi.StringWidth(sp.Author))
 	}
 	return min(n, 16)
@@ -561,7 +535,7 @@ func (t *Tests) authorWidth(g int) int {
 func fixTags(m analyzer.Commit) string {
 	var tags []string
 	if len(m.Fixes) > 0 {
-		f := "fixes " + short12(m.Fixes[0])
+		f := "fixes " + change.Short(m.Fixes[0])
 		if len(m.Fixes) > 1 {
 			f += fmt.Sprintf(" +%d", len(m.Fixes)-1)
 		}
@@ -817,7 +791,7 @@ func (h *testHistory) View() string {
 		if !r.Started.IsZero() {
 			started = r.Started.UTC().Format("2006-01-02")
 		}
-		cells[i] = []string{r.Target, short12(r.Commit), r.Lab, r.Hardware, r.Status, started, oneLine(r.Message)}
+		cells[i] = []string{r.Target, change.Short(r.Commit), r.Lab, r.Hardware, r.Status, started, oneLine(r.Message)}
 	}
 	widths := fitColumns(cols, cells, h.width, []int{6, 3, 2, 1, 0, 5})
 	b.WriteString(s.Header.Render(tableRow(cols, widths, nil, false, h.width)) + "\n")

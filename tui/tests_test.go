@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 )
 
 // loadedTests returns the results page of a source, loaded, in a w x h
@@ -80,8 +81,8 @@ func TestTestsRegressionsGolden(t *testing.T) {
 	view := finalView(t, tm)
 	golden.RequireEqual(t, []byte(view))
 	culprit := w.Truth.Results.Regressions[0].Culprit
-	if l := markedLine(t, view); !strings.Contains(l, short12(culprit)) {
-		t.Errorf("the cursor is on %q, want the culprit %s", l, short12(culprit))
+	if l := markedLine(t, view); !strings.Contains(l, change.Short(culprit)) {
+		t.Errorf("the cursor is on %q, want the culprit %s", l, change.Short(culprit))
 	}
 }
 
@@ -123,15 +124,15 @@ func TestTestsEnterSuspect(t *testing.T) {
 		t.Helper()
 		cmd := press(p, keyOf(tea.KeyEnter))
 		if cmd == nil {
-			t.Fatalf("Enter on %s gave no command", short12(id))
+			t.Fatalf("Enter on %s gave no command", change.Short(id))
 		}
 		pm, ok := cmd().(pushMsg)
 		if !ok {
-			t.Fatalf("Enter on %s: the command gave %T, want a pushMsg", short12(id), cmd())
+			t.Fatalf("Enter on %s: the command gave %T, want a pushMsg", change.Short(id), cmd())
 		}
 		if want := NewDetail(c, target, id); want != nil {
 			if pm.page == nil || fmt.Sprintf("%T", pm.page) != fmt.Sprintf("%T", want) || pm.page.Title() != want.Title() {
-				t.Errorf("Enter on %s pushed %T %q, want %T %q", short12(id), pm.page, pageTitle(pm.page), want, want.Title())
+				t.Errorf("Enter on %s pushed %T %q, want %T %q", change.Short(id), pm.page, pageTitle(pm.page), want, want.Title())
 			}
 		}
 	}
@@ -142,13 +143,13 @@ func TestTestsEnterSuspect(t *testing.T) {
 		press(p, keyOf(tea.KeyDown))
 	}
 	if p.selectedCommit() != truth.MissingFix {
-		t.Fatalf("the missing fix %s is not selectable in %s", short12(truth.MissingFix), p.View())
+		t.Fatalf("the missing fix %s is not selectable in %s", change.Short(truth.MissingFix), p.View())
 	}
 	if p.lines[p.sel[p.regCur]].kind != lineFix {
-		t.Errorf("the line of %s is not a missing fix line", short12(truth.MissingFix))
+		t.Errorf("the line of %s is not a missing fix line", change.Short(truth.MissingFix))
 	}
-	if l := markedLine(t, p.View()); !strings.Contains(l, short12(truth.MissingFix)) {
-		t.Errorf("the marked line is %q, want the fix %s", l, short12(truth.MissingFix))
+	if l := markedLine(t, p.View()); !strings.Contains(l, change.Short(truth.MissingFix)) {
+		t.Errorf("the marked line is %q, want the fix %s", l, change.Short(truth.MissingFix))
 	}
 	enter(truth.MissingFix)
 }
@@ -270,12 +271,12 @@ func TestTestsScrolling(t *testing.T) {
 		what := fmt.Sprintf("%dx%d", size[0], size[1])
 		checkFits(t, what+" regressions", p.View(), size[0], size[1])
 		press(p, keyOf(tea.KeyEnd))
-		g := p.groups[len(p.groups)-1].first
+		g := p.groups[len(p.groups)-1].First
 		lastFix := g.MissingFixes[len(g.MissingFixes)-1].ID
 		view := p.View()
 		checkFits(t, what+" regressions after End", view, size[0], size[1])
-		if l := markedLine(t, view); !strings.Contains(l, short12(lastFix)[:min(size[0]-8, 12)]) {
-			t.Errorf("%s: after End the marked line is %q, want the last missing fix %s", what, l, short12(lastFix))
+		if l := markedLine(t, view); !strings.Contains(l, change.Short(lastFix)[:min(size[0]-8, 12)]) {
+			t.Errorf("%s: after End the marked line is %q, want the last missing fix %s", what, l, change.Short(lastFix))
 		}
 		// Back to the top: the first suspect with the lines above it.
 		press(p, tea.KeyMsg{Type: tea.KeyHome})
@@ -319,8 +320,8 @@ func TestTestsCancel(t *testing.T) {
 	}
 }
 
-// TestTestsGroups groups regressions as the CLI does: same source, targets
-// and components share a group, in the order of their first test.
+// TestTestsGroups: each group of regressions offers its suspects, then
+// its missing fixes.
 func TestTestsGroups(t *testing.T) {
 	reg := func(test, comp, failed string) analyzer.Regression {
 		return analyzer.Regression{Source: "rhel", Test: test, Components: []string{comp},
@@ -329,18 +330,7 @@ func TestTestsGroups(t *testing.T) {
 			MissingFixes: []analyzer.Commit{{ID: comp + "-fix"}}, MissingOn: "rhel@main"}
 	}
 	regs := []analyzer.Regression{reg("ipoib.a", "ipoib", "2"), reg("mlx5.a", "mlx5", "2"), reg("ipoib.b", "ipoib", "2"), reg("ipoib.c", "ipoib", "3")}
-	groups := groupRegressions(regs)
-	var got []string
-	for _, g := range groups {
-		var tests []string
-		for _, r := range g.tests {
-			tests = append(tests, r.Test)
-		}
-		got = append(got, strings.Join(tests, "+"))
-	}
-	if want := "ipoib.a+ipoib.b mlx5.a ipoib.c"; strings.Join(got, " ") != want {
-		t.Errorf("groups %q, want %q", strings.Join(got, " "), want)
-	}
+	groups := analyzer.GroupRegressions(regs)
 	lines, sel := regLines(groups)
 	var kinds []lineKind
 	for _, i := range sel {

@@ -34,11 +34,3 @@ func padLeft(s string, w int) string {
 	}
 	return strings.Repeat(" ", w-n) + s
 }
-
-// short12 abbreviates a commit id.
-func short12(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}

@@ -270,7 +270,7 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 func shortAll(ids []string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = short(id)[:10]
+		out[i] = change.Short(id)[:10]
 	}
 	return out
 }

@@ -601,7 +601,7 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 				files = append(files, fl.Path)
 			}
 		}
-		p := fmt.Sprintf("%s: %.0f%% of its changed lines present in %s", short(u.ID), 100*s.coverUp, strings.Join(files, ", "))
+		p := fmt.Sprintf("%s: %.0f%% of its changed lines present in %s", change.Short(u.ID), 100*s.coverUp, strings.Join(files, ", "))
 		if s.cross > 0 {
 			p += " (removed lines kept, as in an #ifdef backport)"
 		}

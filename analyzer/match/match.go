@@ -318,13 +318,6 @@ func (ix *Index) resolve(ref string) (int32, string) {
 
 func (ix *Index) id(k int32) string { return ix.ups[k].ID }
 
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 // Match pairs each downstream commit with the upstream commits it
 // carries, in the order given. overrides maps a downstream id to the
 // upstream ids it carries (an empty slice: downstream-only) and wins over
@@ -363,7 +356,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 		if sm := reRevertOf.FindStringSubmatch(d.Body); sm != nil {
 			if k, _ := ix.resolve(sm[1]); k < 0 {
 				res.Method, res.Score = MethodRevert, 1
-				res.Why = fmt.Sprintf("reverts %s, which is not an upstream commit", short(sm[1]))
+				res.Why = fmt.Sprintf("reverts %s, which is not an upstream commit", change.Short(sm[1]))
 				return res, nil
 			}
 		}
@@ -389,7 +382,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 			if r.Partial {
 				s += " (partial)"
 			}
-			styles = append(styles, fmt.Sprintf("%s %s", s, short(ix.id(k))))
+			styles = append(styles, fmt.Sprintf("%s %s", s, change.Short(ix.id(k))))
 		}
 	}
 	if len(refs) == 0 {
@@ -412,7 +405,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 			k := ix.prefer(ks, d)
 			res.Method, res.Score = MethodPatchID, 1
 			res.Upstream = []string{ix.id(k)}
-			res.Why = fmt.Sprintf("same patch-id %s as %s", short(d.PatchID), short(ix.id(k)))
+			res.Why = fmt.Sprintf("same patch-id %s as %s", change.Short(d.PatchID), change.Short(ix.id(k)))
 			if len(ks) > 1 {
 				res.Why += fmt.Sprintf(" (one of %d upstream commits with this patch-id; chosen by subject and author)", len(ks))
 				res.Score = 0.9
@@ -441,7 +434,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 		res.Method, res.Score = MethodIdentity, 0.9
 		res.Upstream = []string{ix.id(idk)}
 		res.Why = fmt.Sprintf("author %s <%s>, author time %s and subject equal those of %s",
-			d.AuthorName, d.AuthorEmail, d.AuthorTime.UTC().Format("2006-01-02 15:04:05"), short(ix.id(idk)))
+			d.AuthorName, d.AuthorEmail, d.AuthorTime.UTC().Format("2006-01-02 15:04:05"), change.Short(ix.id(idk)))
 		return res, problems
 	}
 	if fok {
@@ -450,7 +443,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	res.Method = MethodNone
 	res.Why = "no reference, patch-id, similar upstream change or identity found"
 	if fz.best >= 0 {
-		res.Why += fmt.Sprintf("; closest %s shares %.0f%% of this change's lines", short(ix.id(fz.best)), 100*fz.bestDown)
+		res.Why += fmt.Sprintf("; closest %s shares %.0f%% of this change's lines", change.Short(ix.id(fz.best)), 100*fz.bestDown)
 	}
 	return res, problems
 }
@@ -577,7 +570,7 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 			}
 		}
 		u := ix.ups[best]
-		why = append(why, fmt.Sprintf("%s has the same patch-id for %s (%d of its %d files)", short(u.ID), strings.Join(paths, ", "), len(hits[best]), len(u.Files)))
+		why = append(why, fmt.Sprintf("%s has the same patch-id for %s (%d of its %d files)", change.Short(u.ID), strings.Join(paths, ", "), len(hits[best]), len(u.Files)))
 	}
 	corr := false
 	for _, k := range chosen {

@@ -126,7 +126,7 @@ func Decide(in Input) Status {
 	}
 	matched := ""
 	if len(in.Upstream) > 0 && in.RevertedBy != "" {
-		what := fmt.Sprintf("matches upstream %s, which upstream reverted in %s", shortList(in.Upstream), short(in.RevertedBy))
+		what := fmt.Sprintf("matches upstream %s, which upstream reverted in %s", shortList(in.Upstream), change.Short(in.RevertedBy))
 		ev = append(ev, Evidence{From: FromUpstream, Says: Unknown, What: what})
 	}
 	switch {
@@ -145,7 +145,7 @@ func Decide(in Input) Status {
 	case len(in.Queue) > 0:
 		matched = Queued
 		q := in.Queue[0]
-		ev = append(ev, Evidence{From: FromQueue, Says: Queued, What: fmt.Sprintf("matches %s in queue %s", short(q.Commit), q.Queue)})
+		ev = append(ev, Evidence{From: FromQueue, Says: Queued, What: fmt.Sprintf("matches %s in queue %s", change.Short(q.Commit), q.Queue)})
 	}
 	latest := latestPosting(in.Postings)
 	if latest != nil {
@@ -270,17 +270,10 @@ func reasonOf(what string) string {
 	return ""
 }
 
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 func shortList(ids []string) string {
 	s := make([]string, len(ids))
 	for i, id := range ids {
-		s[i] = short(id)
+		s[i] = change.Short(id)
 	}
 	return strings.Join(s, ", ")
 }

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -143,7 +144,7 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 	}
 	none := func(analyzer.Commit) string { return "" }
 	list("Missing fixes", c.MissingFixes, func(x analyzer.Commit) string {
-		return fmt.Sprintf("  [fixes %s]", short(x.Fixes))
+		return fmt.Sprintf("  [fixes %s]", change.ShortList(x.Fixes))
 	})
 	list("Missing", c.Missing, func(x analyzer.Commit) string {
 		var tags []string
@@ -159,7 +160,7 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 		}
 		return "  [" + strings.Join(tags, " ") + "]"
 	})
-	list("Backported", c.Backported, func(x analyzer.Commit) string { return fmt.Sprintf("  [as %s]", short(x.Carried)) })
+	list("Backported", c.Backported, func(x analyzer.Commit) string { return fmt.Sprintf("  [as %s]", change.ShortList(x.Carried)) })
 	list("Downstream-only", c.DownstreamOnly, none)
 	fmt.Fprintf(w, "\nTests (%d, latest result of each)\n", len(c.Tests))
 	for i, t := range c.Tests {
@@ -187,17 +188,6 @@ func testsCell(c analyzer.ComponentDelta) string {
 		return fmt.Sprintf("%d ok", len(c.Tests))
 	}
 	return fmt.Sprintf("%d FAIL of %d", c.FailingTests, len(c.Tests))
-}
-
-func short(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = id
-		if len(id) > 12 {
-			out[i] = id[:12]
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 func trim(s string, n int) string {

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -38,7 +39,7 @@ func runMatches(ctx context.Context, e *env, args []string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DOWNSTREAM\tUPSTREAM\tMETHOD\tSCORE\tWHY")
 	for _, m := range r.Matches {
-		up := short(m.Upstream)
+		up := change.ShortList(m.Upstream)
 		if up == "" {
 			up = "-"
 		}
@@ -94,7 +95,7 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	if len(ups) == 0 {
 		fmt.Fprintf(e.stdout, "%.12s is now downstream-only by hand\n", down)
 	} else {
-		fmt.Fprintf(e.stdout, "%.12s now carries %s by hand\n", down, short(ups))
+		fmt.Fprintf(e.stdout, "%.12s now carries %s by hand\n", down, change.ShortList(ups))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -135,31 +136,15 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 		fmt.Fprintln(w, "no regressions: no test went from PASS to FAIL between two targets")
 		return nil
 	}
-	type group struct {
-		first analyzer.Regression
-		tests []analyzer.Regression
-	}
-	var groups []*group
-	byKey := map[string]*group{}
-	for _, r := range regs {
-		k := strings.Join([]string{r.Source, r.Passed.Commit, r.Failed.Commit, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ",")}, "\x00")
-		g := byKey[k]
-		if g == nil {
-			g = &group{first: r}
-			byKey[k] = g
-			groups = append(groups, g)
-		}
-		g.tests = append(g.tests, r)
-	}
-	for i, g := range groups {
-		r := g.first
+	for i, g := range analyzer.GroupRegressions(regs) {
+		r := g.First
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "%s: PASS on %s, FAIL on %s (%s)\n", r.Source, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ", "))
-		for j, t := range g.tests {
+		for j, t := range g.Tests {
 			if limit > 0 && j == limit {
-				fmt.Fprintf(w, "  ... and %d more tests (--limit 0 lists all)\n", len(g.tests)-j)
+				fmt.Fprintf(w, "  ... and %d more tests (--limit 0 lists all)\n", len(g.Tests)-j)
 				break
 			}
 			where := strings.Trim(t.Lab+", "+t.Hardware, ", ")
@@ -189,7 +174,7 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 					fmt.Fprintf(w, "    ... and %d more (kdelta delta %s --component %s lists them)\n", len(r.MissingFixes)-j, r.Source, r.Components[0])
 					break
 				}
-				fmt.Fprintf(w, "    %.12s %s  [fixes %s]\n", m.ID, trim(m.Subject, 60), short(m.Fixes))
+				fmt.Fprintf(w, "    %.12s %s  [fixes %s]\n", m.ID, trim(m.Subject, 60), change.ShortList(m.Fixes))
 			}
 		}
 	}

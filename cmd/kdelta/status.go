@@ -10,6 +10,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -117,11 +118,11 @@ func detailOf(s status.Status) string {
 			return s.Release
 		}
 		if len(s.Upstream) > 0 {
-			return "unreleased " + short(s.Upstream[:1])
+			return "unreleased " + change.ShortList(s.Upstream[:1])
 		}
 	case status.Queued:
 		if len(s.Upstream) > 0 {
-			return short(s.Upstream[:1])
+			return change.ShortList(s.Upstream[:1])
 		}
 	case status.Submitted, status.Rejected:
 		if s.MessageID != "" {
