@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/charmbracelet/bubbles/textinput"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -267,7 +268,7 @@ func detResolveUpstream(ctx context.Context, db *store.DB, upstream, target stri
 				return nil, fmt.Errorf("%s is not a commit of %s, the upstream of %s", change.Short(fp.ID), upstream, target)
 			}
 		}
-		if !detContains(out, fp.ID) {
+		if !slices.Contains(out, fp.ID) {
 			out = append(out, fp.ID)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -242,7 +243,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 		for _, m := range info.carriers {
 			info.downIDs = append(info.downIDs, m.Downstream)
 			for _, u := range m.Upstream {
-				if !detContains(info.upIDs, u) {
+				if !slices.Contains(info.upIDs, u) {
 					info.upIDs = append(info.upIDs, u)
 				}
 			}
@@ -355,7 +356,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 // detFixedHow says how the downstream has the commit a missing fix fixes.
 func detFixedHow(r *analyzer.Result, all *analyzer.ComponentDelta, fixed string) string {
 	for _, m := range r.Matches {
-		if detContains(m.Upstream, fixed) {
+		if slices.Contains(m.Upstream, fixed) {
 			return "carried by " + change.Short(m.Downstream)
 		}
 	}
@@ -380,15 +381,6 @@ func detJoinDiffs(ctx context.Context, c *Common, ids []string) (string, error) 
 		}
 	}
 	return b.String(), nil
-}
-
-func detContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // detTestRank orders test results: failures first, then what did not pass.
