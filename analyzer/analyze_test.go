@@ -22,10 +22,13 @@ func syncedSmallWorld(t *testing.T) (*world.World, *store.DB) {
 
 func syncedSmallWorldSeed(t *testing.T, seed int64) (*world.World, *store.DB) {
 	t.Helper()
-	return syncedWorld(t, world.Small, seed)
+	w, db, _ := syncedWorld(t, world.Small, seed)
+	return w, db
 }
 
-func syncedWorld(t *testing.T, size world.Size, seed int64) (*world.World, *store.DB) {
+// syncedWorld builds a world of a size, syncs it and returns it with its
+// open store and its project file.
+func syncedWorld(t *testing.T, size world.Size, seed int64) (*world.World, *store.DB, *project.Config) {
 	t.Helper()
 	w, err := world.Build(world.Options{Seed: seed, Size: size, Dir: filepath.Join(t.TempDir(), "world")})
 	if err != nil {
@@ -44,7 +47,7 @@ func syncedWorld(t *testing.T, size world.Size, seed int64) (*world.World, *stor
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return w, db
+	return w, db, cfg
 }
 
 func TestAnalyzeIsKeptAndOverridesWin(t *testing.T) {

@@ -31,11 +31,7 @@ func findings(r *CheckResult, downstream, kind string) []Finding {
 // against a snapshot, and that an unchanged world has none.
 func TestCheckDetectsEachRegression(t *testing.T) {
 	ctx := context.Background()
-	w, db := syncedSmallWorld(t)
-	cfg, err := project.Load(w.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, db, cfg := syncedWorld(t, world.Small, 5)
 	importWorldResults(t, w, db, cfg)
 	targets := []string{"rhel@main", "ofed@master", "sles@series", "mlnx-ofed@ofed"}
 	baseline, err := Overviews(ctx, db, cfg, targets)

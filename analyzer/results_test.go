@@ -119,11 +119,7 @@ func TestPlantedRegression(t *testing.T) {
 		{world.Demo, 1},
 	} {
 		t.Run(fmt.Sprint(tc.size, " seed ", tc.seed), func(t *testing.T) {
-			w, db := syncedWorld(t, tc.size, tc.seed)
-			cfg, err := project.Load(w.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w, db, cfg := syncedWorld(t, tc.size, tc.seed)
 			rules, err := cfg.TestRules()
 			if err != nil {
 				t.Fatal(err)
@@ -216,11 +212,7 @@ func latestTag(w *world.World, source, lab string) string {
 // nothing.
 func TestImportResultsRefusals(t *testing.T) {
 	ctx := context.Background()
-	w, db := syncedSmallWorld(t)
-	cfg, err := project.Load(w.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, db, cfg := syncedWorld(t, world.Small, 5)
 	dir := t.TempDir()
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
