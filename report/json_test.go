@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aymanbagabas/go-udiff"
+
 	"github.com/kdelta/kdelta/analyzer"
 )
 
@@ -27,8 +29,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		var g bytes.Buffer
 		WriteJSON(&g, got)
-		line, gl, wl := firstDiff(g.Bytes(), b.Bytes())
-		t.Fatalf("round trip differs; as JSON, line %d:\n got: %s\nwant: %s", line, gl, wl)
+		t.Fatalf("round trip differs:\n%s", udiff.Unified("written", "read back", b.String(), g.String()))
 	}
 	// And written again, byte for byte the same.
 	var again bytes.Buffer

@@ -4,44 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/kdelta/kdelta/world"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/kdelta -run %s -update to write it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(go test ./cmd/kdelta -run %s -update rewrites it)", path, i+1, gl[i], wl[i], t.Name())
-			}
-		}
-		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
-	}
-}
 
 // TestReportGolden renders the small world's report in each text format
 // and compares it with its golden file; the HTML is checked by the report
@@ -49,11 +20,13 @@ func golden(t *testing.T, name string, got []byte) {
 func TestReportGolden(t *testing.T) {
 	_, _, do := demoWorld(t)
 	for _, f := range []string{"md", "json", "csv"} {
-		out, stderr, code := do("report", "rhel", "ofed", "--format", f)
-		if code != exitOK {
-			t.Fatalf("report --format %s: exit %d: %s", f, code, stderr)
-		}
-		golden(t, "report-small."+f+".golden", []byte(out))
+		t.Run(f, func(t *testing.T) {
+			out, stderr, code := do("report", "rhel", "ofed", "--format", f)
+			if code != exitOK {
+				t.Fatalf("report --format %s: exit %d: %s", f, code, stderr)
+			}
+			golden.RequireEqual(t, []byte(out)) // testdata/TestReportGolden/<format>.golden; -update rewrites it
+		})
 	}
 	html := filepath.Join(t.TempDir(), "r.html")
 	if _, stderr, code := do("report", "-o", html); code != exitOK {
