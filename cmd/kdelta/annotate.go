@@ -36,7 +36,7 @@ func runAnnotate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if !had {
-			return fmt.Errorf("%.12s has no manual status: %w", id, errBadInput)
+			return badInputf("%.12s has no manual status", id)
 		}
 		fmt.Fprintf(e.stdout, "removed the manual status of %.12s\n", id)
 		return nil
@@ -72,11 +72,11 @@ func changeID(ctx context.Context, db *store.DB, key string) (string, error) {
 		}
 		switch len(ids) {
 		case 0:
-			return "", fmt.Errorf("no synced series has a patch %q: %w", key, errBadInput)
+			return "", badInputf("no synced series has a patch %q", key)
 		case 1:
 			return ids[0], nil
 		}
-		return "", fmt.Errorf("%q names %d different patches (different contents in different series); give the id: %w", key, len(ids), errBadInput)
+		return "", badInputf("%q names %d different patches (different contents in different series); give the id", key, len(ids))
 	}
 	return fullID(ctx, db, key)
 }
@@ -120,7 +120,7 @@ func runIgnore(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if !had {
-			return fmt.Errorf("%q is not on the ignore list: %w", rest[1], errBadInput)
+			return badInputf("%q is not on the ignore list", rest[1])
 		}
 		fmt.Fprintf(e.stdout, "removed %s from the ignore list\n", rest[1])
 		return nil

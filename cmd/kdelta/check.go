@@ -84,16 +84,16 @@ func readBaseline(ctx context.Context, db *store.DB, cfg *project.Config, arg st
 	if err == nil {
 		doc, err := report.ReadJSON(arg, data)
 		if err != nil {
-			return nil, "", fmt.Errorf("%w: %w", err, errBadInput)
+			return nil, "", badInputf("%w", err)
 		}
 		return doc.Downstreams, arg, nil
 	}
 	id, perr := strconv.ParseInt(arg, 10, 64)
 	if perr != nil || id <= 0 {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("baseline %s: no such file, and not a snapshot id; expected a JSON report or a snapshot number ('kdelta status DOWNSTREAM' timelines show them): %w", arg, errBadInput)
+			return nil, "", badInputf("baseline %s: no such file, and not a snapshot id; expected a JSON report or a snapshot number ('kdelta status DOWNSTREAM' timelines show them)", arg)
 		}
-		return nil, "", fmt.Errorf("baseline %s: %w: %w", arg, err, errBadInput)
+		return nil, "", badInputf("baseline %s: %w", arg, err)
 	}
 	ovs, err := analyzer.OverviewsAt(ctx, db, cfg, id)
 	if err != nil {

@@ -85,7 +85,7 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if o.component != "" && r.Component(o.component) == nil {
-		return fmt.Errorf("no commit of %s or its upstream since the base is in component %q: %w", r.Downstream, o.component, errBadInput)
+		return badInputf("no commit of %s or its upstream since the base is in component %q", r.Downstream, o.component)
 	}
 	if o.format == "json" {
 		if o.component != "" {
@@ -265,7 +265,7 @@ func snapshotDelta(ctx context.Context, e *env, db *store.DB, cfg *project.Confi
 			}
 		}
 		if keep == nil {
-			return fmt.Errorf("no file of %s or %s is in component %q: %w", d.Downstream, d.Against, o.component, errBadInput)
+			return badInputf("no file of %s or %s is in component %q", d.Downstream, d.Against, o.component)
 		}
 		d.Components = keep
 	}

@@ -34,7 +34,7 @@ func writeStarter(e *env, o initOptions) error {
 	}
 	f, err := os.OpenFile(o.config, flag, 0o644)
 	if os.IsExist(err) {
-		return fmt.Errorf("%s already exists; use --force to overwrite it: %w", o.config, errBadInput)
+		return badInputf("%s already exists; use --force to overwrite it", o.config)
 	}
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if !had {
-			return fmt.Errorf("%.12s has no manual match: %w", down, errBadInput)
+			return badInputf("%.12s has no manual match", down)
 		}
 		fmt.Fprintf(e.stdout, "removed the manual match of %.12s\n", down)
 		return nil

@@ -77,7 +77,7 @@ func reportTargets(cfg *project.Config, names []string) ([]string, error) {
 	if len(names) == 0 {
 		all := downstreams(cfg)
 		if len(all) == 0 {
-			return nil, fmt.Errorf("%s has no downstream with an upstream to report on: %w", cfg.File, errBadInput)
+			return nil, badInputf("%s has no downstream with an upstream to report on", cfg.File)
 		}
 		return all, nil
 	}
@@ -86,11 +86,11 @@ func reportTargets(cfg *project.Config, names []string) ([]string, error) {
 		s := cfg.Source(source)
 		switch {
 		case s == nil:
-			return nil, fmt.Errorf("no source %q in %s: %w", source, cfg.File, errBadInput)
+			return nil, badInputf("no source %q in %s", source, cfg.File)
 		case s.Format == project.FormatSnapshot:
-			return nil, fmt.Errorf("%s is a release drop without history: 'kdelta delta %s' shows its file-level delta; reports cover downstreams with commits or patches: %w", source, source, errBadInput)
+			return nil, badInputf("%s is a release drop without history: 'kdelta delta %s' shows its file-level delta; reports cover downstreams with commits or patches", source, source)
 		case s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList:
-			return nil, fmt.Errorf("%s is not measured against an upstream (a %s source): %w", source, s.Kind, errBadInput)
+			return nil, badInputf("%s is not measured against an upstream (a %s source)", source, s.Kind)
 		}
 	}
 	return names, nil
@@ -109,7 +109,7 @@ func buildReport(ctx context.Context, e *env, db *store.DB, cfg *project.Config,
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w: %w", path, err, errBadInput)
+		return badInputf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {

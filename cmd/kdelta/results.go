@@ -98,7 +98,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		if len(rest) == 2 {
 			source, _ = analyzer.Target(rest[1])
 			if cfg.Source(source) == nil {
-				return fmt.Errorf("no source %q in %s: %w", source, cfg.File, errBadInput)
+				return badInputf("no source %q in %s", source, cfg.File)
 			}
 		}
 		rules, err := cfg.TestRules()
@@ -199,11 +199,11 @@ func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRule
 		}
 		switch {
 		case len(paths) == 0:
-			return fmt.Errorf("no test results are stored: import some with 'kdelta results import FILE': %w", errBadInput)
+			return badInputf("no test results are stored: import some with 'kdelta results import FILE'")
 		case len(near) > 0:
-			return fmt.Errorf("no results for test %q; did you mean %s?: %w", test, strings.Join(firstN(near, 5), ", "), errBadInput)
+			return badInputf("no results for test %q; did you mean %s?", test, strings.Join(firstN(near, 5), ", "))
 		}
-		return fmt.Errorf("no results for test %q (%d tests are stored; 'kdelta results regressions' lists failing ones): %w", test, len(paths), errBadInput)
+		return badInputf("no results for test %q (%d tests are stored; 'kdelta results regressions' lists failing ones)", test, len(paths))
 	}
 	if format == "json" {
 		return writeJSON(e.stdout, map[string]any{"test": test, "components": rules.Components(test), "history": hist})

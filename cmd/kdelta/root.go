@@ -144,8 +144,6 @@ func finish(e *env, c command, err error) int {
 	if code == exitInterrupted {
 		msg = "interrupted; the store is consistent and the next run resumes"
 	}
-	// errBadInput only classifies an error; its text says nothing more.
-	msg = strings.TrimSuffix(msg, ": "+errBadInput.Error())
 	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, oneLine(msg))
 	var ue *usageError
 	if errors.As(err, &ue) {
@@ -174,8 +172,22 @@ func exitCode(err error) int {
 	return exitInternal
 }
 
-// errBadInput marks an error as the user's input being wrong.
+// errBadInput marks an error as the user's input being wrong (exit 2);
+// badInputf makes one.
 var errBadInput = errors.New("bad input")
+
+// inputError is the user's input being wrong; its text is the message
+// alone.
+type inputError struct{ err error }
+
+func (e inputError) Error() string   { return e.err.Error() }
+func (e inputError) Unwrap() []error { return []error{e.err, errBadInput} }
+
+// badInputf formats an error (%w wraps, as in fmt.Errorf) that is the
+// user's input being wrong.
+func badInputf(format string, args ...any) error {
+	return inputError{fmt.Errorf(format, args...)}
+}
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")

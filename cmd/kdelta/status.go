@@ -145,7 +145,7 @@ func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string
 		return err
 	}
 	if len(out) == 0 {
-		return fmt.Errorf("no snapshot has a carried change %q (a commit id of 7 or more hex digits, or a patch file): %w", key, errBadInput)
+		return badInputf("no snapshot has a carried change %q (a commit id of 7 or more hex digits, or a patch file)", key)
 	}
 	ids := map[string]bool{}
 	for _, x := range out {
@@ -157,7 +157,7 @@ func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string
 			list = append(list, id[:12])
 		}
 		sort.Strings(list)
-		return fmt.Errorf("%q names %d changes (%s); give more of the id: %w", key, len(ids), strings.Join(list, ", "), errBadInput)
+		return badInputf("%q names %d changes (%s); give more of the id", key, len(ids), strings.Join(list, ", "))
 	}
 	if format == "json" {
 		return writeJSON(e.stdout, out)

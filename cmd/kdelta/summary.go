@@ -41,7 +41,7 @@ func openStore(ctx context.Context, e *env, config string) (*store.DB, error) {
 func openExisting(ctx context.Context, e *env, cfg *project.Config) (*store.DB, error) {
 	path := cfg.StorePath()
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no store at %s yet: run 'kdelta sync' first: %w", path, errBadInput)
+		return nil, badInputf("no store at %s yet: run 'kdelta sync' first", path)
 	}
 	return store.Open(ctx, path, e.now)
 }

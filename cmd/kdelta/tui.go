@@ -58,7 +58,7 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	if !e.isTerminal {
-		return fmt.Errorf("kdelta tui needs a terminal (use --print to draw the first screen as text): %w", errBadInput)
+		return badInputf("kdelta tui needs a terminal (use --print to draw the first screen as text)")
 	}
 	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
