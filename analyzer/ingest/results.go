@@ -2,11 +2,8 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -44,14 +41,7 @@ type ResultsReport struct {
 // malformed file, an unknown source or a target that does not resolve is an
 // error wrapping ErrBadSource, and nothing of the file is stored.
 func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in ResultsImport) (*ResultsReport, error) {
-	data, err := os.ReadFile(in.File)
-	if err != nil {
-		return nil, badSource(&results.Error{File: in.File, Msg: "cannot read: " + strings.TrimPrefix(err.Error(), "open "+in.File+": ")})
-	}
-	if len(data) > results.MaxSize {
-		return nil, badSource(&results.Error{File: in.File, Msg: fmt.Sprintf("larger than %d MiB; expected a results file", results.MaxSize>>20)})
-	}
-	f, err := results.Parse(in.File, data, in.Format)
+	f, err := results.Read(in.File, in.Format)
 	if err != nil {
 		return nil, badSource(err)
 	}
@@ -101,8 +91,7 @@ func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in Re
 		rows = append(rows, row)
 	}
 	sort.Strings(rep.Targets)
-	sum := sha256.Sum256(data)
-	rep.Added, rep.Duplicate, err = db.ImportResults(ctx, store.ResultFile{Digest: hex.EncodeToString(sum[:]), Name: in.File, Format: f.Format}, rows)
+	rep.Added, rep.Duplicate, err = db.ImportResults(ctx, store.ResultFile{Digest: f.Digest, Name: in.File, Format: f.Format}, rows)
 	if err != nil {
 		return nil, err
 	}

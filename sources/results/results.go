@@ -90,7 +90,9 @@ package results
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -159,6 +161,7 @@ type Case struct {
 type File struct {
 	Format string // FormatJUnit, FormatKCIDB or FormatCSV
 	Cases  []Case // in file order
+	Digest string // sha256 of the file's bytes, hex: the same file read twice is the same file
 }
 
 // Error is a results file that cannot be read or is malformed: it names the
@@ -251,6 +254,7 @@ func Parse(name string, data []byte, format string) (*File, error) {
 		}
 		format = f
 	}
+	sum := sha256.Sum256(data)
 	data = stripBOM(data)
 	var (
 		cases []Case
@@ -270,7 +274,7 @@ func Parse(name string, data []byte, format string) (*File, error) {
 		err.File = name
 		return nil, err
 	}
-	return &File{Format: format, Cases: cases}, nil
+	return &File{Format: format, Cases: cases, Digest: hex.EncodeToString(sum[:])}, nil
 }
 
 // Read reads the file at path, at most MaxSize bytes, and Parses it. A

@@ -320,3 +320,18 @@ func TestParseTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestDigest: a file's digest is that of its bytes, the same however it
+// is named, and another file's differs.
+func TestDigest(t *testing.T) {
+	a := []byte("test,status\nipoib.ping,PASS\n")
+	f1, err := Parse("a.csv", a, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, _ := Parse("copy.csv", a, "csv")
+	f3, _ := Parse("b.csv", []byte("test,status\nipoib.ping,FAIL\n"), "")
+	if f1.Digest == "" || f1.Digest != f2.Digest || f1.Digest == f3.Digest {
+		t.Errorf("digests %q %q %q: want the first two equal and the third different", f1.Digest, f2.Digest, f3.Digest)
+	}
+}
