@@ -174,7 +174,7 @@ func run() error {
 		return err
 	}
 
-	surf, err := surfaces(bin, w.Config, worldDir)
+	surf, err := surfaces(bin, w.Config, worldDir, len(cfg.DownstreamRefs()))
 	if err != nil {
 		return err
 	}
