@@ -52,16 +52,6 @@ type Check struct {
 	Skipped    string    `json:"skipped,omitempty"` // why it did not run (turned off by the policy, not in the baseline)
 }
 
-// Regressed says whether any check found a regression.
-func (r *CheckResult) Regressed() bool {
-	for _, c := range r.Checks {
-		if len(c.Findings) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // statusRank orders the statuses by how far upstream they are; a drop is a
 // regression. Rejected and never are decisions, not progress: rank 0.
 func statusRank(s string) int {

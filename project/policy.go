@@ -79,9 +79,6 @@ func (p *Policy) LimitsOf(component string) Limits {
 	return l
 }
 
-// PolicyChecks lists the check names a policy may list.
-func PolicyChecks() []string { return append([]string(nil), policyChecks...) }
-
 // LoadPolicy reads and checks a policy file; components must exist in the
 // configuration's component map.
 func (c *Config) LoadPolicy(path string) (*Policy, error) {

@@ -238,10 +238,3 @@ func (u *UndoStack) Pop() (Action, bool) {
 	u.actions = u.actions[:len(u.actions)-1]
 	return a, true
 }
-
-// Len counts the actions that can be undone.
-func (u *UndoStack) Len() int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return len(u.actions)
-}

@@ -101,7 +101,7 @@ func buildReport(ctx context.Context, e *env, db *store.DB, cfg *project.Config,
 	if err != nil {
 		return nil, err
 	}
-	return &report.Document{SchemaVersion: report.SchemaVersion, Generator: "kdelta", Generated: e.now().UTC(), Downstreams: ovs}, nil
+	return &report.Document{SchemaVersion: report.SchemaVersion, Generator: report.Generator, Generated: e.now().UTC(), Downstreams: ovs}, nil
 }
 
 // writeFileAtomic writes a file through a temporary one in the same
