@@ -85,11 +85,10 @@ type DeltaList struct {
 	width     int
 	height    int
 
-	rd      read // the analysis
-	err     error
-	result  *analyzer.Result
-	waiting *carriedLoaded // statuses that came before the analysis
-	cd      *analyzer.ComponentDelta
+	rd     read // the analysis
+	err    error
+	result *analyzer.Result
+	cd     *analyzer.ComponentDelta
 
 	st       read // the carried changes' statuses
 	stErr    error
@@ -187,10 +186,28 @@ func (p *DeltaList) load() tea.Cmd {
 func (p *DeltaList) loadCarried() tea.Cmd {
 	p.stErr = nil
 	ctx, seq := p.st.begin(p.c.Ctx)
-	db, target := p.c.DB, p.target
+	db, target, component := p.c.DB, p.target, p.component
 	return func() tea.Msg {
-		carried, _, err := analyzer.Statuses(ctx, db, target)
-		return carriedLoaded{page: p, seq: seq, carried: carried, err: err}
+		all, r, err := analyzer.Statuses(ctx, db, target)
+		if err != nil {
+			return carriedLoaded{page: p, seq: seq, err: err}
+		}
+		// Carried, as in the overview and kdelta delta: the changes of the
+		// component that upstream lacks (backports are the backported tab),
+		// by the analysis the statuses were decided on.
+		only := map[string]bool{}
+		if cd := r.Component(component); cd != nil {
+			for _, c := range cd.DownstreamOnly {
+				only[c.ID] = true
+			}
+		}
+		var carried []analyzer.Carried
+		for _, x := range all {
+			if only[x.ID] {
+				carried = append(carried, x)
+			}
+		}
+		return carriedLoaded{page: p, seq: seq, carried: carried}
 	}
 }
 
@@ -216,12 +233,6 @@ func (p *DeltaList) loaded(m deltaLoaded) tea.Cmd {
 	p.rows[tabBackported] = dlCommitRows(p.cd.Backported, func(x analyzer.Commit) string {
 		return backportMatch(x, carrier[x.ID])
 	})
-	if p.waiting != nil {
-		// The statuses came first: take them in now.
-		w := *p.waiting
-		p.waiting = nil
-		return p.carriedIn(w)
-	}
 	p.refilter()
 	return nil
 }
@@ -231,31 +242,12 @@ func (p *DeltaList) carriedIn(m carriedLoaded) tea.Cmd {
 	if m.page != p || m.seq != p.st.seq {
 		return nil
 	}
-	if m.err == nil && p.result == nil {
-		p.waiting = &m // filtered once the analysis is in
-		return nil
-	}
 	p.st.end(m.seq)
 	if m.err != nil {
 		p.stErr = fmt.Errorf("%s: statuses: %w", p.target, m.err)
 		return Failed(p.stErr)
 	}
-	// Carried, as in the overview and kdelta delta: the changes of the
-	// component that upstream lacks (backports are the backported tab).
-	only := map[string]bool{}
-	if p.result != nil {
-		if cd := p.result.Component(p.component); cd != nil {
-			for _, c := range cd.DownstreamOnly {
-				only[c.ID] = true
-			}
-		}
-	}
-	p.carried = nil
-	for _, x := range m.carried {
-		if only[x.ID] {
-			p.carried = append(p.carried, x)
-		}
-	}
+	p.carried = m.carried
 	p.stLoaded = true
 	rows := make([]dlRow, len(p.carried))
 	for i, x := range p.carried {
