@@ -168,7 +168,7 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 	if all := r.Component(""); all != nil && all.Tests != nil {
 		ov.Tests = all.Tests
 	}
-	if ov.Regressions, err = Regressions(ctx, db, cfg, rules, source); err != nil {
+	if ov.Regressions, err = regressions(ctx, db, cfg, rules, source, r); err != nil {
 		return nil, err
 	}
 	if ov.Regressions == nil {

@@ -165,6 +165,12 @@ type Suspect struct {
 // PASS. Each comes with its suspects and the missing upstream fixes of the
 // test's components.
 func Regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *project.TestRules, source string) ([]Regression, error) {
+	return regressions(ctx, db, cfg, rules, source, nil)
+}
+
+// regressions is Regressions with the analysis of the source already in
+// hand, when the caller has it (nil: read it when needed).
+func regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *project.TestRules, source string, known *Result) ([]Regression, error) {
 	rows, err := db.TestResults(ctx, store.ResultQuery{Source: source})
 	if err != nil {
 		return nil, err
@@ -213,6 +219,9 @@ func Regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *
 	}
 	sx := &suspecter{ctx: ctx, db: db, cfg: cfg, comps: comps, repos: map[string]*gitrepo.Repo{},
 		between: map[[2]string]*between{}, missing: map[string]*Result{}}
+	if known != nil {
+		sx.missing[known.Downstream] = known
+	}
 	defer sx.close()
 	var found []Regression
 	for _, p := range pairs {
