@@ -183,21 +183,22 @@ func regressions(ctx context.Context, db *store.DB, cfg *project.Config, rules *
 		target    int64
 		reported  bool
 	}
-	runs := map[string]map[runKey]*state{} // by source
-	var pairs [][2]store.TestResult        // (passed, failed), oldest failure first
+	type setup struct {
+		source string
+		runKey
+	}
+	runs := map[setup]*state{}
+	var pairs [][2]store.TestResult // (passed, failed), oldest failure first
 	for i := range rows {
 		r := &rows[i]
 		if r.Status != "PASS" && !Failing(r.Status) {
 			continue
 		}
-		if runs[r.Target.Source] == nil {
-			runs[r.Target.Source] = map[runKey]*state{}
-		}
-		k := runKey{r.Path, r.Lab, r.Hardware}
-		st := runs[r.Target.Source][k]
+		k := setup{r.Target.Source, runKey{r.Path, r.Lab, r.Hardware}}
+		st := runs[k]
 		if st == nil {
 			st = &state{}
-			runs[r.Target.Source][k] = st
+			runs[k] = st
 		}
 		switch {
 		case st.cur == nil || st.target != r.Target.ID:
