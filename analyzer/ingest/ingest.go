@@ -265,38 +265,6 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 	return report, nil
 }
 
-// refreshBases recomputes the bases of a downstream's synced refs.
-func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
-	if !src.IsGit() {
-		return s.refreshOther(ctx, src)
-	}
-	if _, err := os.Stat(s.mirrorDir(src)); err != nil {
-		return nil // never synced: nothing to refresh
-	}
-	srcID, err := s.putSource(ctx, src)
-	if err != nil {
-		return err
-	}
-	repo, err := s.repo(src)
-	if err != nil {
-		return err
-	}
-	for _, name := range src.Refs {
-		ref, err := s.db.EnsureRef(ctx, srcID, name)
-		if err != nil {
-			return err
-		}
-		if ref.Tip == "" {
-			continue
-		}
-		var rep RefReport
-		if err := s.syncBase(ctx, src, ref, repo, plumbing.NewHash(ref.Tip), &rep); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // putSource records a source as the project file names it.
 func (s *syncer) putSource(ctx context.Context, src project.Source) (int64, error) {
 	return s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
