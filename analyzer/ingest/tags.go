@@ -142,4 +142,3 @@ func versionLess(a, b string) bool {
 	}
 	return a < b
 }
-
