@@ -377,3 +377,47 @@ func (db *DB) Releases(ctx context.Context, sourceID int64, oids []string) (map[
 	}
 	return out, nil
 }
+
+// ReleaseState returns the digests the first releases of a source were
+// last computed from (see migration 010); "" when never.
+func (db *DB) ReleaseState(ctx context.Context, sourceID int64) (seen, releases string, err error) {
+	err = db.db.QueryRowContext(ctx, `SELECT seen, releases FROM release_state WHERE source_id = ?`, sourceID).Scan(&seen, &releases)
+	if err == sql.ErrNoRows {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("release state: %w", translate(err))
+	}
+	return seen, releases, nil
+}
+
+// SetReleaseState records the digests the first releases of a source were
+// computed from.
+func (db *DB) SetReleaseState(ctx context.Context, sourceID int64, seen, releases string) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO release_state (source_id, seen, releases) VALUES (?, ?, ?)
+		ON CONFLICT(source_id) DO UPDATE SET seen = excluded.seen, releases = excluded.releases`, sourceID, seen, releases)
+	if err != nil {
+		return fmt.Errorf("release state: %w", translate(err))
+	}
+	return nil
+}
+
+// FirstReleases returns the stored first-release map of a source (commit
+// store id -> tag name).
+func (db *DB) FirstReleases(ctx context.Context, sourceID int64) (map[int64]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT commit_id, tag FROM releases WHERE source_id = ?`, sourceID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = tag
+	}
+	return out, translate(rows.Err())
+}

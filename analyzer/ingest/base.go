@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -44,9 +45,13 @@ func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
 	return nil
 }
 
-// syncBase records where a downstream ref starts on its upstream: the
-// configured base tag, or else the newest commit of the ref's history that
-// the upstream repository also has.
+// syncBase records where a downstream ref starts on its upstream, and
+// what each side did since. The base is the configured one (a tag or
+// commit), or else the merge-base of the ref with the upstream's
+// configured refs, found on the commit graph of both repositories
+// together: upstream is what those refs reach, nothing else, so a commit
+// the upstream mirror holds only under another ref (a stable release tag,
+// another branch, the downstream's own branch) never becomes a base.
 func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref, repo *gitrepo.Repo, tip plumbing.Hash, rep *RefReport) error {
 	if src.Upstream == "" {
 		return nil
@@ -55,85 +60,108 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 	if err != nil || upRepo == nil {
 		return err
 	}
+	upTips, upAt, err := s.upstreamTips(ctx, *up)
+	if err != nil || upTips == nil {
+		return err
+	}
+	label := src.Name + "@" + ref.Name
+	upLabel := up.Name + "@" + strings.Join(up.Refs, ",")
+	graph := gitrepo.Graph{repo, upRepo}
+	old, oldErr := s.db.GetBase(ctx, ref.ID)
+	unchanged := oldErr == nil && old.Tip == tip.String() && old.UpstreamTip == upAt
+	var base plumbing.Hash
+	var how string
 	if src.Base == "" {
-		// Neither tip moved: the merge-base cannot have.
-		upTip, err := upRepo.Resolve(up.Refs[0])
-		if err != nil {
-			return fmt.Errorf("source %s: %w", up.Name, err)
-		}
-		if old, err := s.db.GetBase(ctx, ref.ID); err == nil && old.How == "merge-base" && old.Tip == tip.String() && old.UpstreamTip == upTip.String() {
-			rep.Base = old.How + " " + old.Commit[:12]
+		how = "merge-base of " + label + " and " + upLabel
+		if unchanged && old.How == how {
+			// Neither side moved: the merge-base cannot have.
+			rep.Base = old.How + ": " + old.Commit[:12]
 			return nil
 		}
-	}
-	var base plumbing.Hash
-	how := "merge-base"
-	if src.Base != "" {
-		how = "tag " + src.Base
-		if base, err = upRepo.Resolve(src.Base); err != nil {
-			if base, err = repo.Resolve(src.Base); err != nil {
-				return fmt.Errorf("source %s: base %q is not a tag or commit of %s or %s", src.Name, src.Base, up.Name, src.Name)
-			}
-		}
-	} else {
-		has := upRepo.Has
-		if s.mirrorDir(src) == s.mirrorDir(*up) {
-			// One repository holds both (a for-next branch next to
-			// master): what upstream has is what its ref reaches.
-			upTip, err := upRepo.Resolve(up.Refs[0])
-			if err != nil {
-				return fmt.Errorf("source %s: %w", up.Name, err)
-			}
-			nodes, err := upRepo.RevList(ctx, []plumbing.Hash{upTip}, nil)
-			if err != nil {
-				return fmt.Errorf("source %s: %w", up.Name, err)
-			}
-			reach := make(map[plumbing.Hash]bool, len(nodes))
-			for _, n := range nodes {
-				reach[n.Hash] = true
-			}
-			has = func(h plumbing.Hash) bool { return reach[h] }
-		}
-		base, err = repo.MergeBase(ctx, tip, has)
+		bases, err := graph.MergeBases(ctx, []plumbing.Hash{tip}, upTips)
 		if err != nil {
 			return fmt.Errorf("source %s: merge-base with %s: %w", src.Name, up.Name, err)
 		}
-		if base.IsZero() {
-			s.opts.Progress.Note("%s@%s shares no history with %s: set base = \"<tag>\" in %s", src.Name, ref.Name, up.Name, s.cfg.File)
+		if len(bases) == 0 {
+			s.opts.Progress.Note("%s shares no history with %s: set base = \"<tag or commit>\" for %s in %s", label, upLabel, src.Name, s.cfg.File)
 			return nil
 		}
+		base = bases[0]
+		if len(bases) > 1 {
+			s.opts.Progress.Note("%s has %d merge-bases with %s (criss-cross merges); using the newest, %s", label, len(bases), upLabel, base.String()[:12])
+		}
+	} else {
+		how = "configured base " + src.Base
+		if base, err = upRepo.Resolve(src.Base); err != nil {
+			if base, err = repo.Resolve(src.Base); err != nil {
+				return fmt.Errorf("source %s: base %q is not a tag or commit of %s or %s: %w", src.Name, src.Base, up.Name, src.Name, gitrepo.ErrUnknownRef)
+			}
+		}
+		if unchanged && old.How == how && old.Commit == base.String() {
+			rep.Base = how + ": " + base.String()[:12]
+			return nil
+		}
+		if ok, err := graph.IsAncestor(ctx, base, []plumbing.Hash{tip}); err != nil {
+			return fmt.Errorf("source %s: %w", src.Name, err)
+		} else if !ok {
+			s.opts.Progress.Note("warning: the base %s (%s) of %s is not an ancestor of %s: the delta counts from a commit the downstream does not start from", src.Base, base.String()[:12], src.Name, label)
+		}
+		if ok, err := graph.IsAncestor(ctx, base, upTips); err != nil {
+			return fmt.Errorf("source %s: %w", up.Name, err)
+		} else if !ok {
+			s.opts.Progress.Note("warning: the base %s (%s) of %s is not reachable from %s: it is not an upstream commit", src.Base, base.String()[:12], src.Name, upLabel)
+		}
 	}
-	rep.Base = how + " " + base.String()[:12]
-	upTip, err := upRepo.Resolve(up.Refs[0])
-	if err != nil {
-		return fmt.Errorf("source %s: %w", up.Name, err)
-	}
-	old, err := s.db.GetBase(ctx, ref.ID)
-	if err == nil && old.Commit == base.String() && old.How == how && old.Tip == tip.String() && old.UpstreamTip == upTip.String() {
+	rep.Base = how + ": " + base.String()[:12]
+	if oldErr == nil && old.Commit == base.String() && old.How == how && old.Tip == tip.String() && old.UpstreamTip == upAt {
 		return nil
 	}
 	// What each side did since the base: the downstream's own commits, and
 	// upstream's, which the analyzer measures them against.
-	mine, err := s.sinceBase(ctx, repo, tip, base)
+	mine, err := s.sinceBase(ctx, repo, []plumbing.Hash{tip}, base)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	theirs, err := s.sinceBase(ctx, upRepo, upTip, base)
+	theirs, err := s.sinceBase(ctx, upRepo, upTips, base)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", up.Name, err)
 	}
 	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: base.String(), How: how,
-		Tip: tip.String(), UpstreamTip: upTip.String()}, mine, theirs)
+		Tip: tip.String(), UpstreamTip: upAt}, mine, theirs)
 }
 
-// sinceBase returns the store ids of the stored commits reachable from tip
-// but not from base; all of tip's when the repository lacks base.
-func (s *syncer) sinceBase(ctx context.Context, repo *gitrepo.Repo, tip, base plumbing.Hash) ([]int64, error) {
+// upstreamTips returns the commits an upstream's configured refs name, as
+// its last sync stored them (what the store's fingerprints describe), and
+// one string naming them all; nil when a ref was never synced.
+func (s *syncer) upstreamTips(ctx context.Context, up project.Source) ([]plumbing.Hash, string, error) {
+	upID, err := s.putSource(ctx, up)
+	if err != nil {
+		return nil, "", err
+	}
+	var tips []plumbing.Hash
+	var at []string
+	for _, name := range up.Refs {
+		r, err := s.db.EnsureRef(ctx, upID, name)
+		if err != nil {
+			return nil, "", err
+		}
+		if r.Tip == "" {
+			return nil, "", nil
+		}
+		tips = append(tips, plumbing.NewHash(r.Tip))
+		at = append(at, r.Tip)
+	}
+	return tips, strings.Join(at, ","), nil
+}
+
+// sinceBase returns the store ids of the stored commits reachable from
+// tips but not from base; all of theirs when the repository lacks base.
+func (s *syncer) sinceBase(ctx context.Context, repo *gitrepo.Repo, tips []plumbing.Hash, base plumbing.Hash) ([]int64, error) {
 	var exclude []plumbing.Hash
 	if repo.Has(base) {
 		exclude = []plumbing.Hash{base}
 	}
-	nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
+	nodes, err := repo.RevList(ctx, tips, exclude)
 	if err != nil {
 		return nil, err
 	}

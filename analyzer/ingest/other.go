@@ -250,14 +250,17 @@ func (s *syncer) patchBase(ctx context.Context, src project.Source, ref store.Re
 	if err != nil {
 		return fmt.Errorf("source %s: base %q is not a tag or commit of %s: %w", src.Name, base, up.Name, gitrepo.ErrUnknownRef)
 	}
-	how := "tag " + base
-	rep.Base = how + " " + at.String()[:12]
-	upTip, err := upRepo.Resolve(up.Refs[0])
-	if err != nil {
-		return fmt.Errorf("source %s: %w", up.Name, err)
+	how := "configured base " + base
+	if src.Base == "" {
+		how = "LINUX_BASE_BRANCH " + base // the series named its own base
+	}
+	rep.Base = how + ": " + at.String()[:12]
+	upTips, upAt, err := s.upstreamTips(ctx, *up)
+	if err != nil || upTips == nil {
+		return err
 	}
 	old, err := s.db.GetBase(ctx, ref.ID)
-	if err == nil && old.Commit == at.String() && old.How == how && old.Tip == ref.Tip && old.UpstreamTip == upTip.String() {
+	if err == nil && old.Commit == at.String() && old.How == how && old.Tip == ref.Tip && old.UpstreamTip == upAt {
 		return nil
 	}
 	mineSet, err := s.db.RefCommitIDs(ctx, ref.ID)
@@ -269,12 +272,12 @@ func (s *syncer) patchBase(ctx context.Context, src project.Source, ref store.Re
 		mine = append(mine, id)
 	}
 	sort.Slice(mine, func(i, j int) bool { return mine[i] < mine[j] })
-	theirs, err := s.sinceBase(ctx, upRepo, upTip, at)
+	theirs, err := s.sinceBase(ctx, upRepo, upTips, at)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", up.Name, err)
 	}
 	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: at.String(), How: how,
-		Tip: ref.Tip, UpstreamTip: upTip.String()}, mine, theirs)
+		Tip: ref.Tip, UpstreamTip: upAt}, mine, theirs)
 }
 
 // syncSnapshot lists the files of a release drop.

@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -14,55 +17,136 @@ import (
 	"github.com/kdelta/kdelta/store"
 )
 
-// syncTags stores a source's tags and, when they changed, which release
-// tag first contains each stored commit. While the tags stay the same the
-// first releases do too: a commit that is new on a ref is in no existing
-// release, whose history cannot have changed.
+// syncTags stores a source's tags and which release tag first contains
+// each stored commit. A release of a source is a version tag that the
+// source's configured refs reach: an upstream mirror that also carries the
+// tags of stable branches or of a downstream (as linux-stable and
+// rdma-core publish them) does not make those releases of upstream. The
+// first releases are recomputed only when the reachable release tags
+// changed: a commit that is new on a ref is in no existing release, whose
+// history cannot have changed.
 func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo) error {
 	tags, err := repo.Tags()
 	if err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
 	}
+	var tips []plumbing.Hash
+	seenHash := sha256.New()
+	for _, name := range src.Refs {
+		r, err := s.db.EnsureRef(ctx, srcID, name)
+		if err != nil {
+			return err
+		}
+		if r.Tip == "" {
+			return nil // a ref not synced yet: nothing reaches anything
+		}
+		tips = append(tips, plumbing.NewHash(r.Tip))
+		fmt.Fprintf(seenHash, "ref %s %s\n", name, r.Tip)
+	}
+	for _, t := range tags {
+		fmt.Fprintf(seenHash, "tag %s %s\n", t.Name, t.Commit)
+	}
+	seen := hex.EncodeToString(seenHash.Sum(nil))
+	oldSeen, oldReleases, err := s.db.ReleaseState(ctx, srcID)
+	if err != nil {
+		return err
+	}
+	if oldSeen == seen {
+		return nil
+	}
+	var versions []gitrepo.Tag
+	for _, t := range tags {
+		if _, ok := parseVersion(t.Name); ok {
+			versions = append(versions, t)
+		}
+	}
+	releases, err := reachableTags(ctx, repo, tips, versions)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	sort.SliceStable(releases, func(i, j int) bool { return versionLess(releases[i].Name, releases[j].Name) })
+	// The scope is part of it: commits a new component map brings into
+	// scope need their first releases too.
+	relHash := sha256.New()
+	fmt.Fprintf(relHash, "scope %s\n", s.comps.Hash())
+	for _, t := range releases {
+		fmt.Fprintf(relHash, "%s %s\n", t.Name, t.Commit)
+	}
+	relDigest := hex.EncodeToString(relHash.Sum(nil))
 	old, err := s.db.Tags(ctx, srcID)
 	if err != nil {
 		return err
 	}
-	if sameTags(old, tags) {
-		return nil
+	if relDigest == oldReleases && sameTags(old, tags) {
+		return s.db.SetReleaseState(ctx, srcID, seen, relDigest)
 	}
-	var releases []gitrepo.Tag
-	for _, t := range tags {
-		if _, ok := parseVersion(t.Name); ok {
-			releases = append(releases, t)
-		}
-	}
-	sort.SliceStable(releases, func(i, j int) bool { return versionLess(releases[i].Name, releases[j].Name) })
-	s.opts.Progress.Stage(fmt.Sprintf("%s: finding the first release of each commit (%d tags)", src.Name, len(releases)), len(releases))
 	first := map[int64]string{}
-	var earlier []plumbing.Hash
-	for _, t := range releases {
-		nodes, err := repo.RevList(ctx, []plumbing.Hash{t.Commit}, earlier)
-		if err != nil {
-			return fmt.Errorf("source %s: tag %s: %w", src.Name, t.Name, err)
-		}
-		ids, err := s.db.CommitIDs(ctx, oidsOf(nodes))
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if _, ok := first[id]; !ok {
-				first[id] = t.Name
+	if relDigest != oldReleases {
+		s.opts.Progress.Stage(fmt.Sprintf("%s: finding the first release of each commit (%d release tags)", src.Name, len(releases)), len(releases))
+		var earlier []plumbing.Hash
+		for _, t := range releases {
+			nodes, err := repo.RevList(ctx, []plumbing.Hash{t.Commit}, earlier)
+			if err != nil {
+				return fmt.Errorf("source %s: tag %s: %w", src.Name, t.Name, err)
 			}
+			ids, err := s.db.CommitIDs(ctx, oidsOf(nodes))
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if _, ok := first[id]; !ok {
+					first[id] = t.Name
+				}
+			}
+			earlier = append(earlier, t.Commit)
+			s.opts.Progress.Advance(1)
 		}
-		earlier = append(earlier, t.Commit)
-		s.opts.Progress.Advance(1)
+	} else if first, err = s.db.FirstReleases(ctx, srcID); err != nil {
+		return err
 	}
 	rows := make([]store.Tag, len(tags))
 	for i, t := range tags {
 		rows[i] = store.Tag{Name: t.Name, Commit: t.Commit.String()}
 	}
-	return s.db.PutTags(ctx, srcID, rows, first)
+	if err := s.db.PutTags(ctx, srcID, rows, first); err != nil {
+		return err
+	}
+	return s.db.SetReleaseState(ctx, srcID, seen, relDigest)
 }
+
+// reachableTags returns the tags whose commit one of tips reaches, in one
+// walk of the history.
+func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips []plumbing.Hash, tags []gitrepo.Tag) ([]gitrepo.Tag, error) {
+	want := map[plumbing.Hash]bool{}
+	for _, t := range tags {
+		want[t.Commit] = false
+	}
+	left := len(want)
+	if left > 0 {
+		err := repo.Walk(ctx, tips, func(n *gitrepo.Node) error {
+			if found, ok := want[n.Hash]; ok && !found {
+				want[n.Hash] = true
+				if left--; left == 0 {
+					return errAllFound
+				}
+			}
+			return nil
+		})
+		if err != nil && err != errAllFound {
+			return nil, err
+		}
+	}
+	var out []gitrepo.Tag
+	for _, t := range tags {
+		if want[t.Commit] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// errAllFound stops a walk that found what it looked for.
+var errAllFound = errors.New("all found")
 
 func sameTags(old []store.Tag, now []gitrepo.Tag) bool {
 	if len(old) != len(now) {

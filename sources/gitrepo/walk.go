@@ -281,3 +281,188 @@ func (r *Repo) Walk(ctx context.Context, tips []plumbing.Hash, fn func(*Node) er
 	}
 	return nil
 }
+
+// Graph reads commit headers from one or more repositories that share
+// object ids: a commit is read from the first repository that has it.
+// Upstream and downstream trees kept in separate repositories (a distro
+// kernel next to Linus' tree) form one commit graph this way, as git's
+// own merge-base sees it once both are fetched into one repository.
+type Graph []*Repo
+
+// Node reads a commit's header from the first repository that holds it.
+func (g Graph) Node(h plumbing.Hash) (*Node, error) {
+	var first error
+	for _, r := range g {
+		if r == nil {
+			continue
+		}
+		if n := r.nodes[h]; n != nil {
+			return n, nil
+		}
+	}
+	for _, r := range g {
+		if r == nil {
+			continue
+		}
+		n, err := r.Node(h)
+		if err == nil {
+			return n, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		first = damaged("commit "+h.String(), errors.New("no repository"))
+	}
+	return nil, first
+}
+
+// MergeBases returns the best common ancestors of the commits one and the
+// commits other (`git merge-base --all` of one against the octopus of
+// other): the commits reachable from both sides that no other such commit
+// reaches. Most pairs have one; criss-cross merges may give several,
+// newest first. None when the histories share nothing.
+func (g Graph) MergeBases(ctx context.Context, one, other []plumbing.Hash) ([]plumbing.Hash, error) {
+	cands, err := g.paintDown(ctx, one, other)
+	if err != nil || len(cands) < 2 {
+		return cands, err
+	}
+	return g.independent(ctx, cands)
+}
+
+// IsAncestor says whether a is reachable from any of tips.
+func (g Graph) IsAncestor(ctx context.Context, a plumbing.Hash, tips []plumbing.Hash) (bool, error) {
+	for _, t := range tips {
+		if t == a {
+			return true, nil
+		}
+	}
+	bases, err := g.paintDown(ctx, []plumbing.Hash{a}, tips)
+	if err != nil {
+		return false, err
+	}
+	for _, b := range bases {
+		if b == a {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// paintDown is git's paint_down_to_common: both sides are walked
+// together, newest first by committer time; a commit reached from both is
+// a candidate, and everything below a candidate is stale. The walk stops
+// when only stale commits are left, so it reads no more of either history
+// than lies above the merge-base.
+func (g Graph) paintDown(ctx context.Context, one, other []plumbing.Hash) ([]plumbing.Hash, error) {
+	const (
+		p1 = 1 << iota
+		p2
+		stale
+		result
+	)
+	flags := map[plumbing.Hash]uint8{}
+	queued := map[plumbing.Hash]int{} // entries of each commit in the queue
+	nonStale := 0                     // entries whose commit is not stale
+	q := &commitQueue{}
+	push := func(h plumbing.Hash, f uint8) error {
+		n, err := g.Node(h)
+		if err != nil {
+			return err
+		}
+		old := flags[h]
+		flags[h] = old | f
+		if old&stale == 0 && f&stale != 0 {
+			nonStale -= queued[h] // its entries already queued are stale now
+		}
+		heap.Push(q, n)
+		queued[h]++
+		if flags[h]&stale == 0 {
+			nonStale++
+		}
+		return nil
+	}
+	for _, h := range one {
+		if err := push(h, p1); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range other {
+		if err := push(h, p2); err != nil {
+			return nil, err
+		}
+	}
+	var out []plumbing.Hash
+	for nonStale > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := heap.Pop(q).(*Node)
+		queued[n.Hash]--
+		f := flags[n.Hash]
+		if f&stale == 0 {
+			nonStale--
+		}
+		paint := f & (p1 | p2 | stale)
+		if paint == p1|p2 {
+			if f&result == 0 {
+				flags[n.Hash] |= result
+				out = append(out, n.Hash)
+			}
+			paint |= stale
+		}
+		for _, p := range n.Parents {
+			if flags[p]&paint == paint {
+				continue
+			}
+			if err := push(p, paint); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// A candidate that a newer candidate reaches was painted stale when
+	// that one was found: it is not a best common ancestor.
+	kept := out[:0]
+	for _, h := range out {
+		if flags[h]&stale == 0 {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
+}
+
+// independent drops every candidate that another candidate reaches
+// (git's remove_redundant), and orders the rest newest first.
+func (g Graph) independent(ctx context.Context, cands []plumbing.Hash) ([]plumbing.Hash, error) {
+	var out []plumbing.Hash
+	for i, c := range cands {
+		var others []plumbing.Hash
+		for j, o := range cands {
+			if j != i {
+				others = append(others, o)
+			}
+		}
+		reached, err := g.IsAncestor(ctx, c, others)
+		if err != nil {
+			return nil, err
+		}
+		if !reached {
+			out = append(out, c)
+		}
+	}
+	nodes := make([]Node, 0, len(out))
+	for _, h := range out {
+		n, err := g.Node(h)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, *n)
+	}
+	sortNewestFirst(nodes)
+	out = out[:0]
+	for _, n := range nodes {
+		out = append(out, n.Hash)
+	}
+	return out, nil
+}
