@@ -27,7 +27,7 @@ import (
 
 // Version names the analysis method; a stored analysis made by another
 // version, or by another build of kdelta, is computed again.
-const Version = "3"
+const Version = "4"
 
 // build identifies the running program: a kept analysis made by another
 // build (a new matcher, say) is not trusted. The executable's path, size
@@ -273,17 +273,25 @@ func keys(ids map[int64]bool, loaded map[int64]*change.Fingerprint) []int64 {
 	return out
 }
 
-// values lists fingerprints in store id order, so results are stable.
+// values lists fingerprints in commit order, oldest first (committer
+// date, then author date, then id): the order `kdelta matches` documents,
+// and one that does not depend on the order a sync happened to store
+// commits in, so two syncs of the same trees give the same answer.
 func values(m map[int64]*change.Fingerprint) []*change.Fingerprint {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
+	out := make([]*change.Fingerprint, 0, len(m))
+	for _, fp := range m {
+		out = append(out, fp)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	out := make([]*change.Fingerprint, len(ids))
-	for i, id := range ids {
-		out[i] = m[id]
-	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.CommitTime.Equal(b.CommitTime) {
+			return a.CommitTime.Before(b.CommitTime)
+		}
+		if !a.AuthorTime.Equal(b.AuthorTime) {
+			return a.AuthorTime.Before(b.AuthorTime)
+		}
+		return a.ID < b.ID
+	})
 	return out
 }
 
