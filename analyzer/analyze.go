@@ -146,6 +146,7 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 		var r Result
 		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&r); err == nil {
 			r.Cached = true
+			r.emptyNotNil()
 			return &r, nil
 		}
 	}
@@ -163,6 +164,32 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 		return nil, err
 	}
 	return r, nil
+}
+
+// emptyNotNil turns the lists gob decodes as nil back into empty ones, so
+// an analysis read back from the store gives the same JSON as when it was
+// computed: `"upstream": []`, never null.
+func (r *Result) emptyNotNil() {
+	orEmpty := func(l *[]Commit) {
+		if *l == nil {
+			*l = []Commit{}
+		}
+	}
+	if r.Matches == nil {
+		r.Matches = []match.Match{}
+	}
+	for i := range r.Matches {
+		if r.Matches[i].Upstream == nil {
+			r.Matches[i].Upstream = []string{}
+		}
+	}
+	for i := range r.Components {
+		c := &r.Components[i]
+		orEmpty(&c.Backported)
+		orEmpty(&c.Missing)
+		orEmpty(&c.MissingFixes)
+		orEmpty(&c.DownstreamOnly)
+	}
 }
 
 func digest(parts ...string) string {
@@ -244,6 +271,7 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 		Base: base.Commit, BaseHow: base.How,
 		Matches: matches, Problems: problems,
 	}
+	defer r.emptyNotNil()
 	ig := newIgnorer(ignores)
 	for _, d := range deltas {
 		missing, n := ig.filter(d.Missing)
