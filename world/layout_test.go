@@ -157,7 +157,8 @@ func TestExportLayouts(t *testing.T) {
 // TestExportRefreshShowsAForcePush rebases rhel in the source world and
 // exports again onto each earlier export: rhel/main moves to the new tip
 // wherever the layout carries it, the repositories stay whole, and the old
-// tip is still an object (as after a real force-push), which no ref names.
+// tip is still an object (as after a real force-push) that no branch
+// reaches.
 func TestExportRefreshShowsAForcePush(t *testing.T) {
 	needGit(t)
 	w := buildSmall(t, 1)
@@ -195,8 +196,8 @@ func TestExportRefreshShowsAForcePush(t *testing.T) {
 				}
 				gitCmd(t, path, "fsck", "--connectivity-only", "--no-dangling")
 				gitCmd(t, path, "cat-file", "-e", oldTip+"^{commit}")
-				if refs := gitCmd(t, path, "for-each-ref", "--contains", oldTip); refs != "" {
-					t.Errorf("%s: refs still reach the old tip %s:\n%s", repo, oldTip, refs)
+				if refs := gitCmd(t, path, "for-each-ref", "--contains", oldTip, "refs/heads"); refs != "" {
+					t.Errorf("%s: branches still reach the old tip %s:\n%s", repo, oldTip, refs)
 				}
 			}
 			// Tags keep pointing at the old commits, as Rebase leaves them.
