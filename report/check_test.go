@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kdelta/kdelta/analyzer"
 )
@@ -107,8 +108,8 @@ func TestCheckMarkdown(t *testing.T) {
 	if !strings.Contains(b.String(), "| rhel@main | FAIL (1) | pass | FAIL (2) | skipped | pass |") {
 		t.Errorf("no rhel row in:\n%s", b.String())
 	}
-	if strings.Contains(b.String(), "<script") {
-		t.Error("unescaped markup")
+	if strings.Contains(strings.ReplaceAll(b.String(), `\<`, ""), "<") {
+		t.Errorf("unescaped markup (a < without a backslash):\n%s", b.String())
 	}
 
 	// Nothing found.
@@ -128,5 +129,93 @@ func TestCheckMarkdown(t *testing.T) {
 	b.Reset()
 	if err := WriteCheckMarkdown(&b, &analyzer.CheckResult{}); err != nil || !strings.HasPrefix(b.String(), "kdelta check: no regressions (0 checks against the baseline)") {
 		t.Errorf("empty: %v %q", err, b.String())
+	}
+}
+
+// TestCheckMarkdownForCILog checks that the check's Markdown reads as
+// plain text in a CI log: no HTML entities, nothing said twice on a line,
+// lines of at most 120 columns that Markdown still reads as one list item,
+// and a table that stays valid whatever the subjects hold.
+func TestCheckMarkdownForCILog(t *testing.T) {
+	long := "RDMA/mlx5: Fix the <ib_umem> | *refcount* leak in mlx5_ib_reg_user_mr() when the odp path fails & takes 10 retries - 2 times"
+	res := &analyzer.CheckResult{Baseline: "/var/lib/ci/very/long/path/to/the/baselines/of/the/rdma/stack/kdelta-baseline-rhel-9.4.json"}
+	for _, d := range []string{"rhel@main", "ofed@master"} {
+		res.Checks = append(res.Checks,
+			analyzer.Check{Downstream: d, Kind: analyzer.CheckStatus, Findings: []analyzer.Finding{
+				{Kind: analyzer.CheckStatus, Component: "mlx5", Subject: long, ID: oid("st"), Was: "submitted", Now: "unknown",
+					Detail: "submitted -> unknown: posted to linux-rdma as v2 on 2024-01-02, message-id <20240102.1-mlx5@example.org>"},
+			}},
+			analyzer.Check{Downstream: d, Kind: analyzer.CheckBackport, Findings: []analyzer.Finding{
+				{Kind: analyzer.CheckBackport, Component: "mlx5", Subject: "net/mlx5: Fix spelling mistake", ID: oid("bp"),
+					Was: "backported as " + oid("carrier")[:12], Now: "gone",
+					Detail: "upstream " + oid("bp")[:12] + " was carried by " + oid("carrier")[:12] + " and no change carries it now (dropped in a rebase, or reverted)"},
+			}},
+			analyzer.Check{Downstream: d, Kind: analyzer.CheckMissingFix, Findings: []analyzer.Finding{
+				{Kind: analyzer.CheckMissingFix, Component: "mlx5", Subject: "net/mlx5: Fix missing argument", ID: oid("mf"), Was: "not missing", Now: "missing fix",
+					Detail: "upstream " + oid("mf")[:12] + ` fixes 3552260ebc31 ("net/mlx5: Pass true"), which the downstream has`},
+			}},
+			analyzer.Check{Downstream: d, Kind: analyzer.CheckGrowth, Findings: []analyzer.Finding{
+				{Kind: analyzer.CheckGrowth, Component: "mlx5", Subject: "mlx5 carried", Was: "3", Now: "5",
+					Detail: "mlx5 carries 2 more downstream-only changes than the baseline; the policy allows 1"},
+			}},
+			analyzer.Check{Downstream: d, Kind: analyzer.CheckTest, Skipped: "turned off by the policy"},
+		)
+	}
+	var b bytes.Buffer
+	if err := WriteCheckMarkdown(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, entity := range []string{"&lt;", "&gt;", "&quot;", "&amp;", "&#"} {
+		if strings.Contains(out, entity) {
+			t.Errorf("the output holds the HTML entity %s:\n%s", entity, out)
+		}
+	}
+	// One list item per finding, naming both downstreams.
+	items := 0
+	for _, line := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(line); n > 120 {
+			t.Errorf("a line of %d columns: %q", n, line)
+		}
+		if strings.HasPrefix(line, "- ") {
+			items++
+			continue
+		}
+		// A wrapped line is indented and cannot start a block of its own.
+		if strings.HasPrefix(line, "  ") {
+			if rest := strings.TrimLeft(line, " "); rest == "" || strings.ContainsAny(rest[:1], "-+*#>|=`~") {
+				t.Errorf("a continuation line starts a Markdown block: %q", line)
+			}
+		}
+	}
+	if items != 5 {
+		t.Errorf("%d list items, want 4 findings and 1 skipped check, each once for both downstreams:\n%s", items, out)
+	}
+	joined := strings.Join(strings.Fields(out), " ") // the items as one line each, unwrapped
+	for _, want := range []string{
+		"- rhel@main, ofed@master: status mlx5: RDMA/mlx5: Fix the \\<ib_umem> \\| \\*refcount\\* leak in mlx5_ib_reg_user_mr() when the odp path fails & takes 10 retries - 2 times (" + oid("st")[:12] + "): submitted -> unknown: posted to linux-rdma",
+		"- rhel@main, ofed@master: backport mlx5: net/mlx5: Fix spelling mistake: upstream " + oid("bp")[:12] + " was carried by",
+		"- rhel@main, ofed@master: missing-fix mlx5: net/mlx5: Fix missing argument: upstream " + oid("mf")[:12] + ` fixes 3552260ebc31 ("net/mlx5: Pass true"), which`,
+		"- rhel@main, ofed@master: growth: mlx5 carries 2 more downstream-only changes",
+		"- test skipped on rhel@main, ofed@master: turned off by the policy",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	// Nothing said twice in an item: no id, status change or component
+	// repeated.
+	for _, item := range strings.Split(joined, " - ") {
+		for _, word := range []string{oid("st")[:12], oid("bp")[:12], oid("mf")[:12], "submitted -> unknown", "backported as", "not missing", "mlx5 carried"} {
+			if strings.Count(item, word) > 1 {
+				t.Errorf("%q is said twice in %q", word, item)
+			}
+		}
+	}
+	// The table stays valid: every row has the header's cells.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "|") && strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") != 7 {
+			t.Errorf("a table row with another number of cells: %q", line)
+		}
 	}
 }
