@@ -10,6 +10,7 @@
 package match
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -38,6 +39,19 @@ type Match struct {
 	Method     string   `json:"method"`     // trailer, patch-id, fuzzy, identity, squash, manual, revert, none
 	Score      float64  `json:"score"`      // confidence in [0,1]
 	Why        string   `json:"why"`        // what a maintainer can check
+}
+
+// MarshalJSON writes the `kdelta matches` contract: upstream is a list,
+// [] for a downstream-only commit, however the Match was made or read
+// back (gob, which keeps analyses in the store, decodes an empty list as
+// nil).
+func (m Match) MarshalJSON() ([]byte, error) {
+	type fields Match // the same fields, without this method
+	f := fields(m)
+	if f.Upstream == nil {
+		f.Upstream = []string{}
+	}
+	return json.Marshal(f)
 }
 
 // Problem is something in the downstream that matching could not trust:
