@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
@@ -95,7 +98,81 @@ func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in Re
 	if err != nil {
 		return nil, err
 	}
+	if err := r.fingerprintTargets(rows); err != nil {
+		return rep, err
+	}
 	return rep, nil
+}
+
+// fingerprintTargets stores the fingerprints of the commits that the
+// results' targets reach off their source's configured refs: a release
+// tag that a force-push left behind still names the build the tests ran
+// on, and the changes between two targets (a regression's suspects) must
+// be the same whether the store saw that history before or not.
+func (r *resolver) fingerprintTargets(rows []store.TestResult) error {
+	bySource := map[string]map[plumbing.Hash]bool{}
+	for _, row := range rows {
+		if row.Target.Commit == "" {
+			continue
+		}
+		if bySource[row.Target.Source] == nil {
+			bySource[row.Target.Source] = map[plumbing.Hash]bool{}
+		}
+		bySource[row.Target.Source][plumbing.NewHash(row.Target.Commit)] = true
+	}
+	if len(bySource) == 0 {
+		return nil
+	}
+	comps, err := r.cfg.Components()
+	if err != nil {
+		return err
+	}
+	s := &syncer{cfg: r.cfg, comps: comps, db: r.db, repos: map[string]*gitrepo.Repo{},
+		opts: Options{Progress: quiet{}, Workers: runtime.NumCPU(), Now: time.Now, Limits: gitrepo.DefaultLimits}}
+	defer s.closeRepos()
+	names := make([]string, 0, len(bySource))
+	for name := range bySource {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		src := r.cfg.Source(name)
+		repo := r.repos[name]
+		if src == nil || repo == nil {
+			continue
+		}
+		var targets, tips []plumbing.Hash
+		for h := range bySource[name] {
+			targets = append(targets, h)
+		}
+		sort.Slice(targets, func(i, j int) bool { return targets[i].String() < targets[j].String() })
+		for _, refName := range src.Refs {
+			if _, ref, err := r.db.FindRef(r.ctx, name, refName); err == nil && ref.Tip != "" {
+				tips = append(tips, plumbing.NewHash(ref.Tip))
+			}
+		}
+		nodes, err := repo.RevList(r.ctx, targets, tips)
+		if err != nil {
+			return fmt.Errorf("source %s: the history of the results' targets: %w", name, err)
+		}
+		if len(nodes) == 0 {
+			continue
+		}
+		walk := func(yield func(*gitrepo.Node) error, _ func(h, child plumbing.Hash, err error) error) error {
+			for i := range nodes {
+				if err := yield(&nodes[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		var rep RefReport
+		scope := gitrepo.NewScope(comps.Prefixes(src.Layout))
+		if _, err := s.ingest(r.ctx, *src, repo, scope, name+" (results' targets)", walk, &rep); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // resolver turns the targets a results file names into commits of synced
