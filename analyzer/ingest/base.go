@@ -61,10 +61,14 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 		return err
 	}
 	upTips, upAt, err := s.upstreamTips(ctx, *up)
-	if err != nil || upTips == nil {
+	if err != nil {
 		return err
 	}
 	label := src.Name + "@" + ref.Name
+	if upTips == nil {
+		s.opts.Progress.Note("%s: the base is found once %s is synced ('kdelta sync %s')", label, up.Name, up.Name)
+		return nil
+	}
 	upLabel := up.Name + "@" + strings.Join(up.Refs, ",")
 	graph := gitrepo.Graph{repo, upRepo}
 	old, oldErr := s.db.GetBase(ctx, ref.ID)
