@@ -229,44 +229,6 @@ func (db *DB) SinceBase(ctx context.Context, refID int64, side string) ([]int64,
 	return out, translate(rows.Err())
 }
 
-// Skip is a recorded, visible note of something a sync could not do.
-type Skip struct {
-	Source string
-	Commit string
-	Reason string
-	At     time.Time
-}
-
-// AddSkip records a skip once.
-func (db *DB) AddSkip(ctx context.Context, s Skip) error {
-	_, err := db.db.ExecContext(ctx, `INSERT OR IGNORE INTO skips (source, oid, reason, at) VALUES (?, ?, ?, ?)`,
-		s.Source, s.Commit, s.Reason, db.now().Unix())
-	if err != nil {
-		return fmt.Errorf("add skip: %w", translate(err))
-	}
-	return nil
-}
-
-// Skips lists recorded skips, oldest first.
-func (db *DB) Skips(ctx context.Context) ([]Skip, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT source, oid, reason, at FROM skips ORDER BY id`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []Skip
-	for rows.Next() {
-		var s Skip
-		var at int64
-		if err := rows.Scan(&s.Source, &s.Commit, &s.Reason, &at); err != nil {
-			return nil, translate(err)
-		}
-		s.At = time.Unix(at, 0)
-		out = append(out, s)
-	}
-	return out, translate(rows.Err())
-}
-
 // BeginSync records the start of a sync run and returns its id.
 func (db *DB) BeginSync(ctx context.Context) (int64, error) {
 	res, err := db.db.ExecContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running')`, db.now().Unix())
