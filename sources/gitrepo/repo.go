@@ -6,6 +6,8 @@
 package gitrepo
 
 import (
+	"container/heap"
+	"context"
 	"crypto"
 	"crypto/sha1"
 	"encoding/hex"
@@ -41,9 +43,23 @@ var (
 	ErrDamaged       = errors.New("repository damaged or incomplete")
 )
 
+// DamagedError is an object the repository should have but that could not
+// be read. It is ErrDamaged for errors.Is.
+type DamagedError struct {
+	Object string // the object and what it is: "commit 1f3e...", "blob 9a0c... (drivers/infiniband/core/cma.c)"
+	Err    error  // what reading it said
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%s: %v: %v", e.Object, ErrDamaged, e.Err)
+}
+
+// Unwrap gives ErrDamaged and the read error.
+func (e *DamagedError) Unwrap() []error { return []error{ErrDamaged, e.Err} }
+
 // damaged wraps an error reading an object the repository should have.
 func damaged(what string, err error) error {
-	return fmt.Errorf("%s: %w: %w", what, ErrDamaged, err)
+	return &DamagedError{Object: what, Err: err}
 }
 
 // Repo is an opened (bare or non-bare) repository. It is for one
@@ -271,4 +287,50 @@ func isHex(s string) bool {
 func (r *Repo) Has(h plumbing.Hash) bool {
 	_, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
 	return err == nil
+}
+
+// WalkDamaged is Walk over a repository that may be damaged: a commit that
+// cannot be read is handed to missing, with the commit that names it as a
+// parent (zero for a tip), instead of ending the walk. The history behind
+// a missing commit is walked only as far as other commits reach it. An
+// error from fn or missing ends the walk with it.
+func (r *Repo) WalkDamaged(ctx context.Context, tips []plumbing.Hash, fn func(*Node) error,
+	missing func(h, child plumbing.Hash, err error) error) error {
+	seen := map[plumbing.Hash]bool{}
+	q := &commitQueue{}
+	visit := func(h, child plumbing.Hash) error {
+		if seen[h] {
+			return nil
+		}
+		seen[h] = true
+		n, err := r.Node(h)
+		if errors.Is(err, ErrDamaged) {
+			return missing(h, child, err)
+		}
+		if err != nil {
+			return err
+		}
+		heap.Push(q, n)
+		return nil
+	}
+	for _, h := range tips {
+		if err := visit(h, plumbing.ZeroHash); err != nil {
+			return err
+		}
+	}
+	for q.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := heap.Pop(q).(*Node)
+		if err := fn(n); err != nil {
+			return err
+		}
+		for _, p := range n.Parents {
+			if err := visit(p, n.Hash); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
