@@ -5,20 +5,32 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 )
 
-// The charsets decoded to UTF-8; any other is read as UTF-8 (invalid bytes
-// are then replaced where text is shown).
+// The charsets decoded to UTF-8 by hand; the others a kernel list sees
+// (iso-8859-2, koi8-r, windows-1251, gb2312, gbk, gb18030, big5, euc-jp,
+// shift_jis, iso-2022-jp, euc-kr ...) are decoded by golang.org/x/text.
+// An unknown charset is read as UTF-8 (invalid bytes are then replaced
+// where text is shown).
 const (
 	csUTF8 = iota
 	csLatin1
 	csLatin9
 	csWindows1252
+	csOther
 )
 
 // charsetKind maps a charset name (any case) to what decodes it.
 func charsetKind(name string) int {
 	switch strings.ToLower(trimSpace(name)) {
+	case "", "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us":
+		// Mail that says ASCII yet holds 8-bit bytes is UTF-8 more often
+		// than anything: read as it is.
+		return csUTF8
 	case "iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "latin1", "latin-1", "l1", "cp819", "ibm819":
 		return csLatin1
 	case "iso-8859-15", "iso8859-15", "iso_8859-15", "latin9", "latin-9", "l9":
@@ -26,7 +38,37 @@ func charsetKind(name string) int {
 	case "windows-1252", "cp1252", "x-cp1252":
 		return csWindows1252
 	}
+	if otherCharset(name) != nil {
+		return csOther
+	}
 	return csUTF8
+}
+
+// otherCharset returns the decoder golang.org/x/text has for a charset
+// name: by its WHATWG label (which reads gb2312 as its superset gbk, as
+// mail readers do), else by its IANA name; nil for UTF-8 and for a name
+// neither knows.
+func otherCharset(name string) encoding.Encoding {
+	name = strings.ToLower(trimSpace(name))
+	e, err := htmlindex.Get(name)
+	if err != nil || e == nil {
+		if e, err = ianaindex.MIME.Encoding(name); err != nil || e == nil {
+			if e, err = ianaindex.IANA.Encoding(name); err != nil || e == nil {
+				return nil
+			}
+		}
+	}
+	if n, err := htmlindex.Name(e); err == nil && n == "utf-8" {
+		return nil
+	}
+	return e
+}
+
+// stateful reports whether a charset can hold text in plain ASCII bytes
+// that decode to something else (ISO-2022-JP's escapes, UTF-16, UTF-7).
+func stateful(name string) bool {
+	name = strings.ToLower(name)
+	return strings.Contains(name, "2022") || strings.HasPrefix(name, "utf-16") || strings.HasPrefix(name, "utf-7")
 }
 
 // latin9Rune maps the bytes where ISO-8859-15 differs from ISO-8859-1.
@@ -66,8 +108,16 @@ func toUTF8(charset string, b []byte) []byte {
 			break
 		}
 	}
-	if ascii {
+	if ascii && !stateful(charset) {
 		return b
+	}
+	if kind == csOther {
+		// Bytes the charset does not define become U+FFFD.
+		out, err := otherCharset(charset).NewDecoder().Bytes(b)
+		if err != nil {
+			return []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
+		}
+		return out
 	}
 	// The code points of bytes 0x80..0x9f in windows-1252; the five bytes
 	// it leaves undefined map to the C1 control of the same value, as

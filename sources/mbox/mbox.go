@@ -24,9 +24,19 @@ import (
 // and is refused; so is a message over MaxMessageSize or more than
 // MaxMessages messages. Errors are *Error.
 func ReadMbox(name string, r io.Reader) ([]Message, error) {
+	msgs, _, err := scanMbox(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return msgs, nil
+}
+
+// scanMbox is ReadMbox that, on a read error (a stream that ends early),
+// also returns the messages read before it and the line of the message it
+// was reading then (0 when between messages).
+func scanMbox(name string, r io.Reader) (msgs []Message, cut int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var (
-		msgs      []Message
 		cur       []byte // the current message, "From " line excluded
 		curLine   int    // line of its "From " line; 0 before the first
 		lineNo    int
@@ -55,14 +65,14 @@ func ReadMbox(name string, r io.Reader) ([]Message, error) {
 		var err error
 		line, err = readLine(br, line[:0])
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, &Error{File: name, Line: lineNo + 1, Msg: "read: " + err.Error(), Err: err}
+			return msgs, curLine, &Error{File: name, Line: lineNo + 1, Msg: "read: " + err.Error(), Err: err}
 		}
 		if len(line) == 0 && err != nil {
 			break
 		}
 		lineNo++
 		if len(line) > MaxMessageSize {
-			return nil, &Error{File: name, Line: lineNo, Msg: fmt.Sprintf("line longer than %d bytes; expected a mail archive", MaxMessageSize)}
+			return nil, 0, &Error{File: name, Line: lineNo, Msg: fmt.Sprintf("line longer than %d bytes; expected a mail archive", MaxMessageSize)}
 		}
 		content := bytes.TrimRight(line, "\r\n")
 		if lineNo == 1 {
@@ -73,7 +83,7 @@ func ReadMbox(name string, r io.Reader) ([]Message, error) {
 				continue
 			}
 			if !bytes.HasPrefix(content, []byte("From ")) {
-				return nil, &Error{File: name, Line: lineNo, Msg: fmt.Sprintf("not an mbox: expected a \"From \" line, found %q", clip(content))}
+				return nil, 0, &Error{File: name, Line: lineNo, Msg: fmt.Sprintf("not an mbox: expected a \"From \" line, found %q", clip(content))}
 			}
 			curLine = lineNo
 			prevBlank = false
@@ -81,7 +91,7 @@ func ReadMbox(name string, r io.Reader) ([]Message, error) {
 		}
 		if prevBlank && isFromLine(content) {
 			if err := flush(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			cur = cur[:0] // parseMessage keeps nothing of raw
 			curLine = lineNo
@@ -93,7 +103,7 @@ func ReadMbox(name string, r io.Reader) ([]Message, error) {
 			line = line[1:]
 		}
 		if len(cur)+len(line) > MaxMessageSize {
-			return nil, &Error{File: name, Line: curLine, Msg: fmt.Sprintf("message larger than %d bytes", MaxMessageSize)}
+			return nil, 0, &Error{File: name, Line: curLine, Msg: fmt.Sprintf("message larger than %d bytes", MaxMessageSize)}
 		}
 		cur = append(cur, line...)
 		if err != nil {
@@ -101,9 +111,9 @@ func ReadMbox(name string, r io.Reader) ([]Message, error) {
 		}
 	}
 	if err := flush(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return msgs, nil
+	return msgs, 0, nil
 }
 
 // readLine appends the next line of br (with its "\n") to buf. Lines are
@@ -188,10 +198,14 @@ func clip(b []byte) string {
 // repository, or v2 directory with git/N.git epochs), a maildir (cur/ and
 // new/) or a directory of single-message and mbox files (".eml", ".msg",
 // ".patch", ".mbox", ".mbx", ".mbox.gz"; not descended into).
-func Read(path string) ([]Message, error) {
+//
+// What a damaged archive lacks is a Skip, and the rest is read: a message
+// whose object a public-inbox clone is missing, the end of a compressed
+// mbox that stops early.
+func Read(path string) ([]Message, []Skip, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: "expected a mail archive: " + errText(err), Err: err}
+		return nil, nil, &Error{File: path, Msg: "expected a mail archive: " + errText(err), Err: err}
 	}
 	if !fi.IsDir() {
 		return readFile(path)
@@ -200,24 +214,26 @@ func Read(path string) ([]Message, error) {
 	case isPublicInbox(path):
 		return ReadPublicInbox(path)
 	case isDir(filepath.Join(path, "cur")) || isDir(filepath.Join(path, "new")):
-		return readMaildir(path)
+		msgs, err := readMaildir(path)
+		return msgs, nil, err
 	}
 	return readDir(path)
 }
 
 // readFile reads one file: an mbox, or a single message.
-func readFile(path string) ([]Message, error) {
+func readFile(path string) ([]Message, []Skip, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: "open: " + errText(err), Err: err}
+		return nil, nil, &Error{File: path, Msg: "open: " + errText(err), Err: err}
 	}
 	defer f.Close()
 	var r io.Reader = f
 	lower := strings.ToLower(path)
-	if strings.HasSuffix(lower, ".gz") {
+	gz := strings.HasSuffix(lower, ".gz")
+	if gz {
 		zr, err := gzip.NewReader(f)
 		if err != nil {
-			return nil, &Error{File: path, Msg: "expected a gzip-compressed mbox: " + err.Error(), Err: err}
+			return nil, nil, &Error{File: path, Msg: "expected a gzip-compressed mbox: " + err.Error(), Err: err}
 		}
 		defer zr.Close()
 		r = zr
@@ -229,13 +245,25 @@ func readFile(path string) ([]Message, error) {
 		if !bytes.Equal(head, []byte("From ")) {
 			m, err := readSingle(path, br)
 			if err != nil || m == nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return []Message{*m}, nil
+			return []Message{*m}, nil, nil
 		}
 		r = br
 	}
-	return ReadMbox(path, r)
+	msgs, cut, err := scanMbox(path, r)
+	var e *Error
+	if gz && errors.As(err, &e) && e.Err != nil {
+		// A compressed mbox that stops early (a download cut short) still
+		// holds the messages before the cut; the one it cuts may be partial.
+		what := "the messages after it"
+		if cut > 0 {
+			what = fmt.Sprintf("the message at line %d and any after it", cut)
+		}
+		return msgs, []Skip{{File: path, Object: fmt.Sprintf("line %d", e.Line),
+			Reason: fmt.Sprintf("the gzip stream ends early at line %d (%v): %s not read", e.Line, e.Err, what)}}, nil
+	}
+	return msgs, nil, err
 }
 
 // single reports whether a file name is that of a single-message file.
@@ -294,35 +322,38 @@ func readMaildir(dir string) ([]Message, error) {
 
 // readDir reads the single-message and mbox files of a directory, in name
 // order.
-func readDir(dir string) ([]Message, error) {
+func readDir(dir string) ([]Message, []Skip, error) {
 	names, err := fileNames(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var msgs []Message
+	var skips []Skip
 	for _, n := range names {
 		lower := strings.ToLower(n)
 		if strings.HasPrefix(n, ".") {
 			continue
 		}
 		var got []Message
+		var skipped []Skip
 		switch {
 		case single(lower):
-			got, err = readFile(filepath.Join(dir, n))
+			got, skipped, err = readFile(filepath.Join(dir, n))
 		case strings.HasSuffix(lower, ".mbox"), strings.HasSuffix(lower, ".mbx"), strings.HasSuffix(lower, ".mbox.gz"):
-			got, err = readFile(filepath.Join(dir, n))
+			got, skipped, err = readFile(filepath.Join(dir, n))
 		default:
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(msgs)+len(got) > MaxMessages {
-			return nil, &Error{File: dir, Msg: fmt.Sprintf("more than %d messages", MaxMessages)}
+			return nil, nil, &Error{File: dir, Msg: fmt.Sprintf("more than %d messages", MaxMessages)}
 		}
 		msgs = append(msgs, got...)
+		skips = append(skips, skipped...)
 	}
-	return msgs, nil
+	return msgs, skips, nil
 }
 
 // readSingleFile reads a file that holds one message.

@@ -186,17 +186,20 @@ func TestReadMboxErrors(t *testing.T) {
 			t.Errorf("%s: Error() = %q, want %q", c.name, e.Error(), want)
 		}
 	}
-	// A truncated gzip stream is an error, not a shorter archive.
+	// A gzip stream cut short keeps the messages before the cut; the one
+	// it cuts, perhaps partial, is a skip.
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(fromLine + "Subject: a\n\nb\n"))
+	zw.Write([]byte(fromLine + "Subject: a\n\nb\n\n" + fromLine + "Subject: c\n\nd\n"))
 	zw.Close()
 	path := filepath.Join(t.TempDir(), "cut.mbox.gz")
 	writeFile(t, path, gz.String()[:gz.Len()-4])
-	if _, err := Read(path); err == nil || !strings.HasPrefix(err.Error(), path+":") {
-		t.Errorf("truncated gzip: %v", err)
+	msgs, skips, err := Read(path)
+	if err != nil || len(msgs) != 1 || msgs[0].Subject != "a" || len(skips) != 1 || skips[0].File != path ||
+		!strings.Contains(skips[0].Reason, "the gzip stream ends early") || !strings.Contains(skips[0].Reason, "the message at line 6 and any after it not read") {
+		t.Errorf("truncated gzip: %+v, %+v, %v", msgs, skips, err)
 	}
-	msgs, err := ReadMbox("empty", strings.NewReader("\n \n"))
+	msgs, err = ReadMbox("empty", strings.NewReader("\n \n"))
 	if err != nil || len(msgs) != 0 {
 		t.Errorf("blank file: %v %v", msgs, err)
 	}
@@ -266,9 +269,25 @@ func TestReadMboxLenient(t *testing.T) {
 		if m.Subject != "\u201cquoted\u201d" || m.Body != "€ 5 – ok" {
 			t.Errorf("windows-1252: %q %q", m.Subject, m.Body)
 		}
-		m = one(t, fromLine+"Subject: =?koi8-r?b?8NLJ18XU?= x\nFrom: =?big5?q?=A4=A4?= <a@b>\n\n\xff\xfe bad\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-\xff\n+b\n")
+		m = one(t, fromLine+"Subject: =?x-unknown?b?8NLJ18XU?= x\nFrom: =?x-mac-klingon?q?=A4=A4?= <a@b>\n\n\xff\xfe bad\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-\xff\n+b\n")
 		if m.Subject != "\uFFFD x" || m.FromEmail != "a@b" || m.Body != "\uFFFD bad" || !bytes.Contains(m.Diff, []byte("-\xff\n")) {
 			t.Errorf("unknown charset: %q %q %q %q", m.Subject, m.FromEmail, m.Body, m.Diff)
+		}
+		// The legacy charsets a kernel list sees, in headers (RFC 2047,
+		// or raw 8-bit in the message's charset) and bodies.
+		for _, c := range []struct{ charset, subject, from, body, wantSubject, wantFrom, wantBody string }{
+			{"koi8-r", "=?koi8-r?b?8NLJ18XU?= x", "=?KOI8-R?Q?=F7=C1=D3=D1?= <v@x>", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет x", "Вася", "Привет"},
+			{"iso-8859-2", "=?iso-8859-2?q?=B3=F3d=BC?=", "\"Pawe\xb3 K\" <p@x>", "\xa3\xf3d\xbc", "łódź", "Paweł K", "Łódź"},
+			{"windows-1251", "=?windows-1251?b?z/Do4uXy?=", "=?cp1251?q?=C8=E2=E0=ED?= <i@x>", "\xcf\xf0\xe8", "Привет", "Иван", "При"},
+			{"gb2312", "=?gb2312?b?1tDOxA==?=", "=?GB2312?B?wO7LxA==?= <l@x>", "\xd6\xd0\xce\xc4", "中文", "李四", "中文"},
+			{"gbk", "=?gbk?q?=81=40?=", "=?gb18030?b?1cXI/Q==?= <z@x>", "\x81\x40", "丂", "张三", "丂"},
+			{"big5", "=?big5?q?=A4=A4?=", "x <b@x>", "\xa4\xa4", "中", "x", "中"},
+			{"iso-2022-jp", "=?ISO-2022-JP?B?GyRCJDMkcxsoQg==?=", "=?iso-2022-jp?b?GyRCJDMkcxsoQg==?= <j@x>", "\x1b$B$3$s\x1b(B", "こん", "こん", "こん"},
+		} {
+			m := one(t, fromLine+"Subject: "+c.subject+"\nFrom: "+c.from+"\nContent-Type: text/plain; charset=\""+c.charset+"\"\nContent-Transfer-Encoding: 8bit\n\n"+c.body+"\n")
+			if m.Subject != c.wantSubject || m.FromName != c.wantFrom || m.Body != c.wantBody {
+				t.Errorf("%s: %q %q %q, want %q %q %q", c.charset, m.Subject, m.FromName, m.Body, c.wantSubject, c.wantFrom, c.wantBody)
+			}
 		}
 	})
 	t.Run("content types", func(t *testing.T) {
@@ -503,7 +522,11 @@ func TestRead(t *testing.T) {
 		{"md", []string{"seen", "new"}},
 	}
 	for _, c := range cases {
-		msgs, err := Read(filepath.Join(dir, c.path))
+		msgs, skips, err := Read(filepath.Join(dir, c.path))
+		if err != nil || skips != nil {
+			t.Errorf("%s: %v %+v", c.path, err, skips)
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %v", c.path, err)
 			continue
@@ -512,12 +535,12 @@ func TestRead(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.path, got, c.want)
 		}
 	}
-	msgs, _ := Read(filepath.Join(dir, "list.mbox"))
+	msgs, _, _ := Read(filepath.Join(dir, "list.mbox"))
 	if msgs[1].Line != 8 || msgs[1].File != filepath.Join(dir, "list.mbox") {
 		t.Errorf("second message at %s:%d", msgs[1].File, msgs[1].Line)
 	}
 	for _, bad := range []string{"bad.mbox", "missing.mbox"} {
-		_, err := Read(filepath.Join(dir, bad))
+		_, _, err := Read(filepath.Join(dir, bad))
 		var e *Error
 		if !errors.As(err, &e) || e.File != filepath.Join(dir, bad) {
 			t.Errorf("%s: error %v", bad, err)

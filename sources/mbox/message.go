@@ -69,6 +69,16 @@ type Message struct {
 	Line int    // 1-based line of the message's "From " line in an mbox; 0 for other archives
 }
 
+// Skip is what a damaged archive lacks: a message whose object a
+// public-inbox clone is missing, the end of a compressed mbox that stops
+// early. The readers go on with the rest and return what they skipped.
+type Skip struct {
+	File   string // the archive (for public-inbox, the epoch repository)
+	Object string // what could not be read: "blob <id>", "commit <id>", "line <n>"
+	Commit string // public-inbox: the commit that adds the message; "" otherwise
+	Reason string // one line: what is missing and what was not read for it
+}
+
 // Error is a problem with an archive. Its text is a single line:
 // "file:line: msg", or "file: msg" when there is no line.
 type Error struct {

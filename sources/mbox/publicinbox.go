@@ -1,6 +1,8 @@
 package mbox
 
 import (
+	"compress/flate"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -74,21 +76,25 @@ func gitDir(dir string) string {
 // removal deletes the path). A single epoch repository is read as v2.
 // Messages come in archive order (v1: by date). Errors are *Error naming
 // the repository and the commit.
-func ReadPublicInbox(path string) ([]Message, error) {
+//
+// A clone that lacks objects is read around them: a message whose blob or
+// tree is missing is a Skip, and so is a missing commit of an epoch's
+// history, before which that epoch is not read.
+func ReadPublicInbox(path string) ([]Message, []Skip, error) {
 	r := &piReader{byBlob: map[plumbing.Hash]int{}, byID: map[string][]int{}}
 	if eps := epochs(path); len(eps) > 0 {
 		for _, ep := range eps {
-			if err := r.repo(ep); err != nil {
-				return nil, err
+			if err := r.repo(ep, true); err != nil {
+				return nil, nil, err
 			}
 		}
 	} else {
 		d := gitDir(path)
 		if d == "" {
-			return nil, &Error{File: path, Msg: "not a public-inbox: expected a git repository or a directory with git/0.git"}
+			return nil, nil, &Error{File: path, Msg: "not a public-inbox: expected a git repository or a directory with git/0.git"}
 		}
-		if err := r.repo(d); err != nil {
-			return nil, err
+		if err := r.repo(d, false); err != nil {
+			return nil, nil, err
 		}
 	}
 	out := make([]Message, 0, len(r.msgs))
@@ -105,21 +111,47 @@ func ReadPublicInbox(path string) ([]Message, error) {
 			return out[i].MessageID < out[j].MessageID
 		})
 	}
-	return out, nil
+	return out, r.skips, nil
 }
 
 // piReader holds the state of one ReadPublicInbox: the messages read so far
-// over all epochs, and how to find one a later "d" removes.
+// over all epochs, how to find one a later "d" removes, and what could not
+// be read.
 type piReader struct {
 	msgs       []Message
 	alive      []bool
 	byBlob     map[plumbing.Hash]int
 	byID       map[string][]int
 	sortByDate bool
+	skips      []Skip
 }
 
-// repo reads one repository (a v2 epoch, or a v1 inbox).
-func (p *piReader) repo(dir string) error {
+// skip records what a damaged clone lacks, when err says an object is
+// missing or unreadable, and reports whether it did; other errors are the
+// caller's.
+func (p *piReader) skip(dir string, commit plumbing.Hash, object string, err error, what string) bool {
+	if !missing(err) {
+		return false
+	}
+	sk := Skip{File: dir, Object: object, Reason: fmt.Sprintf("%s: %v; %s", object, err, what)}
+	if !commit.IsZero() {
+		sk.Commit = commit.String()
+	}
+	p.skips = append(p.skips, sk)
+	return true
+}
+
+// missing reports whether err is an object a clone should hold but could
+// not read: absent, or corrupt.
+func missing(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrHeader) ||
+		errors.As(err, &ce) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// repo reads one repository: a v2 epoch (v2 known), or an inbox of either
+// version.
+func (p *piReader) repo(dir string, v2 bool) error {
 	st := filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
 		filesystem.Options{KeepDescriptors: true})
 	defer st.Close()
@@ -133,6 +165,9 @@ func (p *piReader) repo(dir string) error {
 	}
 	if !ok {
 		return nil // an epoch with no commit yet
+	}
+	if v2 {
+		return p.walk(r, dir, tip)
 	}
 	c, err := r.CommitObject(tip)
 	if err != nil {
@@ -189,6 +224,9 @@ func (p *piReader) walk(r *git.Repository, dir string, tip plumbing.Hash) error 
 			return &Error{File: dir, Msg: fmt.Sprintf("more than %d commits", 2*MaxMessages)}
 		}
 		c, err := r.CommitObject(h)
+		if p.skip(dir, h, "commit "+h.String(), err, "it and the messages before it in this epoch not read") {
+			break
+		}
 		if err != nil {
 			return &Error{File: dir, Msg: fmt.Sprintf("commit %s: %v", h, err), Err: err}
 		}
@@ -205,6 +243,9 @@ func (p *piReader) walk(r *git.Repository, dir string, tip plumbing.Hash) error 
 			return &Error{File: dir, Msg: fmt.Sprintf("commit %s: %v", h, err), Err: err}
 		}
 		tree, err := r.TreeObject(c.TreeHash)
+		if p.skip(dir, h, "tree "+c.TreeHash.String(), err, "the message of commit "+h.String()+" not read") {
+			continue
+		}
 		if err != nil {
 			return &Error{File: dir, Msg: fmt.Sprintf("commit %s: tree: %v", h, err), Err: err}
 		}
@@ -212,15 +253,15 @@ func (p *piReader) walk(r *git.Repository, dir string, tip plumbing.Hash) error 
 			if !e.Mode.IsFile() {
 				continue
 			}
+			var err error
 			switch e.Name {
 			case "m":
-				if err := p.add(r, dir, h, e.Hash); err != nil {
-					return err
-				}
+				err = p.add(r, dir, h, e.Hash)
 			case "d":
-				if err := p.remove(r, dir, h, e.Hash); err != nil {
-					return err
-				}
+				err = p.remove(r, dir, h, e.Hash)
+			}
+			if err != nil {
+				return err
 			}
 		}
 	}
@@ -297,6 +338,10 @@ func (p *piReader) add(r *git.Repository, dir string, commit, h plumbing.Hash) e
 		return &Error{File: dir, Msg: fmt.Sprintf("commit %s: more than %d messages", commit, MaxMessages)}
 	}
 	raw, err := readBlob(r, dir, commit, h)
+	var e *Error
+	if errors.As(err, &e) && p.skip(dir, commit, "blob "+h.String(), e.Err, "the message of commit "+commit.String()+" not read") {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -319,6 +364,10 @@ func (p *piReader) remove(r *git.Repository, dir string, commit, h plumbing.Hash
 		return nil
 	}
 	raw, err := readBlob(r, dir, commit, h)
+	var e *Error
+	if errors.As(err, &e) && p.skip(dir, commit, "blob "+h.String(), e.Err, "the removal of commit "+commit.String()+" not applied") {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -145,10 +145,10 @@ func TestReadPublicInboxV1(t *testing.T) {
 	delete(files, v1PathOf("b@x"))
 	ir.commit(ir.tree(files))
 
-	for _, read := range []func(string) ([]Message, error){ReadPublicInbox, Read} {
-		msgs, err := read(dir)
-		if err != nil {
-			t.Fatal(err)
+	for _, read := range []func(string) ([]Message, []Skip, error){ReadPublicInbox, Read} {
+		msgs, skips, err := read(dir)
+		if err != nil || skips != nil {
+			t.Fatal(err, skips)
 		}
 		if got := ids(msgs); !reflect.DeepEqual(got, []string{"a@x", "c@x"}) {
 			t.Errorf("messages %q", got)
@@ -178,10 +178,10 @@ func TestReadPublicInboxV2(t *testing.T) {
 	// found by Message-ID.
 	e1.v2("d", strings.Replace(rawMail("c@x", "[PATCH 2/2] c", 3), "From: A U Thor", "From: Someone", 1))
 
-	for _, read := range []func(string) ([]Message, error){ReadPublicInbox, Read} {
-		msgs, err := read(dir)
-		if err != nil {
-			t.Fatal(err)
+	for _, read := range []func(string) ([]Message, []Skip, error){ReadPublicInbox, Read} {
+		msgs, skips, err := read(dir)
+		if err != nil || skips != nil {
+			t.Fatal(err, skips)
 		}
 		if got := ids(msgs); !reflect.DeepEqual(got, []string{"a@x", "d@x", "e@x"}) {
 			t.Errorf("messages %q", got)
@@ -191,7 +191,7 @@ func TestReadPublicInboxV2(t *testing.T) {
 		}
 	}
 	// One epoch alone reads as v2, without what later epochs removed.
-	msgs, err := ReadPublicInbox(filepath.Join(dir, "git", "0.git"))
+	msgs, _, err := ReadPublicInbox(filepath.Join(dir, "git", "0.git"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestReadPublicInboxV2(t *testing.T) {
 
 func TestReadPublicInboxErrors(t *testing.T) {
 	dir := t.TempDir()
-	_, err := ReadPublicInbox(dir)
+	_, _, err := ReadPublicInbox(dir)
 	var e *Error
 	if !errors.As(err, &e) || e.File != dir || !strings.Contains(e.Msg, "not a public-inbox") {
 		t.Errorf("plain directory: %v", err)
@@ -212,21 +212,80 @@ func TestReadPublicInboxErrors(t *testing.T) {
 	kernel := filepath.Join(dir, "linux")
 	kr := newInboxRepo(t, kernel)
 	kc := kr.commit(kr.tree(map[string]plumbing.Hash{"Makefile": kr.blob("all:\n"), "drivers/Makefile": kr.blob("obj-y += infiniband/\n")}))
-	_, err = Read(kernel)
+	_, _, err = Read(kernel)
 	if !errors.As(err, &e) || e.File != kernel || !strings.Contains(e.Msg, "commit "+kc.String()+": not a public-inbox") {
 		t.Errorf("kernel tree: %v", err)
 	}
 
-	// A commit whose tree is missing.
-	broken := filepath.Join(dir, "broken", "git", "0.git")
-	ir := newInboxRepo(t, broken)
-	ir.v2("m", rawMail("a@x", "a", 1))
-	c := ir.commit(plumbing.NewHash("0123456789abcdef0123456789abcdef01234567"))
-	_, err = ReadPublicInbox(filepath.Join(dir, "broken"))
-	if !errors.As(err, &e) || e.File != broken || !strings.Contains(e.Msg, "commit "+c.String()) {
+	// A repository whose only commit's tree is missing: neither v1 nor v2
+	// can be told.
+	bare := filepath.Join(dir, "bare.git")
+	br := newInboxRepo(t, bare)
+	c := br.commit(plumbing.NewHash("0123456789abcdef0123456789abcdef01234567"))
+	_, _, err = ReadPublicInbox(bare)
+	if !errors.As(err, &e) || e.File != bare || !strings.Contains(e.Msg, "commit "+c.String()) {
 		t.Errorf("missing tree: %v", err)
 	}
-	if !strings.HasPrefix(err.Error(), broken+": commit "+c.String()) {
+	if !strings.HasPrefix(err.Error(), bare+": commit "+c.String()) {
 		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// TestReadDamagedPublicInbox reads a v2 inbox whose clone lacks objects: a
+// message blob, a tree, a commit of the history. Each is a Skip naming the
+// object and the commit, and every other message is read.
+func TestReadDamagedPublicInbox(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "linux-rdma")
+	e0 := newInboxRepo(t, filepath.Join(dir, "git", "0.git"))
+	e1 := newInboxRepo(t, filepath.Join(dir, "git", "1.git"))
+	e0.v2("m", rawMail("a@x", "[PATCH] a", 1))
+	lost := e0.blob(rawMail("b@x", "[PATCH] b", 2))
+	bc := e0.commit(e0.tree(map[string]plumbing.Hash{"m": lost}))
+	e0.v2("m", rawMail("c@x", "[PATCH] c", 3))
+	noTree := plumbing.NewHash("0123456789abcdef0123456789abcdef01234567")
+	tc := e0.commit(noTree)
+	e0.v2("m", rawMail("d@x", "[PATCH] d", 4))
+	// Epoch 1 starts on a commit the clone lacks (a shallow or cut copy).
+	e1.tip = plumbing.NewHash("89abcdef0123456789abcdef0123456789abcdef")
+	e1.v2("m", rawMail("e@x", "[PATCH] e", 5))
+	removeObject(t, filepath.Join(dir, "git", "0.git"), lost)
+
+	msgs, skips, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(msgs); !reflect.DeepEqual(got, []string{"a@x", "c@x", "d@x", "e@x"}) {
+		t.Errorf("messages %q", got)
+	}
+	want := []struct{ object, commit, reason string }{
+		{"blob " + lost.String(), bc.String(), "the message of commit " + bc.String() + " not read"},
+		{"tree " + noTree.String(), tc.String(), "the message of commit " + tc.String() + " not read"},
+		{"commit ", "", "the messages before it in this epoch not read"},
+	}
+	if len(skips) != len(want) {
+		t.Fatalf("skips %+v, want %d", skips, len(want))
+	}
+	for i, w := range want {
+		sk := skips[i]
+		if !strings.HasPrefix(sk.Object, w.object) || !strings.Contains(sk.Reason, w.reason) ||
+			!strings.Contains(sk.Reason, "object not found") || strings.Contains(sk.Reason, "\n") {
+			t.Errorf("skip %d = %+v, want %s: %s", i, sk, w.object, w.reason)
+		}
+		if w.commit != "" && sk.Commit != w.commit {
+			t.Errorf("skip %d commit %q, want %s", i, sk.Commit, w.commit)
+		}
+	}
+	if skips[2].File != filepath.Join(dir, "git", "1.git") || skips[2].Object != "commit 89abcdef0123456789abcdef0123456789abcdef" {
+		t.Errorf("missing history: %+v", skips[2])
+	}
+}
+
+// removeObject deletes a loose object from a bare repository, as a damaged
+// clone lacks it.
+func removeObject(t *testing.T, repo string, h plumbing.Hash) {
+	t.Helper()
+	s := h.String()
+	if err := os.Remove(filepath.Join(repo, "objects", s[:2], s[2:])); err != nil {
+		t.Fatal(err)
 	}
 }
