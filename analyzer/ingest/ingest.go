@@ -66,6 +66,7 @@ type RefReport struct {
 	Reused        int    // commits already in the store
 	OutOfScope    int    // commits that touch nothing in scope
 	Skipped       int    // commits recorded as skipped (too large)
+	Unread        int    // what could not be read: recorded skips, in Report.Skips
 	Removed       int    // commits no longer on the ref
 	Base          string
 }
@@ -73,6 +74,11 @@ type RefReport struct {
 // Report is what a sync did.
 type Report struct {
 	Refs []RefReport
+	// Skips is what this sync could not read, each recorded in the store
+	// (`kdelta skips`): a damaged clone's missing commit, tree or blob, a
+	// truncated archive, a message that cannot be decoded. The rest of the
+	// source was read, and a later sync reads again what was damaged.
+	Skips []store.Skip
 }
 
 // Fingerprinted is the number of commits diffed in this run.
@@ -137,7 +143,7 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}}
+	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}, report: &Report{}}
 	defer s.closeRepos()
 	report, err := s.sync(ctx, selected)
 	if err == nil && opts.AfterSync != nil {
@@ -152,8 +158,11 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 		status = "failed"
 	}
 	note := ""
-	if err != nil {
+	switch {
+	case err != nil:
 		note = err.Error()
+	case len(report.Skips) > 0:
+		note = fmt.Sprintf("%d skips", len(report.Skips))
 	}
 	if endErr := db.EndSync(ctx, run, status, report.Fingerprinted(), note); endErr != nil && err == nil {
 		err = endErr
@@ -185,11 +194,41 @@ func selectSources(cfg *project.Config, names []string) ([]project.Source, error
 }
 
 type syncer struct {
-	cfg   *project.Config
-	comps *project.Components
-	db    *store.DB
-	opts  Options
-	repos map[string]*gitrepo.Repo // by mirror dir
+	cfg    *project.Config
+	comps  *project.Components
+	db     *store.DB
+	opts   Options
+	repos  map[string]*gitrepo.Repo // by mirror dir
+	report *Report
+}
+
+// maxSkipNotes is how many skips a sync notes one by one; `kdelta skips`
+// lists them all.
+const maxSkipNotes = 20
+
+// skip records what a source could not be read for: kept in the store and,
+// when something is missing from what was read (kinds damaged and
+// unreadable), listed in the report and noted.
+func (s *syncer) skip(ctx context.Context, sk store.Skip) error {
+	sk.At = s.opts.Now()
+	if err := s.db.AddSkip(context.WithoutCancel(ctx), sk); err != nil {
+		return err
+	}
+	if sk.Kind != store.SkipDamaged && sk.Kind != store.SkipUnreadable {
+		return nil
+	}
+	s.report.Skips = append(s.report.Skips, sk)
+	switch n := len(s.report.Skips); {
+	case n <= maxSkipNotes:
+		where := sk.Source
+		if sk.Ref != "" {
+			where += "@" + sk.Ref
+		}
+		s.opts.Progress.Note("%s: skipped: %s", where, sk.Reason)
+	case n == maxSkipNotes+1:
+		s.opts.Progress.Note("more skips: see 'kdelta skips'")
+	}
+	return nil
 }
 
 func (s *syncer) closeRepos() {
@@ -203,7 +242,17 @@ func (s *syncer) url(src project.Source) string { return s.cfg.SourceURL(&src) }
 func (s *syncer) mirrorDir(src project.Source) string { return s.cfg.MirrorPath(&src) }
 
 func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, error) {
-	report := &Report{}
+	report := s.report
+	// A source read from another url than last time is read anew.
+	if err := s.urlChanges(ctx, sources); err != nil {
+		return report, err
+	}
+	for _, src := range sources {
+		// What the source as a whole could not be read for is found again below.
+		if _, err := s.db.ClearSkips(ctx, src.Name, "", store.SkipDamaged); err != nil {
+			return report, err
+		}
+	}
 	// Mirror each repository once, however many sources read it.
 	mirrored := map[string]bool{}
 	for _, src := range sources {
@@ -218,7 +267,15 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 		s.opts.Progress.Stage(fmt.Sprintf("%s: mirroring %s", src.Name, src.URL), 0)
 		res, err := gitrepo.Mirror(ctx, s.url(src), dir, src.Mirror, nil)
 		if err != nil {
-			return report, fmt.Errorf("source %s: %w", src.Name, err)
+			if _, statErr := os.Stat(filepath.Join(dir, "HEAD")); statErr != nil || ctx.Err() != nil {
+				return report, fmt.Errorf("source %s: %w", src.Name, err)
+			}
+			// A mirror that could not be updated still holds what it held.
+			if err := s.skip(ctx, store.Skip{Source: src.Name, Kind: store.SkipDamaged, Object: src.URL,
+				Reason: fmt.Sprintf("%v; read the mirror as it was", err)}); err != nil {
+				return report, err
+			}
+			continue
 		}
 		switch {
 		case res.Cloned:
@@ -258,7 +315,19 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 		if synced[d.Name] || !synced[d.Upstream] {
 			continue
 		}
-		if err := s.refreshBases(ctx, d); err != nil {
+		err := s.refreshBases(ctx, d)
+		var de *gitrepo.DamagedError
+		if errors.As(err, &de) {
+			err = s.skip(ctx, store.Skip{Source: d.Name, Kind: store.SkipDamaged, Object: de.Object,
+				Reason: "base not recomputed: " + err.Error()})
+		}
+		if err != nil {
+			return report, err
+		}
+	}
+	// What people entered by hand about a source that moved follows it.
+	for _, src := range sources {
+		if err := s.carryManual(ctx, src); err != nil {
 			return report, err
 		}
 	}
@@ -307,10 +376,14 @@ func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefRepor
 			return reports, err
 		}
 	}
-	if err := s.syncTags(ctx, src, srcID, repo); err != nil {
-		return reports, err
+	err = s.syncTags(ctx, src, srcID, repo)
+	var de *gitrepo.DamagedError
+	if errors.As(err, &de) {
+		// Tried again by the next sync: the releases were not stored.
+		err = s.skip(ctx, store.Skip{Source: src.Name, Kind: store.SkipDamaged, Object: de.Object,
+			Reason: "first releases not computed: " + err.Error()})
 	}
-	return reports, nil
+	return reports, err
 }
 
 // reclassify recomputes stored components when the component map changed
@@ -339,14 +412,35 @@ func (s *syncer) reclassify(ctx context.Context, layout string) error {
 	return nil
 }
 
+// incomplete marks the scope hash of a ref that was read around damage:
+// the next sync reads the ref whole again, and so tries again what could
+// not be read.
+const incomplete = " (incomplete)"
+
+// walker walks the commits of a ref for ingest: yield gets each commit,
+// missing each commit that could not be read (with the commit that names
+// it as a parent), whose history is not walked.
+type walker func(yield func(*gitrepo.Node) error, missing func(h, child plumbing.Hash, err error) error) error
+
 func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo, refName string,
 	scope *gitrepo.Scope, scopeHash string) (RefReport, error) {
 	rep := RefReport{Source: src.Name, Ref: refName}
-	tip, err := repo.Resolve(refName)
-	if errors.Is(err, gitrepo.ErrUnknownRef) {
-		return rep, fmt.Errorf("source %s: ref %q is not a branch, tag or commit of %s: %w", src.Name, refName, src.URL, gitrepo.ErrUnknownRef)
+	label := src.Name + "@" + refName
+	// What could not be read of this ref is tried again now.
+	if _, err := s.db.ClearSkips(ctx, src.Name, refName, store.SkipDamaged); err != nil {
+		return rep, err
 	}
-	if err != nil {
+	tip, err := repo.Resolve(refName)
+	var de *gitrepo.DamagedError
+	switch {
+	case errors.As(err, &de):
+		// The ref names a commit the mirror cannot read: it keeps what it held.
+		rep.Unread++
+		return rep, s.skip(ctx, store.Skip{Source: src.Name, Ref: refName, Kind: store.SkipDamaged, Object: de.Object,
+			Reason: fmt.Sprintf("ref %s not read: its tip %v", refName, err)})
+	case errors.Is(err, gitrepo.ErrUnknownRef):
+		return rep, fmt.Errorf("source %s: ref %q is not a branch, tag or commit of %s: %w", src.Name, refName, src.URL, gitrepo.ErrUnknownRef)
+	case err != nil:
 		return rep, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	rep.Tip = tip.String()
@@ -354,70 +448,86 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 	if err != nil {
 		return rep, err
 	}
-	label := src.Name + "@" + refName
 	if ref.Tip == tip.String() && ref.ScopeHash == scopeHash {
 		rep.Unchanged = true
-		if err := s.syncBase(ctx, src, ref, repo, tip, &rep); err != nil {
-			return rep, err
-		}
-		return rep, nil
+		return rep, s.base(ctx, src, ref, repo, tip, &rep)
 	}
 	reset := ref.Tip == "" || ref.ScopeHash != scopeHash
-	var exclude []plumbing.Hash
-	if !reset {
-		exclude = []plumbing.Hash{plumbing.NewHash(ref.Tip)}
+	if !reset && !repo.Has(plumbing.NewHash(ref.Tip)) {
+		s.opts.Progress.Note("%s: the tip synced last, %.12s, is not in the mirror of %s (a new clone, or another repository); reading the ref anew",
+			label, ref.Tip, src.URL)
+		reset = true
 	}
 	// A first walk streams commits to the workers as it finds them; an
 	// incremental one is short, and must know what left the ref as well.
-	var walk func(yield func(*gitrepo.Node) error) error
+	var walk walker
 	var removed []int64
 	if !reset {
+		exclude := []plumbing.Hash{plumbing.NewHash(ref.Tip)}
 		s.opts.Progress.Stage(label+": walking history", 0)
 		nodes, err := repo.RevList(ctx, []plumbing.Hash{tip}, exclude)
-		if err != nil {
+		switch {
+		case errors.Is(err, gitrepo.ErrDamaged):
+			reset = true // the new history cannot be followed whole: walk around the damage
+		case err != nil:
 			return rep, fmt.Errorf("%s: %w", label, err)
-		}
-		gone, err := repo.RevList(ctx, exclude, []plumbing.Hash{tip})
-		if err != nil {
-			// The old tip vanished from the mirror: start over.
-			reset = true
-		} else if len(gone) > 0 {
-			ids, err := s.db.CommitIDs(ctx, oidsOf(gone))
+		default:
+			gone, err := repo.RevList(ctx, exclude, []plumbing.Hash{tip})
 			if err != nil {
-				return rep, err
-			}
-			for _, id := range ids {
-				removed = append(removed, id)
-			}
-		}
-		walk = func(yield func(*gitrepo.Node) error) error {
-			for i := range nodes {
-				if err := yield(&nodes[i]); err != nil {
-					return err
+				// The old tip's history cannot be read: start over.
+				reset = true
+			} else if len(gone) > 0 {
+				ids, err := s.db.CommitIDs(ctx, oidsOf(gone))
+				if err != nil {
+					return rep, err
+				}
+				for _, id := range ids {
+					removed = append(removed, id)
 				}
 			}
-			return nil
+			walk = func(yield func(*gitrepo.Node) error, _ func(h, child plumbing.Hash, err error) error) error {
+				for i := range nodes {
+					if err := yield(&nodes[i]); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
 		}
 	}
 	if reset {
 		removed = nil
-		walk = func(yield func(*gitrepo.Node) error) error {
-			return repo.Walk(ctx, []plumbing.Hash{tip}, yield)
+		walk = func(yield func(*gitrepo.Node) error, missing func(h, child plumbing.Hash, err error) error) error {
+			return repo.WalkDamaged(ctx, []plumbing.Hash{tip}, yield, missing)
 		}
 	}
 	add, err := s.ingest(ctx, src, repo, scope, label, walk, &rep)
 	if err != nil {
 		return rep, err
 	}
-	if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip.String(), ScopeHash: scopeHash, Reset: reset,
+	hash := scopeHash
+	if rep.Unread > 0 {
+		hash += incomplete
+	}
+	if err := s.db.UpdateRef(ctx, store.RefUpdate{RefID: ref.ID, Tip: tip.String(), ScopeHash: hash, Reset: reset,
 		Add: add, Remove: removed}); err != nil {
 		return rep, err
 	}
 	rep.Removed = len(removed)
-	if err := s.syncBase(ctx, src, ref, repo, tip, &rep); err != nil {
-		return rep, err
+	return rep, s.base(ctx, src, ref, repo, tip, &rep)
+}
+
+// base records a ref's base; a base that damage keeps from being found is
+// a skip, tried again by the next sync.
+func (s *syncer) base(ctx context.Context, src project.Source, ref store.Ref, repo *gitrepo.Repo, tip plumbing.Hash, rep *RefReport) error {
+	err := s.syncBase(ctx, src, ref, repo, tip, rep)
+	var de *gitrepo.DamagedError
+	if !errors.As(err, &de) {
+		return err
 	}
-	return rep, nil
+	rep.Unread++
+	return s.skip(ctx, store.Skip{Source: src.Name, Ref: ref.Name, Kind: store.SkipDamaged, Object: de.Object,
+		Reason: "base not computed: " + err.Error()})
 }
 
 func oidsOf(ns []gitrepo.Node) []string {
@@ -447,7 +557,27 @@ type result struct {
 	fp       *change.Fingerprint // nil when out of scope
 	skip     string              // why the diff was not fingerprinted
 	encoding string              // a note when the message was not UTF-8
+	damage   *damage             // what could not be read; nothing is stored
 	err      error
+}
+
+// damage is a commit that could not be read: a missing or corrupt commit,
+// tree or blob. It is recorded as a skip, never stored with what could be
+// read of it.
+type damage struct {
+	commit  plumbing.Hash
+	object  string // the object that could not be read
+	reason  string
+	missing bool // the commit itself: the walk did not visit it
+}
+
+// damaged turns an error reading a commit into its damage, when it is one.
+func damaged(h plumbing.Hash, what string, err error) *damage {
+	var de *gitrepo.DamagedError
+	if !errors.As(err, &de) {
+		return nil
+	}
+	return &damage{commit: h, object: de.Object, reason: what + ": " + err.Error()}
 }
 
 // batchSize is how many fingerprints go into one store transaction: large
@@ -461,7 +591,7 @@ const batchSize = 1024
 // the repository; this goroutine writes their fingerprints in batches.
 // It returns the store ids of every non-merge commit in scope walked.
 func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
-	label string, walk func(yield func(*gitrepo.Node) error) error, rep *RefReport) ([]int64, error) {
+	label string, walk walker, rep *RefReport) ([]int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.opts.Progress.Stage(label+": walking and fingerprinting", 0)
@@ -521,6 +651,12 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 				t := task{hash: n.Hash, tree: n.Tree}
 				if len(n.Parents) == 1 {
 					p, err := repo.Node(n.Parents[0])
+					if d := damaged(n.Hash, "diff not read: its parent", err); d != nil {
+						if !send(result{damage: d}) {
+							return ctx.Err()
+						}
+						continue
+					}
 					if err != nil {
 						return err
 					}
@@ -545,6 +681,16 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 			run = append(run, n)
 			if len(run) == lookupSize {
 				return dispatch()
+			}
+			return nil
+		}, func(h, child plumbing.Hash, err error) error {
+			d := damaged(h, fmt.Sprintf("neither it nor the history behind it read (a parent of %.12s)", child.String()), err)
+			if d == nil {
+				return err
+			}
+			d.missing = true
+			if !send(result{damage: d}) {
+				return ctx.Err()
 			}
 			return nil
 		})
@@ -591,10 +737,20 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 		if firstErr != nil {
 			continue
 		}
-		rep.Walked++
+		if res.damage == nil || !res.damage.missing {
+			rep.Walked++
+		}
 		switch {
 		case res.err != nil:
 			fail(res.err)
+			continue
+		case res.damage != nil:
+			rep.Unread++
+			d := res.damage
+			if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: rep.Ref, Kind: store.SkipDamaged, Commit: d.commit.String(),
+				Object: d.object, Reason: d.reason}); err != nil {
+				fail(err)
+			}
 			continue
 		case res.known != 0:
 			rep.Reused++
@@ -608,7 +764,11 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 				if note == "" {
 					continue
 				}
-				if err := s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: res.fp.ID, Reason: note}); err != nil {
+				kind := store.SkipNote
+				if note == res.skip {
+					kind = store.SkipLimit
+				}
+				if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: rep.Ref, Kind: kind, Commit: res.fp.ID, Reason: note}); err != nil {
 					fail(err)
 				}
 			}
@@ -663,11 +823,17 @@ func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Sco
 	switch {
 	case errors.As(err, &tooLarge):
 	case err != nil:
+		if d := damaged(h, "diff not read", err); d != nil {
+			return result{damage: d}
+		}
 		return result{err: fmt.Errorf("commit %s: %w", h, err)}
 	case len(files) == 0:
 		return result{} // nothing in scope
 	}
 	c, err := r.Commit(h)
+	if d := damaged(h, "message not read", err); d != nil {
+		return result{damage: d}
+	}
 	if err != nil {
 		return result{err: err}
 	}

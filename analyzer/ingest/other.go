@@ -66,6 +66,10 @@ func (s *syncer) syncOther(ctx context.Context, src project.Source) ([]RefReport
 	if err != nil {
 		return nil, err
 	}
+	// What could not be read of it is tried again now.
+	if _, err := s.db.ClearSkips(ctx, src.Name, ref.Name, store.SkipDamaged); err != nil {
+		return nil, err
+	}
 	rep := RefReport{Source: src.Name, Ref: ref.Name}
 	rep.Unit = map[string]string{project.FormatSeries: "patches", project.FormatOFED: "patches", project.FormatSnapshot: "files",
 		project.FormatMbox: "messages", project.FormatPatchwork: "postings looked up"}[src.Format]
@@ -289,6 +293,12 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 		if ctx.Err() != nil {
 			return err
 		}
+		if truncated(err) {
+			// A drop cut short or corrupted: the ref keeps what it held.
+			rep.Unread++
+			return s.skip(ctx, store.Skip{Source: src.Name, Ref: ref.Name, Kind: store.SkipDamaged, Object: src.URL,
+				Reason: "snapshot not read: " + err.Error()})
+		}
 		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
 	}
 	h := sha1.New()
@@ -308,6 +318,16 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 		}
 	}
 	return s.upstreamTree(ctx, src, rep)
+}
+
+// truncated reports whether a snapshot could not be read because its
+// archive is damaged (truncated or corrupt), not because it is no archive.
+func truncated(err error) bool {
+	var se *snapshot.Error
+	if !errors.As(err, &se) || !errors.Is(err, snapshot.ErrFormat) {
+		return false
+	}
+	return strings.HasPrefix(se.Msg, "truncated") || strings.HasPrefix(se.Msg, "corrupt") || strings.HasPrefix(se.Msg, "bad tar stream")
 }
 
 // upstreamTree keeps the files of a git upstream's tree at the snapshot's
@@ -361,9 +381,18 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 	path := s.url(src)
 	label := src.Name + "@" + ref.Name
 	s.opts.Progress.Stage(label+": reading "+src.URL, 0)
-	msgs, err := mbox.Read(path)
+	msgs, unread, err := mbox.Read(path)
 	if err != nil {
 		return badSource(fmt.Errorf("source %s: %w", src.Name, err))
+	}
+	// What a damaged archive lacks is found again by every sync, which
+	// reads the whole archive.
+	for _, sk := range unread {
+		rep.Unread++
+		if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: ref.Name, Kind: store.SkipDamaged, Commit: sk.Commit,
+			Object: sk.Object, Reason: sk.Reason}); err != nil {
+			return err
+		}
 	}
 	h := sha1.New()
 	for _, m := range msgs {
@@ -401,8 +430,11 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 			fp, err := s.patchFingerprint(key, p, scope, src.Layout)
 			if err != nil {
 				// A posting whose diff cannot be read is kept visible, not fatal.
-				s.opts.Progress.Note("%s: %v", label, err)
-				_ = s.db.AddSkip(ctx, store.Skip{Source: src.Name, Commit: key, Reason: "posting <" + m.MessageID + ">: " + err.Error()})
+				rep.Unread++
+				if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: ref.Name, Kind: store.SkipUnreadable, Commit: key,
+					Object: "<" + m.MessageID + ">", Reason: "posting <" + m.MessageID + ">: " + err.Error()}); err != nil {
+					return err
+				}
 				continue
 			}
 			if fp == nil {
