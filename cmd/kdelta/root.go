@@ -28,6 +28,7 @@ const (
 	exitRegressions = 1 // kdelta check found regressions
 	exitBadInput    = 2 // bad input or usage
 	exitInternal    = 3 // anything else
+	exitSkips       = 4 // kdelta sync finished, but recorded skips: what it could not read
 	exitInterrupted = 130
 )
 
@@ -70,7 +71,7 @@ func commands() []command {
 			"kdelta summary", runSummary},
 		{"show", "[--config FILE] [--diff] COMMIT", "print a stored fingerprint: metadata, trailers, files, patch-ids",
 			"kdelta show 3f2a9c1", runShow},
-		{"skips", "[--config FILE]", "list what syncs recorded as not fingerprinted, and why",
+		{"skips", "[--config FILE]", "list what syncs could not read or fingerprint, with the source, commit, object and reason",
 			"kdelta skips", runSkips},
 		{"delta", "[--config FILE] [--component C] [--format table|json] [--limit N] DOWNSTREAM | --all", "what a downstream lacks (missing fixes first), has and carries on its own, per component",
 			"kdelta delta rhel9 --component mlx5", runDelta},
@@ -163,6 +164,8 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, errRegressions):
 		return exitRegressions
+	case errors.As(err, new(skipsError)):
+		return exitSkips
 	case errors.As(err, &ue), errors.As(err, &pe),
 		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository), errors.Is(err, gitrepo.ErrDamaged),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),
@@ -212,7 +215,8 @@ names another file. Start with 'kdelta init', or try 'kdelta demo'.
 Run 'kdelta help COMMAND' for a command's flags and an example.
 
 Exit codes: 0 done, 1 regressions found (check), 2 bad input or usage,
-3 internal error, 130 interrupted.`)
+3 internal error, 4 synced with skips (sync: see 'kdelta skips'),
+130 interrupted.`)
 }
 
 // flags returns a FlagSet for a command whose --help prints its synopsis,

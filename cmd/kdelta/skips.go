@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/kdelta/kdelta/change"
 )
 
 func runSkips(ctx context.Context, e *env, args []string) error {
@@ -28,14 +30,23 @@ func runSkips(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "nothing was skipped")
 		return nil
 	}
+	// Each skip: where (source and ref), what kind, the commit, patch or
+	// posting it concerns, the object that could not be read, and why.
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tCOMMIT\tREASON")
+	fmt.Fprintln(tw, "SOURCE\tKIND\tCOMMIT\tOBJECT\tREASON")
 	for _, s := range skips {
-		c := s.Commit
-		if len(c) > 12 {
-			c = c[:12]
+		where := s.Source
+		if s.Ref != "" {
+			where += "@" + s.Ref
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Source, c, s.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", where, s.Kind, orDash(change.Short(s.Commit)), orDash(s.Object), s.Reason)
 	}
 	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -57,20 +57,38 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 		return err
 	}
 	printSyncReport(e, rep, e.now().Sub(start))
-	if o.noSnap {
-		return nil
+	if !o.noSnap {
+		line := fmt.Sprintf("saved snapshot %d", snapID)
+		if len(notMeasured) > 0 {
+			line += fmt.Sprintf(" (not measured yet: %s)", strings.Join(notMeasured, ", "))
+		}
+		fmt.Fprintln(e.stdout, line)
 	}
-	line := fmt.Sprintf("saved snapshot %d", snapID)
-	if len(notMeasured) > 0 {
-		line += fmt.Sprintf(" (not measured yet: %s)", strings.Join(notMeasured, ", "))
+	if n := len(rep.Skips); n > 0 {
+		return skipsError{n}
 	}
-	fmt.Fprintln(e.stdout, line)
 	return nil
+}
+
+// skipsError says a sync finished but could not read everything: what a
+// damaged clone lacks, a truncated archive, a message that cannot be
+// decoded. Everything else was synced; its exit code is exitSkips.
+type skipsError struct{ n int }
+
+func (e skipsError) Error() string {
+	s := "s"
+	if e.n == 1 {
+		s = ""
+	}
+	return fmt.Sprintf("synced with %d skip%s: 'kdelta skips' lists what could not be read; the next sync tries it again", e.n, s)
 }
 
 func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
 	for _, r := range rep.Refs {
 		if r.Tip == "" {
+			if r.Unread > 0 {
+				fmt.Fprintf(e.stdout, "%s@%s: not read (see 'kdelta skips')\n", r.Source, r.Ref)
+			}
 			continue
 		}
 		line := fmt.Sprintf("%s@%s at %.12s: ", r.Source, r.Ref, r.Tip)
@@ -90,6 +108,9 @@ func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
 			if r.Removed > 0 {
 				line += fmt.Sprintf(", %d no longer on the ref", r.Removed)
 			}
+		}
+		if r.Unread > 0 {
+			line += fmt.Sprintf(", %d not read (see 'kdelta skips')", r.Unread)
 		}
 		if r.Base != "" {
 			line += "; base " + r.Base
