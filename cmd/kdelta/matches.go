@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -58,45 +59,65 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	if len(rest) < 2 || rest[0] != "set" && rest[0] != "unset" {
 		return usagef("match set DOWNSTREAM [UPSTREAM...] | match unset DOWNSTREAM")
 	}
-	db, err := openStore(ctx, e, *config)
+	cfg, err := loadConfig(*config)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	down, err := fullID(ctx, db, rest[1])
-	if err != nil {
-		return err
-	}
 	if rest[0] == "unset" {
 		if len(rest) > 2 {
 			return usagef("match unset takes one downstream commit")
 		}
-		had, err := db.UnsetOverride(ctx, down)
-		if err != nil {
-			return err
-		}
-		if !had {
-			return badInputf("%.12s has no manual match", down)
-		}
-		fmt.Fprintf(e.stdout, "removed the manual match of %.12s\n", down)
-		return nil
+		return unsetMatch(ctx, e, db, rest[1])
 	}
-	var ups []string
-	for _, u := range rest[2:] {
-		id, err := fullID(ctx, db, u)
-		if err != nil {
-			return err
-		}
-		ups = append(ups, id)
-	}
-	if err := db.SetOverride(ctx, down, ups); err != nil {
+	m, err := analyzer.ResolveManualMatch(ctx, db, cfg.DownstreamRefs(), rest[1], rest[2:])
+	if err != nil {
 		return err
 	}
-	if len(ups) == 0 {
-		fmt.Fprintf(e.stdout, "%.12s is now downstream-only by hand\n", down)
-	} else {
-		fmt.Fprintf(e.stdout, "%.12s now carries %s by hand\n", down, change.ShortList(ups))
+	if err := db.SetOverride(ctx, m.Downstream, m.Upstream); err != nil {
+		return err
 	}
+	if len(m.Upstream) == 0 {
+		fmt.Fprintf(e.stdout, "%.12s is now downstream-only by hand\n", m.Downstream)
+	} else {
+		fmt.Fprintf(e.stdout, "%.12s now carries %s by hand\n", m.Downstream, change.ShortList(m.Upstream))
+	}
+	return nil
+}
+
+// unsetMatch removes a manual match, named by its downstream id, full or
+// abbreviated (the commit may have left the store since).
+func unsetMatch(ctx context.Context, e *env, db *store.DB, arg string) error {
+	p := strings.ToLower(arg)
+	if len(p) < 4 || len(p) > 40 || strings.Trim(p, "0123456789abcdef") != "" {
+		return usagef("%q is not a commit id (4 to 40 hex digits)", arg)
+	}
+	overrides, _, err := db.Overrides(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for id := range overrides {
+		if strings.HasPrefix(id, p) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	switch len(ids) {
+	case 0:
+		return badInputf("%s has no manual match", arg)
+	case 1:
+	default:
+		return badInputf("%s is ambiguous: the manual matches of %s start with it; give more digits", arg, change.ShortList(ids))
+	}
+	if _, err := db.UnsetOverride(ctx, ids[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "removed the manual match of %.12s\n", ids[0])
 	return nil
 }
 
