@@ -1,10 +1,12 @@
 package analyzer
 
 import (
+	"context"
 	"path"
 	"strings"
 
 	"github.com/kdelta/kdelta/analyzer/delta"
+	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -12,6 +14,11 @@ import (
 // upstream commit by id (full or abbreviated), or every upstream commit
 // whose changed files all match a path pattern (a directory prefix ending
 // in "/", or a glob as path.Match reads it).
+//
+// It applies the entries for every downstream (Scope ""). An entry for one
+// downstream applies only once the list is read for that downstream
+// (ignoresFor), so a list read whole never lets one downstream's entries
+// hide another's missing commits.
 type ignorer struct {
 	ids   []string
 	paths []string
@@ -20,19 +27,64 @@ type ignorer struct {
 func newIgnorer(list []store.Ignore) *ignorer {
 	ig := &ignorer{}
 	for _, e := range list {
-		if e.Kind == "id" {
+		switch {
+		case e.Scope != "":
+		case e.Kind == "id":
 			ig.ids = append(ig.ids, strings.ToLower(e.Target))
-		} else {
+		default:
 			ig.paths = append(ig.paths, e.Target)
 		}
 	}
 	return ig
 }
 
+// ignoresFor reads the ignore list as it applies to one downstream source:
+// the entries for every downstream and those for the source, each made an
+// entry for every downstream (in the list returned, every entry applies).
+func ignoresFor(ctx context.Context, db *store.DB, source string) ([]store.Ignore, error) {
+	list, err := db.Ignores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := IgnoresFor(list, source)
+	for i := range out {
+		out[i].Scope = ""
+	}
+	return out, nil
+}
+
+// IgnoresFor returns the entries of an ignore list that apply to a
+// downstream source: those for every downstream and those for it.
+func IgnoresFor(list []store.Ignore, source string) []store.Ignore {
+	out := []store.Ignore{}
+	for _, e := range list {
+		if e.Scope == "" || e.Scope == source {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// IgnoreOf returns the entry of an ignore list that keeps an upstream
+// commit out of a downstream source's missing lists, or nil.
+func IgnoreOf(list []store.Ignore, source string, c *change.Fingerprint) *store.Ignore {
+	for i := range list {
+		e := list[i]
+		if e.Scope != "" && e.Scope != source {
+			continue
+		}
+		e.Scope = ""
+		if newIgnorer([]store.Ignore{e}).ignored(delta.Item{Commit: c}) {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
 func ignoresKey(list []store.Ignore) string {
 	var parts []string
 	for _, e := range list {
-		parts = append(parts, e.Kind+":"+e.Target)
+		parts = append(parts, e.Kind+":"+e.Target+":"+e.Scope)
 	}
 	return strings.Join(parts, "\n")
 }

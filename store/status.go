@@ -58,56 +58,6 @@ func (db *DB) Annotations(ctx context.Context) (map[string]Annotation, error) {
 	return out, translate(rows.Err())
 }
 
-// Ignore is one entry of the ignore list: an upstream commit, or the
-// upstream commits touching a path, kept out of the missing lists.
-type Ignore struct {
-	Target  string // a 40-hex upstream id, or a path pattern
-	Kind    string // "id" or "path"
-	Reason  string
-	Created time.Time
-}
-
-// AddIgnore adds or replaces an ignore-list entry.
-func (db *DB) AddIgnore(ctx context.Context, ig Ignore) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO ignores (target, kind, reason, created) VALUES (?, ?, ?, ?)
-		ON CONFLICT(target) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, created = excluded.created`,
-		ig.Target, ig.Kind, ig.Reason, db.now().Unix())
-	if err != nil {
-		return fmt.Errorf("ignore %s: %w", ig.Target, translate(err))
-	}
-	return nil
-}
-
-// RemoveIgnore removes an ignore-list entry; it says whether there was one.
-func (db *DB) RemoveIgnore(ctx context.Context, target string) (bool, error) {
-	res, err := db.db.ExecContext(ctx, `DELETE FROM ignores WHERE target = ?`, target)
-	if err != nil {
-		return false, translate(err)
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
-}
-
-// Ignores returns the ignore list, by target.
-func (db *DB) Ignores(ctx context.Context) ([]Ignore, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT target, kind, reason, created FROM ignores ORDER BY target`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []Ignore
-	for rows.Next() {
-		var ig Ignore
-		var created int64
-		if err := rows.Scan(&ig.Target, &ig.Kind, &ig.Reason, &created); err != nil {
-			return nil, translate(err)
-		}
-		ig.Created = time.Unix(created, 0).UTC()
-		out = append(out, ig)
-	}
-	return out, translate(rows.Err())
-}
-
 // Snapshot is one saved analysis of the downstreams.
 type Snapshot struct {
 	ID      int64
@@ -329,7 +279,7 @@ func (db *DB) StateKey(ctx context.Context) (string, error) {
 		`SELECT ref_id || ':' || oid || ':' || how || ':' || tip || ':' || upstream_tip FROM bases ORDER BY ref_id`,
 		`SELECT downstream || ':' || upstream FROM overrides ORDER BY downstream`,
 		`SELECT change || ':' || status || ':' || reason || ':' || detail FROM annotations ORDER BY change`,
-		`SELECT target || ':' || kind FROM ignores ORDER BY target`,
+		`SELECT target || ':' || kind || ':' || scope FROM ignores ORDER BY target, scope`,
 		`SELECT source_id || ':' || message_id || ':' || state FROM postings WHERE state != '' ORDER BY source_id, message_id`,
 	} {
 		rows, err := db.db.QueryContext(ctx, q)

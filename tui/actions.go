@@ -2,15 +2,14 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/charmbracelet/bubbles/textinput"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
@@ -20,8 +19,8 @@ import (
 // first reads what they change, so that the Action it records on the undo
 // stack puts it back: m sets a manual match, M clears it, a annotates a
 // status, A clears the annotation, x puts a missing upstream commit on the
-// ignore list. After a write the session's analyses are forgotten and
-// every page reloads.
+// ignore list of this downstream or of every downstream. After a write the
+// session's analyses are forgotten and every page reloads.
 
 // detFormKind says what an action's input asks.
 type detFormKind int
@@ -29,14 +28,20 @@ type detFormKind int
 const (
 	detFormMatch    detFormKind = iota // upstream ids for a manual match
 	detFormAnnotate                    // a status, then why
-	detFormIgnore                      // why an upstream commit is no issue
+	detFormIgnore                      // for whom, then why an upstream commit is no issue
+)
+
+// The answers to whom an ignore-list entry is for (detFormIgnore, step 0).
+const (
+	ignoreHere  = iota // this downstream's source only
+	ignoreEvery        // every downstream
 )
 
 // actionForm is an open action's input at the foot of the page.
 type actionForm struct {
 	kind   detFormKind
-	step   int // detFormAnnotate: 0 chooses the status, 1 asks why
-	choice int // detFormAnnotate: index in status.All()
+	step   int // detFormAnnotate: 0 chooses the status, 1 asks why; detFormIgnore: 0 chooses for whom, 1 asks why
+	choice int // detFormAnnotate: index in status.All(); detFormIgnore: ignoreHere or ignoreEvery
 	input  textinput.Model
 	busy   bool // submitted; the store has not answered yet
 }
@@ -87,6 +92,7 @@ func (d *Detail) openForm(k string) tea.Cmd {
 		}
 	case "x":
 		f.kind = detFormIgnore
+		f.choice = ignoreHere
 	}
 	d.form = f
 	d.layout()
@@ -112,8 +118,11 @@ func (d *Detail) updateForm(msg tea.KeyMsg) tea.Cmd {
 	case tea.KeyEnter:
 		return d.submit()
 	}
-	if f.kind == detFormAnnotate && f.step == 0 {
+	if f.step == 0 && (f.kind == detFormAnnotate || f.kind == detFormIgnore) {
 		n := len(status.All())
+		if f.kind == detFormIgnore {
+			n = 2
+		}
 		switch {
 		case key.Matches(msg, d.c.Keys.Left):
 			f.choice = (f.choice + n - 1) % n
@@ -145,12 +154,16 @@ func (d *Detail) submit() tea.Cmd {
 		f.busy = true
 		return d.annotate(st, reason)
 	case detFormIgnore:
+		if f.step == 0 {
+			f.step = 1
+			return nil
+		}
 		reason := strings.TrimSpace(f.input.Value())
 		if reason == "" {
-			return Failed(fmt.Errorf("a reason is required: say why %s is no issue for %s", change.Short(d.id), d.target))
+			return Failed(fmt.Errorf("a reason is required: say why %s is no issue for %s", change.Short(d.id), d.ignoreWhom(f.choice)))
 		}
 		f.busy = true
-		return d.ignore(reason)
+		return d.ignore(d.ignoreScope(f.choice), reason)
 	}
 	f.busy = true
 	return d.setMatch(strings.Fields(f.input.Value()))
@@ -184,8 +197,22 @@ func (f *actionForm) view(d *Detail) string {
 			input, hint = inputView(&f.input, d.width), "enter annotates · esc cancels"
 		}
 	case detFormIgnore:
-		ask = "Why is " + name + " no issue for " + d.target + "? (required)"
-		input, hint = inputView(&f.input, d.width), "enter adds it to the ignore list · esc cancels"
+		if f.step == 0 {
+			ask = "Keep " + name + " out of the missing lists of (←/→ or 1-2):"
+			var parts []string
+			for i := range 2 {
+				item := fmt.Sprintf("%d %s", i+1, d.ignoreWhom(i))
+				if i == f.choice {
+					parts = append(parts, s.Selected.Render("› "+item))
+				} else {
+					parts = append(parts, "  "+item)
+				}
+			}
+			input, hint = strings.Join(parts, " "), "enter then asks why · esc cancels"
+		} else {
+			ask = "Why is " + name + " no issue for " + d.ignoreWhom(f.choice) + "? (required)"
+			input, hint = inputView(&f.input, d.width), "enter adds it to the ignore list · esc cancels"
+		}
 	}
 	if f.busy {
 		hint = "saving…"
@@ -204,16 +231,18 @@ func (d *Detail) done(what, detail string, undo func(ctx context.Context) error)
 	return tea.BatchMsg{Refresh(), Status("%s", line), func() tea.Msg { return actionDone{d: d} }}
 }
 
-// setMatch pairs the downstream change with upstream commits (abbreviated
-// ids resolved in the store; none: downstream-only).
+// setMatch pairs the downstream change with upstream commits (ids as
+// typed, resolved by the rule every surface shares; none:
+// downstream-only).
 func (d *Detail) setMatch(args []string) tea.Cmd {
-	c, id, target, upstream := d.c, d.id, d.target, d.info.upstream
+	c, id, target := d.c, d.id, d.target
 	return func() tea.Msg {
 		ctx := c.Ctx
-		ups, err := detResolveUpstream(ctx, c.DB, upstream, target, args)
+		m, err := analyzer.ResolveManualMatch(ctx, c.DB, []string{target}, id, args)
 		if err != nil {
 			return d.failed(err)
 		}
+		ups := m.Upstream
 		overrides, _, err := c.DB.Overrides(ctx)
 		if err != nil {
 			return d.failed(err)
@@ -238,41 +267,6 @@ func (d *Detail) setMatch(args []string) tea.Cmd {
 			return err
 		})
 	}
-}
-
-// detResolveUpstream turns ids as typed into the full ids of upstream commits.
-func detResolveUpstream(ctx context.Context, db *store.DB, upstream, target string, args []string) ([]string, error) {
-	out := []string{}
-	for _, a := range args {
-		p := strings.ToLower(a)
-		if len(p) < 4 || len(p) > 40 || strings.Trim(p, "0123456789abcdef") != "" {
-			return nil, fmt.Errorf("%q is not a commit id (4 to 40 hex digits)", a)
-		}
-		fp, err := db.Fingerprint(ctx, p, "")
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%s: no commit of that id in the store", a)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if upstream != "" {
-			locs, err := db.Locations(ctx, fp.ID)
-			if err != nil {
-				return nil, err
-			}
-			found := false
-			for _, l := range locs {
-				found = found || l.Source == upstream
-			}
-			if !found {
-				return nil, fmt.Errorf("%s is not a commit of %s, the upstream of %s", change.Short(fp.ID), upstream, target)
-			}
-		}
-		if !slices.Contains(out, fp.ID) {
-			out = append(out, fp.ID)
-		}
-	}
-	return out, nil
 }
 
 // clearMatch removes the manual match.
@@ -346,8 +340,35 @@ func (d *Detail) clearAnnotation() tea.Cmd {
 	}
 }
 
-// ignore puts the upstream commit on the ignore list.
-func (d *Detail) ignore(reason string) tea.Cmd {
+// ignoreScope is the scope of an ignore-list entry for an answer to whom
+// it is for: the downstream's source, or "" for every downstream.
+func (d *Detail) ignoreScope(choice int) string {
+	if choice == ignoreEvery {
+		return ""
+	}
+	source, _ := analyzer.Target(d.target)
+	return source
+}
+
+// ignoreWhom names whom an answer puts the entry on the ignore list for.
+func (d *Detail) ignoreWhom(choice int) string {
+	if choice == ignoreEvery {
+		return "every downstream"
+	}
+	return d.ignoreScope(choice) + " only"
+}
+
+// ignoreScopeText says whom an ignore-list entry is for.
+func ignoreScopeText(scope string) string {
+	if scope == "" {
+		return "for every downstream"
+	}
+	return "for " + scope + " only"
+}
+
+// ignore puts the upstream commit on the ignore list for a scope (a
+// downstream source, or "" for every downstream).
+func (d *Detail) ignore(scope, reason string) tea.Cmd {
 	c, id := d.c, d.id
 	return func() tea.Msg {
 		ctx := c.Ctx
@@ -357,18 +378,18 @@ func (d *Detail) ignore(reason string) tea.Cmd {
 		}
 		var prev *store.Ignore
 		for i := range list {
-			if list[i].Target == id {
+			if list[i].Target == id && list[i].Scope == scope {
 				prev = &list[i]
 			}
 		}
-		if err := c.DB.AddIgnore(ctx, store.Ignore{Target: id, Kind: "id", Reason: reason, Created: c.Now()}); err != nil {
+		if err := c.DB.AddIgnore(ctx, store.Ignore{Target: id, Kind: "id", Scope: scope, Reason: reason, Created: c.Now()}); err != nil {
 			return d.failed(err)
 		}
-		return d.done("ignoring "+change.Short(id)+" in the missing lists", reason, func(ctx context.Context) error {
+		return d.done("ignoring "+change.Short(id)+" "+ignoreScopeText(scope), reason, func(ctx context.Context) error {
 			if prev != nil {
 				return c.DB.AddIgnore(ctx, *prev)
 			}
-			_, err := c.DB.RemoveIgnore(ctx, id)
+			_, err := c.DB.RemoveIgnore(ctx, id, scope)
 			return err
 		})
 	}

@@ -95,7 +95,6 @@ func (k detailKind) backport() bool { return k == detBackport || k == detBackpor
 type detailInfo struct {
 	fp       *change.Fingerprint
 	kind     detailKind
-	upstream string           // the upstream source's name
 	entry    *analyzer.Commit // an upstream commit's entry in the delta
 	match    *match.Match     // a downstream change's match
 	carriers []match.Match    // the downstream changes carrying an upstream commit
@@ -179,9 +178,6 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 	}
 	source, _ := analyzer.Target(r.Downstream)
 	info := &detailInfo{fp: fp, subjects: map[string]string{}}
-	if src := c.Cfg.Source(source); src != nil {
-		info.upstream = src.Upstream
-	}
 	all := r.Component("")
 	if all == nil {
 		all = &analyzer.ComponentDelta{}
@@ -219,11 +215,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 	if err != nil {
 		return nil, err
 	}
-	for i := range ignores {
-		if ignores[i].Target == id {
-			info.ignore = &ignores[i]
-		}
-	}
+	info.ignore = analyzer.IgnoreOf(ignores, source, fp)
 	switch {
 	case info.match != nil && len(info.match.Upstream) > 0:
 		info.kind = detBackport
@@ -751,7 +743,7 @@ func (d *Detail) summary() (string, lipgloss.Style) {
 	case detMissing:
 		return "missing: " + d.target + " lacks this upstream commit", s.Warn
 	case detIgnored:
-		return "ignored: on the ignore list, kept out of the missing lists", s.Dim
+		return "ignored: on the ignore list " + ignoreScopeText(info.ignore.Scope) + ", kept out of the missing lists", s.Dim
 	case detBackported:
 		var by []string
 		for _, id := range info.downIDs {
@@ -1051,7 +1043,7 @@ func (d *Detail) deltaSection(b *detBuilder) {
 		}
 	case detIgnored:
 		ig := info.ignore
-		b.field("ignored", fmt.Sprintf("%s (since %s)", ig.Reason, ig.Created.Format("2006-01-02")), s.Dim)
+		b.field("ignored", fmt.Sprintf("%s (%s, since %s)", ig.Reason, ignoreScopeText(ig.Scope), ig.Created.Format("2006-01-02")), s.Dim)
 	}
 }
 

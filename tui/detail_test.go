@@ -317,7 +317,7 @@ func TestDetailActionIgnore(t *testing.T) {
 	waitFor(t, tm, "only a downstream change is matched by hand")
 	// Esc cancels the input, not the page.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-	waitFor(t, tm, "Why is "+change.Short(fix.ID)+" no issue for rhel@main?")
+	waitFor(t, tm, "Keep "+change.Short(fix.ID)+" out of the missing lists of")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	waitFor(t, tm, "cancelled")
 	if list, _ := w.db.Ignores(ctx); len(list) != 0 {
@@ -325,15 +325,18 @@ func TestDetailActionIgnore(t *testing.T) {
 	}
 	// While the input has the keyboard, q and u are letters.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-	waitFor(t, tm, "Why is "+change.Short(fix.ID)+" no issue for rhel@main?")
+	waitFor(t, tm, "Keep "+change.Short(fix.ID)+" out of the missing lists of")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")}) // every downstream
+	enter(tm)
+	waitFor(t, tm, "Why is "+change.Short(fix.ID)+" no issue for every downstream?")
 	typeKeys(tm, "quirk: we do not ship mlx5 fs")
 	enter(tm)
-	waitForAll(t, tm, "ignoring "+change.Short(fix.ID)+" in the missing lists: quirk: we do not ship mlx5 fs", "ignored: on the ignore list")
+	waitForAll(t, tm, "ignoring "+change.Short(fix.ID)+" for every downstream: quirk: we do not ship mlx5 fs", "ignored: on the ignore list for every downstream")
 	list, err := w.db.Ignores(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || list[0].Target != fix.ID || list[0].Kind != "id" || list[0].Reason != "quirk: we do not ship mlx5 fs" {
+	if len(list) != 1 || list[0].Target != fix.ID || list[0].Kind != "id" || list[0].Scope != "" || list[0].Reason != "quirk: we do not ship mlx5 fs" {
 		t.Fatalf("after x: the ignore list is %+v", list)
 	}
 	r, err := c.Analysis(ctx, "rhel@main")

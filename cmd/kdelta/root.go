@@ -83,7 +83,7 @@ func commands() []command {
 			"kdelta status sles  |  kdelta status patches.suse/RDMA-mlx5-Fix-foo.patch", runStatus},
 		{"annotate", "[--config FILE] PATCH STATUS --reason TEXT [--message-id ID] | --clear PATCH", "set a carried change's status by hand; it wins over other evidence and survives resyncs",
 			"kdelta annotate 3f2a9c1 never --reason \"vendor-only tuning\"", runAnnotate},
-		{"ignore", "[--config FILE] add ID|PATH --reason TEXT | rm ID|PATH | list", "keep known non-issues (upstream commits, paths) out of the missing lists",
+		{"ignore", "[--config FILE] add ID|PATH --reason TEXT [--downstream NAME] | rm ID|PATH [--downstream NAME] | list [--downstream NAME]", "keep known non-issues (upstream commits, paths) out of the missing lists of every downstream, or of one",
 			"kdelta ignore add drivers/infiniband/hw/qib/ --reason \"qib is not shipped\"", runIgnore},
 		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | regressions [DOWNSTREAM] [--format table|json] [--limit N] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
 			"kdelta results import iol-rhel9.4.xml --target rhel9@kernel-5.14.0-427.el9", runResults},
