@@ -48,6 +48,11 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if o.component != "" {
+		if err := knownComponent(cfg, o.component); err != nil {
+			return err
+		}
+	}
 	db, err := openExisting(ctx, e, cfg)
 	if err != nil {
 		return err
@@ -94,6 +99,33 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, r)
 	}
 	return printDelta(e.stdout, r, o)
+}
+
+// knownComponent refuses a component name the component map lacks,
+// suggesting the names it likely meant.
+func knownComponent(cfg *project.Config, name string) error {
+	comps, err := cfg.Components()
+	if err != nil {
+		return err
+	}
+	names := []string{project.Other}
+	for _, s := range comps.Specs() {
+		if s.Name == name {
+			return nil
+		}
+		if s.Name != project.Other {
+			names = append(names, s.Name)
+		}
+	}
+	if name == project.Other {
+		return nil
+	}
+	sort.Strings(names)
+	msg := fmt.Sprintf("--component %q is not a component", name)
+	if near := didYouMean(name, names, 3); len(near) > 0 {
+		return badInputf("%s; did you mean %s?", msg, quoteList(near))
+	}
+	return badInputf("%s (components: %s)", msg, strings.Join(names, ", "))
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -191,17 +191,12 @@ func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRule
 		if err != nil {
 			return err
 		}
-		var near []string
-		for _, p := range paths {
-			if strings.Contains(p, test) {
-				near = append(near, p)
-			}
-		}
+		near := didYouMean(test, paths, 5)
 		switch {
 		case len(paths) == 0:
 			return badInputf("no test results are stored: import some with 'kdelta results import FILE'")
 		case len(near) > 0:
-			return badInputf("no results for test %q; did you mean %s?", test, strings.Join(firstN(near, 5), ", "))
+			return badInputf("no results for test %q; did you mean %s?", test, strings.Join(near, ", "))
 		}
 		return badInputf("no results for test %q (%d tests are stored; 'kdelta results regressions' lists failing ones)", test, len(paths))
 	}
@@ -219,11 +214,4 @@ func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRule
 		fmt.Fprintf(tw, "%s\t%.12s\t%s\t%s\t%s\t%s\t%s\n", h.Target, h.Commit, h.Lab, h.Hardware, h.Status, started, trim(h.Message, 50))
 	}
 	return tw.Flush()
-}
-
-func firstN(s []string, n int) []string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
