@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -44,7 +46,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if src, _ := analyzer.Target(arg); cfg.Source(src) != nil {
 		return downstreamStatus(ctx, e, db, arg, *format, *only)
 	}
-	return patchTimeline(ctx, e, db, arg, *format)
+	return patchTimeline(ctx, e, db, cfg.DownstreamRefs(), arg, *format)
 }
 
 // downstreamStatus lists a downstream's carried changes with their status.
@@ -138,14 +140,24 @@ func detailOf(s status.Status) string {
 	return "-"
 }
 
-// patchTimeline prints one patch's status across snapshots.
-func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string) error {
+// patchTimeline prints one patch's status across snapshots and, when
+// it differs from the last snapshot's (an annotation or a manual match
+// made since), its status now: a last entry with snapshot 0.
+func patchTimeline(ctx context.Context, e *env, db *store.DB, all []string, key, format string) error {
 	out, err := analyzer.Timeline(ctx, db, key)
 	if err != nil {
 		return err
 	}
+	now, err := statusNow(ctx, db, out, all, key)
+	if err != nil {
+		return err
+	}
+	for _, n := range now {
+		n.At = e.now().UTC()
+		out = append(out, n)
+	}
 	if len(out) == 0 {
-		return badInputf("no snapshot has a carried change %q (a commit id of 7 or more hex digits, or a patch file)", key)
+		return badInputf("no downstream carries a change %q (a commit id of 7 or more hex digits, or a patch file)", key)
 	}
 	ids := map[string]bool{}
 	for _, x := range out {
@@ -177,13 +189,76 @@ func patchTimeline(ctx context.Context, e *env, db *store.DB, key, format string
 			st += " (was " + p + ")"
 		}
 		prev[x.Downstream] = x.Status.Status
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.Snapshot, x.At.Format("2006-01-02 15:04"), x.Downstream, st, detailOf(x.Status))
+		snap := fmt.Sprint(x.Snapshot)
+		if x.Snapshot == 0 {
+			snap = "now"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", snap, x.At.Format("2006-01-02 15:04"), x.Downstream, st, detailOf(x.Status))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(now) > 0 {
+		fmt.Fprintln(e.stdout, "\nnow: what was entered by hand since the last snapshot; the next sync saves it")
+	}
 	printEvidence(e.stdout, last.Status)
 	return nil
+}
+
+// statusNow is the status today of the changes key names, in each
+// downstream of the timeline (or of all, when no snapshot has them), where
+// it differs from the downstream's last entry in the timeline: annotations
+// and manual matches take effect at once, snapshots only at the next sync.
+func statusNow(ctx context.Context, db *store.DB, timeline []analyzer.TimelineEntry, all []string, key string) ([]analyzer.TimelineEntry, error) {
+	last := map[string]analyzer.TimelineEntry{} // by downstream and id
+	var targets []string
+	for _, x := range timeline {
+		if !slices.Contains(targets, x.Downstream) {
+			targets = append(targets, x.Downstream)
+		}
+		last[x.Downstream+" "+x.ID] = x
+	}
+	if len(timeline) == 0 {
+		targets = all
+	}
+	var out []analyzer.TimelineEntry
+	for _, t := range targets {
+		carried, _, err := analyzer.Statuses(ctx, db, t)
+		if err != nil {
+			if len(timeline) == 0 {
+				continue // a downstream not measured yet
+			}
+			return nil, err
+		}
+		for _, c := range carried {
+			if !namesChange(key, c.ID, c.Path) {
+				continue
+			}
+			if was, ok := last[t+" "+c.ID]; ok && sameStatus(was.Status, c.Status) {
+				continue
+			}
+			out = append(out, analyzer.TimelineEntry{Downstream: t, ID: c.ID, Path: c.Path, Subject: c.Subject, Status: c.Status})
+		}
+	}
+	return out, nil
+}
+
+// namesChange says whether key names a change as StatusHistory reads
+// keys: its patch file (or the file's end after a "/"), or 7 or more hex
+// digits its id starts with.
+func namesChange(key, id, path string) bool {
+	if path != "" && (path == key || strings.HasSuffix(path, "/"+key)) {
+		return true
+	}
+	k := strings.ToLower(key)
+	return len(k) >= 7 && len(k) <= 40 && strings.Trim(k, "0123456789abcdef") == "" && strings.HasPrefix(id, k)
+}
+
+// sameStatus compares two statuses as a snapshot keeps them.
+func sameStatus(a, b status.Status) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
 func printEvidence(w io.Writer, s status.Status) {
