@@ -43,7 +43,7 @@ func (s *syncer) urlChanges(ctx context.Context, sources []project.Source) error
 // source whose url changed (manual matches, annotations, ignores: keyed by
 // commit or patch id) over to what the source holds now. An entry naming a
 // change the source still holds applies as it is. One naming a change the
-// source no longer holds is given to the change that now has the same
+// source no longer holds is given to the change new in it that has the same
 // patch-id, or else sits in the same patch file of the series; the entry
 // itself is kept. One that finds no such change no longer applies: it is
 // kept too, noted, and listed by `kdelta skips`.
@@ -60,11 +60,20 @@ func (s *syncer) carryManual(ctx context.Context, src project.Source) error {
 	if err != nil {
 		return err
 	}
+	was := map[string]bool{}
+	for _, c := range before {
+		was[c.OID] = true
+	}
+	// A change takes the place of one that left only when it is new: one
+	// the source held before is a change of its own.
 	has := map[string]bool{}
 	byPatchID := map[string]string{}
 	byPath := map[string]string{}
 	for _, c := range now {
 		has[c.OID] = true
+		if was[c.OID] {
+			continue
+		}
 		if _, dup := byPatchID[c.PatchID]; c.PatchID != "" && !dup {
 			byPatchID[c.PatchID] = c.OID
 		}
