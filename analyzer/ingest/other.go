@@ -321,13 +321,20 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 }
 
 // truncated reports whether a snapshot could not be read because its
-// archive is damaged (truncated or corrupt), not because it is no archive.
+// archive is damaged (a tar, gzip or xz stream cut short or corrupt), not
+// because it is no archive. The snapshot package tells them apart only by
+// its messages.
 func truncated(err error) bool {
 	var se *snapshot.Error
 	if !errors.As(err, &se) || !errors.Is(err, snapshot.ErrFormat) {
 		return false
 	}
-	return strings.HasPrefix(se.Msg, "truncated") || strings.HasPrefix(se.Msg, "corrupt") || strings.HasPrefix(se.Msg, "bad tar stream")
+	for _, p := range []string{"truncated", "corrupt ", "bad tar stream", "invalid tar header", "xz stream at byte"} {
+		if strings.HasPrefix(se.Msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // upstreamTree keeps the files of a git upstream's tree at the snapshot's

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -478,5 +479,97 @@ func TestDamagedSourcesAreRecordedSkips(t *testing.T) {
 		if !r.Unchanged {
 			t.Errorf("%s@%s read again with nothing new: %+v", r.Source, r.Ref, r)
 		}
+	}
+}
+
+// TestDamagedArchivesAreRecordedSkips damages one source that is not a git
+// repository after a clean sync: a release tarball cut short, a posting
+// whose diff cannot be read. The next sync records a skip for it with the
+// reason, keeps what that source held before (the tarball) or the rest of
+// it (the archive), syncs every other source, and says one thing was
+// skipped.
+func TestDamagedArchivesAreRecordedSkips(t *testing.T) {
+	tests := []struct {
+		name, source, kind, object, reason string
+		damage                             func(t *testing.T, path string) string // returns the object it damaged
+	}{
+		{"a tarball cut short", "winofed-3.1", store.SkipDamaged, "winofed-3.1.tar.xz", "snapshot not read: ",
+			func(t *testing.T, path string) string {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return "winofed-3.1.tar.xz"
+			}},
+		{"a posting whose diff cannot be read", "linux-rdma", store.SkipUnreadable, "", "linux-rdma.mbox:",
+			func(t *testing.T, path string) string {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hunk := regexp.MustCompile(`(?m)^@@ -(\d+),\d+ \+(\d+),\d+ @@`)
+				at := hunk.FindIndex(data)
+				if at == nil {
+					t.Fatal("no hunk in the archive")
+				}
+				ids := regexp.MustCompile(`(?mi)^Message-ID: <([^>]+)>`).FindAllSubmatch(data[:at[0]], -1)
+				if len(ids) == 0 {
+					t.Fatal("no Message-ID before the first hunk")
+				}
+				out := append(append(append([]byte(nil), data[:at[0]]...), hunk.ReplaceAll(data[at[0]:at[1]], []byte("@@ -$1,1 +$2,1 @@"))...), data[at[1]:]...)
+				if err := os.WriteFile(path, out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return "<" + string(ids[len(ids)-1][1]) + ">"
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			_, cfg := smallWorld(t)
+			syncAll(t, cfg)
+			db := openStore(t, cfg)
+			before, _, err := db.Summary(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			object := tt.damage(t, cfg.SourceURL(cfg.Source(tt.source)))
+			rep := syncAll(t, cfg)
+			if len(rep.Skips) != 1 {
+				t.Fatalf("skips %+v, want one", rep.Skips)
+			}
+			sk := rep.Skips[0]
+			if sk.Source != tt.source || sk.Kind != tt.kind || sk.Object != object || !strings.Contains(sk.Reason, tt.reason) ||
+				strings.Contains(sk.Reason, "\n") {
+				t.Errorf("skip %+v, want %s %s %s: ...%s", sk, tt.source, tt.kind, object, tt.reason)
+			}
+			if r := refReport(t, rep, tt.source); r.Unread != 1 {
+				t.Errorf("%s: %+v, want 1 not read", tt.source, r)
+			}
+			after, _, err := db.Summary(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, b := range before {
+				a := after[i]
+				switch {
+				case b.Source != tt.source:
+					if a != b {
+						t.Errorf("%s@%s changed: %+v, then %+v", b.Source, b.Ref, b, a)
+					}
+				case tt.kind == store.SkipDamaged:
+					if a != b {
+						t.Errorf("the damaged %s@%s does not keep what it held: %+v, then %+v", b.Source, b.Ref, b, a)
+					}
+				default:
+					if a.Commits != b.Commits-1 {
+						t.Errorf("%s@%s holds %d patches, want the %d before but the unreadable one", a.Source, a.Ref, a.Commits, b.Commits)
+					}
+				}
+			}
+		})
 	}
 }
