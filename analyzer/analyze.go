@@ -135,7 +135,7 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	ignores, err := db.Ignores(ctx)
+	ignores, err := ignoresFor(ctx, db, src.Name)
 	if err != nil {
 		return nil, err
 	}
