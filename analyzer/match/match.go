@@ -57,9 +57,9 @@ func (m Match) MarshalJSON() ([]byte, error) {
 // Problem is something in the downstream that matching could not trust:
 // a reference that does not resolve upstream, an ambiguous abbreviation.
 type Problem struct {
-	Downstream string // 40-hex id of the downstream commit
-	Ref        string // the id as written
-	Why        string
+	Downstream string `json:"downstream"` // 40-hex id of the downstream commit
+	Ref        string `json:"ref"`        // the id as written
+	Why        string `json:"why"`
 }
 
 // Index is an upstream set prepared for matching.
