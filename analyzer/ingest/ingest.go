@@ -143,7 +143,8 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}, report: &Report{}}
+	s := &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}, report: &Report{},
+		urlTaken: map[string]bool{}}
 	defer s.closeRepos()
 	report, err := s.sync(ctx, selected)
 	if err == nil && opts.AfterSync != nil {
@@ -200,6 +201,9 @@ type syncer struct {
 	opts   Options
 	repos  map[string]*gitrepo.Repo // by mirror dir
 	report *Report
+	// urlTaken names the sources whose url this sync has taken up (see
+	// urlChanges).
+	urlTaken map[string]bool
 }
 
 // maxSkipNotes is how many skips a sync notes one by one; `kdelta skips`
@@ -211,6 +215,7 @@ const maxSkipNotes = 20
 // unreadable), listed in the report and noted.
 func (s *syncer) skip(ctx context.Context, sk store.Skip) error {
 	sk.At = s.opts.Now()
+	sk.Reason = strings.Join(strings.Fields(sk.Reason), " ") // one line
 	if err := s.db.AddSkip(context.WithoutCancel(ctx), sk); err != nil {
 		return err
 	}
@@ -335,8 +340,21 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 }
 
 // putSource records a source as the project file names it.
+// Its url is recorded only once this sync has taken it up (urlChanges): a
+// source whose url changed is read anew by the sync that syncs it, not
+// recorded as moved by one that only reads its bases.
 func (s *syncer) putSource(ctx context.Context, src project.Source) (int64, error) {
-	return s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: src.URL, Layout: src.Layout,
+	url := src.URL
+	if !s.urlTaken[src.Name] {
+		old, ok, err := s.db.SourceByName(ctx, src.Name)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			url = old.URL
+		}
+	}
+	return s.db.PutSource(ctx, store.Source{Name: src.Name, Kind: src.Kind, URL: url, Layout: src.Layout,
 		Upstream: src.Upstream, Base: src.Base, Format: src.Format})
 }
 
@@ -684,7 +702,11 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 			}
 			return nil
 		}, func(h, child plumbing.Hash, err error) error {
-			d := damaged(h, fmt.Sprintf("neither it nor the history behind it read (a parent of %.12s)", child.String()), err)
+			what := fmt.Sprintf("neither it nor the history behind it read (a parent of %.12s)", child.String())
+			if child.IsZero() {
+				what = "the ref's tip: neither it nor the history behind it read"
+			}
+			d := damaged(h, what, err)
 			if d == nil {
 				return err
 			}

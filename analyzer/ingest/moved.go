@@ -17,6 +17,7 @@ import (
 // carried what people entered by hand over to what the new url holds.
 func (s *syncer) urlChanges(ctx context.Context, sources []project.Source) error {
 	for _, src := range sources {
+		s.urlTaken[src.Name] = true
 		old, ok, err := s.db.SourceByName(ctx, src.Name)
 		if err != nil {
 			return err

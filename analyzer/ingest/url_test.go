@@ -354,3 +354,55 @@ func TestURLChangeReadsEverySourceAnew(t *testing.T) {
 		t.Errorf("a sync with nothing new: %v, %q", err, n.lines)
 	}
 }
+
+// TestURLChangeIsTakenUpByTheSourcesOwnSync changes the url of a series and
+// of the upstream, then syncs only a downstream, which reads both for its
+// base: the store keeps the old urls, so that the sync of each source
+// still finds it moved and reads it anew.
+func TestURLChangeIsTakenUpByTheSourcesOwnSync(t *testing.T) {
+	ctx := context.Background()
+	w, err := world.Build(world.Options{Seed: 7, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := loadProject(t, w.Config)
+	if _, err := ingest.Sync(ctx, cfg, ingest.Options{Now: urlNow}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sles", "linux.git"} {
+		if err := os.Rename(filepath.Join(w.Dir, name), filepath.Join(w.Dir, "new-"+name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text, err := os.ReadFile(w.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = regexp.MustCompile(`(?m)^url = "(sles|linux\.git)"`).ReplaceAll(text, []byte(`url = "new-$1"`))
+	if err := os.WriteFile(w.Config, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	moved := loadProject(t, w.Config)
+	n := &notes{}
+	if _, err := ingest.Sync(ctx, moved, ingest.Options{Now: urlNow, Progress: n, Sources: []string{"rhel"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n.has("url changed") {
+		t.Errorf("a sync of rhel took up other sources' urls: %q", n.lines)
+	}
+	db := openProjectStore(t, moved)
+	for _, name := range []string{"sles", "linux"} {
+		if s, _, err := db.SourceByName(ctx, name); err != nil || strings.HasPrefix(s.URL, "new-") {
+			t.Errorf("a sync of rhel recorded %s at %q (%v)", name, s.URL, err)
+		}
+	}
+	n = &notes{}
+	if _, err := ingest.Sync(ctx, moved, ingest.Options{Now: urlNow, Progress: n, Sources: []string{"linux", "sles"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"linux: url changed from linux.git to new-linux.git; mirroring anew", "sles: url changed from sles to new-sles; reading anew"} {
+		if !n.has(want) {
+			t.Errorf("no notice %q in %q", want, n.lines)
+		}
+	}
+}
