@@ -135,7 +135,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
-	fmt.Fprintf(w, "%s against %s since %s %.12s\n\n", r.Downstream, r.Upstream, r.BaseHow, r.Base)
+	fmt.Fprintf(w, "%s against %s, base %.12s (%s)\n\n", r.Downstream, r.Upstream, r.Base, r.BaseHow)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tMISSING\tBACKPORTED\tDOWNSTREAM-ONLY\tTESTS\t")
 	failing := false
