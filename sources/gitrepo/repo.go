@@ -80,6 +80,12 @@ type Repo struct {
 // commits hot.
 const cacheSize = 64 * cache.MiByte
 
+// largeObject is the size above which go-git hands out a blob without
+// reading it: its size is known from the object's header, so a blob over
+// Limits.MaxBlob is refused before a byte of it is in memory, and one
+// under it is read once, into the loader's cache.
+const largeObject = 4 << 20
+
 // Open opens the repository at path (a bare repository or a work tree).
 func Open(path string) (*Repo, error) {
 	if err := useStdlibSHA1(); err != nil {
@@ -96,7 +102,7 @@ func Open(path string) (*Repo, error) {
 		return nil, fmt.Errorf("%s: %w (no HEAD)", path, ErrNotRepository)
 	}
 	st := filesystem.NewStorageWithOptions(osfs.New(gitDir), cache.NewObjectLRU(cacheSize),
-		filesystem.Options{ExclusiveAccess: true, KeepDescriptors: true})
+		filesystem.Options{ExclusiveAccess: true, KeepDescriptors: true, LargeObjectThreshold: largeObject})
 	r, err := git.Open(st, nil)
 	if err != nil {
 		st.Close()
