@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -43,6 +45,16 @@ func Mirror(ctx context.Context, url, dir, how string, progress io.Writer) (Mirr
 	if how == "" {
 		how = MirrorAuto
 	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	}
+	// Two projects may share a mirrors directory: one process at a time
+	// makes or fetches a mirror, the other waits and then fetches.
+	unlock, err := lockMirror(ctx, dir)
+	if err != nil {
+		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	}
+	defer unlock()
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
 		return fetch(ctx, url, dir, how, progress)
 	}
@@ -55,8 +67,10 @@ func Mirror(ctx context.Context, url, dir, how string, progress io.Writer) (Mirr
 			useGit = true
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+	// A clone a killed run left half made is nobody's now: the lock says so.
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".partial-"+filepath.Base(dir)+"-*"))
+	for _, p := range stale {
+		os.RemoveAll(p)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".partial-"+filepath.Base(dir)+"-")
 	if err != nil {
@@ -78,7 +92,9 @@ func Mirror(ctx context.Context, url, dir, how string, progress io.Writer) (Mirr
 		if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{url}, Fetch: mirrorRefSpecs, Mirror: true}); err != nil {
 			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
 		}
-		err = r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+		err = interruptible(ctx, func() error {
+			return r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+		})
 		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
 		}
@@ -115,7 +131,9 @@ func fetch(ctx context.Context, url, dir, how string, progress io.Writer) (Mirro
 	}
 	// go-git's Prune reports a change on every fetch; a branch deleted
 	// upstream therefore stays in the mirror, which is harmless.
-	err = r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+	err = interruptible(ctx, func() error {
+		return r.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: mirrorRefSpecs, Tags: git.AllTags, Force: true, Progress: progress})
+	})
 	switch {
 	case errors.Is(err, git.NoErrAlreadyUpToDate):
 		return MirrorResult{With: "go-git"}, nil
@@ -152,6 +170,9 @@ func runGit(ctx context.Context, progress io.Writer, args ...string) error {
 	}
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted: git was killed, which is not git failing
+		}
 		msg := strings.TrimSpace(stderr.String())
 		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
 			msg = msg[i+1:]
@@ -162,4 +183,50 @@ func runGit(ctx context.Context, progress io.Writer, args ...string) error {
 		return fmt.Errorf("git %s: %s", args[0], msg)
 	}
 	return nil
+}
+
+// interruptible runs fn, returning at once with ctx's error when ctx ends
+// first: go-git's fetch from a local repository does not always look at
+// its context, and an interrupted clone must stop within a second. fn
+// goes on in the background until it notices; what it writes is in a
+// temporary directory its caller removes.
+func interruptible(ctx context.Context, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// lockMirror takes the lock of the mirror at dir (a file next to it),
+// waiting while another process holds it. The kernel releases it when
+// the process dies, so a killed run leaves no stale lock.
+func lockMirror(ctx context.Context, dir string) (func(), error) {
+	name := dir + ".lock"
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+			}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", name, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
