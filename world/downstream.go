@@ -21,6 +21,10 @@ type dsSpec struct {
 	name, kind, branch, baseTag string
 	n                           int
 	mix                         []kindShare
+	// plant is how many cases of each phenomenon to plant (issue 13; see
+	// phenomena.go); none in the small world, whose fixtures other tests
+	// read.
+	plant map[Phenomenon]int
 	// keep is how many commits from the start keep their file versions
 	// for the extra sources (see genRepo); downstream-only commits
 	// always keep them.
@@ -72,6 +76,7 @@ type downGen struct {
 	nextUp  int
 	carried map[int]bool
 	fixedBy map[int][]int
+	upKeys  map[string]bool // changeKey of every upstream file change (duplicatesUpstream)
 	commits []*dcommit
 	landed  []Landed
 	merges  []string
@@ -183,14 +188,11 @@ func schedule(r *rand.Rand, n int, mix []kindShare) []kindShare {
 }
 
 func (d *downGen) run(progress func(int)) error {
-	type slot struct {
-		share    kindShare
-		deferred int
-	}
 	var sched []slot
 	for _, s := range schedule(d.r, d.spec.n, d.spec.mix) {
 		sched = append(sched, slot{share: s})
 	}
+	sched = d.withPhenomena(sched)
 	for k := 0; k < len(sched); k++ {
 		if progress != nil && k%100 == 0 {
 			progress(len(d.commits))
@@ -199,7 +201,7 @@ func (d *downGen) run(progress func(int)) error {
 		if d.spec.kind == "distro" && d.mrSize == 0 {
 			d.mrBase, d.mrStart, d.mrSize = d.tip, len(d.commits), 2+d.r.Intn(10)
 		}
-		ok, err := d.make(s.share)
+		ok, err := d.makeSlot(s)
 		if err != nil {
 			return err
 		}
@@ -273,6 +275,22 @@ func (d *downGen) mergeRequest() error {
 	d.merges = append(d.merges, id.String())
 	d.tip = id
 	return nil
+}
+
+// slot is one commit to make: of a kind, or a case of a planted
+// phenomenon.
+type slot struct {
+	share    kindShare
+	ph       Phenomenon
+	deferred int
+}
+
+func (d *downGen) makeSlot(s slot) (bool, error) {
+	if s.ph != "" {
+		d.tick()
+		return d.plantOne(s.ph)
+	}
+	return d.make(s.share)
 }
 
 func (d *downGen) make(s kindShare) (bool, error) {
@@ -407,13 +425,59 @@ func (d *downGen) conflicted(ch *changeSet, a *area) (*changeSet, bool) {
 		h.Add = add
 		return h
 	})
-	return out, changed > 0
+	if d.spec.plant == nil {
+		// The small world keeps the conflicts it always had (other tests'
+		// fixtures).
+		return out, changed > 0
+	}
+	// A conflict resolved by hand keeps some of upstream's lines: one that
+	// rewrote every line that says something would carry nothing
+	// recognizable, and no matcher could be asked to find it.
+	kept := 0
+	for i, f := range out.Files {
+		for j, h := range f.Hunks {
+			orig := ch.Files[i].Hunks[j].Add
+			for k, l := range h.Add {
+				if l == orig[k] && substantive(l) {
+					kept++
+				}
+			}
+			for _, l := range h.Del {
+				if substantive(l) {
+					kept++
+				}
+			}
+		}
+	}
+	return out, changed > 0 && kept > 0
+}
+
+// substantive says whether a changed line says something on its own: not
+// a brace, a bare return or goto, or a comment.
+func substantive(l string) bool {
+	t := strings.TrimSpace(l)
+	for _, p := range []string{"return", "goto", "break", "continue", "//", "/*", "*", "}", "{", "#"} {
+		if strings.HasPrefix(t, p) {
+			return false
+		}
+	}
+	return len(t) >= 8
 }
 
 // backport carries one upstream commit as kind.
 func (d *downGen) backport(kind Kind, style change.RefStyle) (bool, error) {
+	return d.backportWith(kind, style, nil, nil)
+}
+
+// backportWith carries one upstream commit as kind, picked by choose (nil:
+// any available one) and with its commit and entry adjusted by restyle
+// (nil: as the kind writes them).
+func (d *downGen) backportWith(kind Kind, style change.RefStyle, choose func() *ucommit, restyle func(obj *commitObj, e *Entry, u *ucommit)) (bool, error) {
+	if choose == nil {
+		choose = d.sample
+	}
 	for try := 0; try < 40; try++ {
-		u := d.sample()
+		u := choose()
 		if u == nil {
 			return false, nil
 		}
@@ -467,10 +531,13 @@ func (d *downGen) backport(kind Kind, style change.RefStyle) (bool, error) {
 		}
 		obj, e := d.message(kind, style, u, nil, ch)
 		e.Upstream = []string{u.id.String()}
+		if restyle != nil {
+			restyle(&obj, &e, u)
+		}
 		d.take(u.idx)
 		return true, d.commit(res.root, []*changeSet{ch}, obj, e)
 	}
-	if kind == KindContext {
+	if kind == KindContext && restyle == nil {
 		return d.divergedContext()
 	}
 	return false, nil
@@ -526,6 +593,9 @@ func (d *downGen) divergedContext() (bool, error) {
 				continue
 			}
 			only := &changeSet{Files: []fileChange{{Op: opModify, Path: fc.Path, Hunks: e.hunks}}}
+			if d.duplicatesUpstream(only) {
+				continue
+			}
 			r1, ok := applyChange(d.root, only, true)
 			if !ok {
 				continue
@@ -578,7 +648,7 @@ func (d *downGen) rework(u *ucommit) (*changeSet, bool) {
 		}
 		out.Files = append(out.Files, fileChange{Op: opModify, Path: f.Path, Hunks: e.hunks})
 	}
-	return out, len(out.Files) > 0
+	return out, len(out.Files) > 0 && !d.duplicatesUpstream(out)
 }
 
 // message builds the commit object fields and truth entry of a backport.
@@ -694,6 +764,7 @@ func (d *downGen) squash() (bool, error) {
 			merged.Files = append(merged.Files, c.Files...)
 		}
 		obj, e := d.message(KindSquash, "", u, group[1:], merged)
+		e.Phenomenon = PhSquash
 		for _, c := range group {
 			e.Upstream = append(e.Upstream, c.id.String())
 			d.take(c.idx)
@@ -744,7 +815,7 @@ func (d *downGen) split() (bool, error) {
 			root *dir
 		}{{p1, r1.root}, {p2, r2.root}} {
 			obj, e := d.message(KindSplit, "", u, nil, pr.ch)
-			e.Upstream = []string{u.id.String()}
+			e.Upstream, e.Phenomenon = []string{u.id.String()}, PhSquash
 			obj.message = strings.Replace(obj.message, "\n\n", fmt.Sprintf("\n\nThis is part %d of 2 of the upstream change, split by file.\n\n", part+1), 1)
 			if err := d.commit(pr.root, []*changeSet{pr.ch}, obj, e); err != nil {
 				return false, err
@@ -776,6 +847,9 @@ func (d *downGen) only() (bool, error) {
 			continue
 		}
 		ch := &changeSet{Files: []fileChange{{Op: opModify, Path: path, Hunks: e.hunks}}}
+		if d.duplicatesUpstream(ch) {
+			continue
+		}
 		res, ok := applyChange(d.root, ch, true)
 		if !ok {
 			continue
@@ -817,6 +891,49 @@ func onlyMessage(r *rand.Rand, kind string, a *area, path string, e edit, eng pe
 	}
 	obj.message = subject + "\n\n" + body
 	return obj, subject
+}
+
+// duplicatesUpstream says whether a change written downstream (not a
+// backport) changes a file exactly as some upstream commit does (the same
+// removed and added lines, whatever the context): every tool, git cherry
+// first, would call it that upstream commit, so the truth could not call
+// it downstream-only or a rework.
+func (d *downGen) duplicatesUpstream(ch *changeSet) bool {
+	if d.upKeys == nil {
+		d.upKeys = map[string]bool{}
+		for _, c := range d.up.commits {
+			if c.change == nil || c.merge {
+				continue
+			}
+			for _, f := range c.change.Files {
+				if f.Op == opModify && len(f.Hunks) > 0 {
+					d.upKeys[changeKey(f)] = true
+				}
+			}
+		}
+	}
+	for _, f := range ch.Files {
+		if d.upKeys[changeKey(f)] {
+			return true
+		}
+	}
+	return false
+}
+
+// changeKey names what a file change removes and adds, without context.
+func changeKey(f fileChange) string {
+	var b strings.Builder
+	b.WriteString(f.Path)
+	for _, h := range f.Hunks {
+		b.WriteString("\x00@")
+		for _, l := range h.Del {
+			b.WriteString("\x00-" + l)
+		}
+		for _, l := range h.Add {
+			b.WriteString("\x00+" + l)
+		}
+	}
+	return b.String()
 }
 
 // revertWindow is how far back a downstream revert may reach.
@@ -919,7 +1036,7 @@ func (d *downGen) landedPatch() (bool, error) {
 		obj.message = fmt.Sprintf("%s\n\nFirst version of this change, submitted upstream in parallel.\n\nIssue: %d\nChange-Id: %s\n%s",
 			sub, 3000000+d.r.Intn(900000), changeID(d.r), sob(u.obj.author))
 		d.carried[j] = true
-		e := Entry{Kind: KindLanded, Upstream: []string{u.id.String()}, Subject: sub}
+		e := Entry{Kind: KindLanded, Upstream: []string{u.id.String()}, Subject: sub, Phenomenon: PhUpstreamed}
 		if err := d.commit(res.root, []*changeSet{ch}, obj, e); err != nil {
 			return false, err
 		}

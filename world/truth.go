@@ -27,7 +27,64 @@ const (
 	KindDownstreamOnly Kind = "downstream-only" // never upstream
 	KindRevert         Kind = "revert"          // downstream revert of an earlier downstream commit (Entry.Reverts)
 	KindBinary         Kind = "binary"          // downstream-only commit adding a binary file (firmware)
+	KindRelease        Kind = "release"         // downstream release engineering: version bump and release notes
+	KindRegenerated    Kind = "regenerated"     // a bot's regeneration of generated files (man pages)
+	KindRename         Kind = "rename"          // downstream-only rename of a file
 )
+
+// Phenomenon names one of the things real release and vendor branches do
+// that the world plants on purpose, so that matching can be measured on
+// each (Entry.Phenomenon; issue 13). An entry's Kind says how it relates
+// to upstream; its phenomenon, when it has one, why it is hard to match.
+type Phenomenon string
+
+// The planted phenomena.
+const (
+	// PhMetadata: the whole-commit patch-id equals the upstream commit's,
+	// but the subject carries a branch or backport tag ("[v5.14.y]",
+	// "BACKPORT:", "(for 5.14.x)") or is cut short, and the author is a
+	// bot or the stable maintainer; no reference.
+	PhMetadata Phenomenon = "patch-id-metadata"
+	// PhSubject: a reworked backport without reference whose subject has a
+	// branch or backport prefix or suffix, or was truncated by a tool.
+	PhSubject Phenomenon = "subject-style"
+	// PhRevert: a downstream revert of a backport whose upstream commit
+	// upstream reverted too; it carries the upstream revert.
+	PhRevert Phenomenon = "revert-pair"
+	// PhRename: a backport applied to a file under another name (renamed
+	// upstream after the fork, or downstream).
+	PhRename Phenomenon = "rename"
+	// PhProse: a reworked backport whose only reference is written in
+	// prose ("Partially cherry-picked from commit X", "backport of X",
+	// "Upstream-commit: X").
+	PhProse Phenomenon = "prose-reference"
+	// PhUpstreamed: a downstream commit older than the upstream commit it
+	// became (it was upstreamed later).
+	PhUpstreamed Phenomenon = "upstreamed"
+	// PhRelease: a downstream release-engineering commit (version bump and
+	// release notes) that shares lines with an upstream one of another
+	// version; it carries nothing.
+	PhRelease Phenomenon = "release-engineering"
+	// PhRegenerated: a downstream regeneration of a generated file that
+	// differs from the upstream regeneration of the same source change
+	// only in its date line.
+	PhRegenerated Phenomenon = "regenerated"
+	// PhTwin: a commit equal to an upstream commit older than the base (a
+	// downstream that merged upstream since it carried it).
+	PhTwin Phenomenon = "twin"
+	// PhSquash: one downstream commit carrying several upstream commits,
+	// or one part of an upstream commit split across downstream commits.
+	PhSquash Phenomenon = "squash-split"
+	// PhBoilerplate: a downstream-only commit whose lines are common
+	// boilerplate (license headers, test scaffolding) that many upstream
+	// commits also add.
+	PhBoilerplate Phenomenon = "boilerplate"
+)
+
+// Phenomena lists the planted phenomena in the order of issue 13.
+func Phenomena() []Phenomenon {
+	return []Phenomenon{PhMetadata, PhSubject, PhUpstreamed, PhSquash}
+}
 
 // Truth is the ground truth of a synthetic world, stored as Dir/truth.json.
 //
@@ -268,6 +325,8 @@ type Entry struct {
 	Reverts    string          `json:"reverts,omitempty"`
 	RevertedBy string          `json:"reverted_by,omitempty"`
 	Subject    string          `json:"subject"`
+	// Phenomenon is the planted phenomenon the entry is a case of, or "".
+	Phenomenon Phenomenon `json:"phenomenon,omitempty"`
 }
 
 // Landed pairs a vendor patch with the upstream commit it became.

@@ -163,8 +163,8 @@ func Build(opts Options) (*World, error) {
 		spec dsSpec
 		seed int64
 	}{
-		{dsSpec{name: distroName, kind: "distro", branch: distroBranch, baseTag: cfg.distroBase, n: cfg.distro, mix: distroMix, keep: 4 * xcfg.series}, distroSeed},
-		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix, keep: 4 * xcfg.backports}, vendorSeed},
+		{dsSpec{name: distroName, kind: "distro", branch: distroBranch, baseTag: cfg.distroBase, n: cfg.distro, mix: distroMix, keep: 4 * xcfg.series, plant: plantFor(opts.Size, "distro")}, distroSeed},
+		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix, keep: 4 * xcfg.backports, plant: plantFor(opts.Size, "vendor")}, vendorSeed},
 	}
 	gens := map[string]*genRepo{}
 	for _, s := range specs {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kdelta/kdelta/change"
 )
@@ -18,6 +19,10 @@ import (
 // counts too, at crossWeight, and only alongside same-direction agreement.
 
 const crossWeight = 0.5
+
+// clockSlack: an upstream commit authored less than this after the
+// downstream commit existed may still be its source (clocks differ).
+const clockSlack = 24 * time.Hour
 
 const (
 	inPlus  = 1
@@ -34,6 +39,9 @@ type matcher struct {
 	explain  map[uint64]uint8 // lines explained by the chosen upstream commits
 	paths    map[string]bool  // downstream paths and basenames
 	subjects map[int32]bool
+	dKey     string    // the downstream commit's subject key
+	dTime    time.Time // when the downstream commit existed: its commit time
+	dAuthor  string    // its author's email, lower case
 	// named are the upstream commits whose subject d's message quotes
 	// (a squash lists the changes it carries).
 	named map[int32]bool
@@ -87,11 +95,10 @@ func (m *matcher) load(d *change.Fingerprint) {
 			m.total += w
 		}
 	}
-	if s := normSubject(d.Subject); s != "" {
-		for _, k := range m.ix.bySubject[s] {
-			m.subjects[k] = true
-		}
+	for _, k := range m.ix.subjectPeers(d.Subject) {
+		m.subjects[k] = true
 	}
+	m.dKey, m.dTime, m.dAuthor = normSubject(d.Subject), d.CommitTime, strings.ToLower(d.AuthorEmail)
 	clear(m.named)
 	for _, q := range reQuoted.FindAllStringSubmatch(d.Body, maxSquash) {
 		if s := normSubject(q[1]); s != "" {
@@ -113,14 +120,19 @@ const maxNamed = 3
 
 // pairScore is how one upstream commit agrees with the downstream one.
 type pairScore struct {
-	k        int32
-	same     float64 // weighted lines in common, same direction
-	cross    float64 // upstream removed lines the downstream adds
-	back     float64 // upstream added lines the downstream removes
-	coverUp  float64 // share of the upstream commit's lines present
-	coverDn  float64 // share of the downstream commit's lines it explains
-	files    int     // upstream files paired by path or basename
-	subject  bool
+	k       int32
+	same    float64 // weighted lines in common, same direction
+	cross   float64 // upstream removed lines the downstream adds
+	back    float64 // upstream added lines the downstream removes
+	coverUp float64 // share of the upstream commit's lines present
+	coverDn float64 // share of the downstream commit's lines it explains
+	files   int     // upstream files paired by path or basename
+	subject bool
+	// newer: the upstream commit was authored after the downstream one
+	// existed, so it cannot be its source; it can be what the downstream
+	// commit became upstream, when the author is the same.
+	newer    bool
+	author   bool // the same author as the downstream commit
 	ok       bool // acceptable as the first pick
 	rank     float64
 	nfiles   int
@@ -129,7 +141,10 @@ type pairScore struct {
 }
 
 func (m *matcher) score(k int32) pairScore {
-	s := pairScore{k: k, subject: m.subjects[k]}
+	u := m.ix.ups[k]
+	s := pairScore{k: k, subject: m.subjects[k] || keysAgree(m.ix.keys[k], m.dKey),
+		newer:  !m.dTime.IsZero() && u.AuthorTime.After(m.dTime.Add(clockSlack)),
+		author: m.dAuthor != "" && strings.EqualFold(u.AuthorEmail, m.dAuthor)}
 	sig := &m.ix.sig[k]
 	upTotal := m.ix.upTotal[k]
 	var expl float64
@@ -197,7 +212,6 @@ func (m *matcher) score(k int32) pairScore {
 		s.coverDn = min(1, expl/m.total)
 	}
 	s.upTotal, s.explains = upTotal, expl
-	u := m.ix.ups[k]
 	s.nfiles = len(u.Files)
 	for _, f := range u.Files {
 		if m.paths[f.Path] || m.paths["/"+path.Base(f.Path)] || f.OldPath != "" && m.paths[f.OldPath] {
@@ -306,7 +320,7 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 	for len(res.chosen) < maxSquash {
 		bestGain, bi := 0.0, -1
 		for i, s := range scores[1:] {
-			if containsInt(res.chosen, s.k) || s.same <= 0 || s.back > 0.5*s.same || s.files == 0 {
+			if containsInt(res.chosen, s.k) || s.same <= 0 || s.back > 0.5*s.same || s.files == 0 || s.newer && !s.author {
 				continue
 			}
 			if s.same < minCommon && !s.subject && !m.named[s.k] {
@@ -368,6 +382,11 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 // subject.
 func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 	if s.same <= 0 || s.files == 0 || s.back > 0.5*s.same {
+		return false
+	}
+	if s.newer && !s.author {
+		// Upstream wrote it after this commit existed, and someone else
+		// did: the two are unrelated, however alike.
 		return false
 	}
 	if declaredOnly(d) {
@@ -611,7 +630,22 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 		parts = append(parts, p)
 	}
 	res.Why = fmt.Sprintf("%.0f%% of this change's lines agree with upstream; %s", 100*f.coverDn, strings.Join(parts, "; "))
+	if first.newer {
+		res.Method = MethodUpstreamed
+		res.Why = upstreamedWhy(d, ix.ups[first.k]) + "; " + res.Why
+	}
 	return res
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// upstreamedWhy explains a match with an upstream commit authored after
+// the downstream commit existed.
+func upstreamedWhy(d, u *change.Fingerprint) string {
+	days := int(u.AuthorTime.Sub(d.CommitTime).Hours() / 24)
+	who := "by the same author"
+	if !sameAuthor(u, d) {
+		who = "by another author"
+	}
+	return fmt.Sprintf("upstreamed as %s, authored %s %d days after this commit", change.Short(u.ID), who, days)
+}

@@ -28,7 +28,10 @@ const (
 	MethodFuzzy    = "fuzzy"
 	MethodSquash   = "squash"
 	MethodIdentity = "identity"
-	MethodNone     = "none"
+	// MethodUpstreamed: the downstream commit is older than the upstream
+	// commit it matches, which its author upstreamed later.
+	MethodUpstreamed = "upstreamed"
+	MethodNone       = "none"
 )
 
 // Match pairs one downstream commit with the upstream commits it carries.
@@ -71,7 +74,9 @@ type Index struct {
 	byPatch     map[string][]int32 // whole-commit patch-id
 	byFilePatch map[string][]int32 // per-file patch-id
 	byIdentity  map[identity][]int32
-	bySubject   map[string][]int32 // normalized subject
+	bySubject   map[string][]int32 // subject key (subjectKey)
+	subjectKeys []string           // the keys of bySubject, sorted
+	keys        []string           // each upstream commit's subject key
 
 	// lines maps a normalized changed-line hash to the upstream commits
 	// that add or remove it, for hashes in at most rareLineDF commits.
@@ -192,6 +197,7 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 		byIdentity:  make(map[identity][]int32, len(upstream)),
 		bySubject:   make(map[string][]int32, len(upstream)),
 		sig:         make([]signature, len(upstream)),
+		keys:        make([]string, len(upstream)),
 	}
 	count := make(map[uint64]int32, 16*len(upstream))
 	for i, u := range upstream {
@@ -213,7 +219,8 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 			}
 		}
 		ix.byIdentity[identOf(u)] = append(ix.byIdentity[identOf(u)], k)
-		if s := normSubject(u.Subject); s != "" {
+		ix.keys[i] = normSubject(u.Subject)
+		if s := ix.keys[i]; s != "" {
 			ix.bySubject[s] = append(ix.bySubject[s], k)
 		}
 		ix.sig[i] = signatureOf(u)
@@ -227,6 +234,11 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 		}
 	}
 	sort.Strings(ix.sorted)
+	ix.subjectKeys = make([]string, 0, len(ix.bySubject))
+	for k := range ix.bySubject {
+		ix.subjectKeys = append(ix.subjectKeys, k)
+	}
+	sort.Strings(ix.subjectKeys)
 	ix.rareDF = max(rareLineDF, int(rareLineShare*float64(len(ix.sorted))))
 	ix.commonDF = max(commonLineDF, int(commonLineShare*float64(len(ix.sorted))))
 	ix.df = make(map[uint64]uint16, len(count))
@@ -294,22 +306,7 @@ func contains(sorted []uint64, h uint64) bool {
 	return i < len(sorted) && sorted[i] == h
 }
 
-var (
-	reSubjectTag = regexp.MustCompile(`^(\[(infiniband|netdrv|net|rdma|ofed|PATCH[^\]]*)\]\s*)+`)
-	reRevertOf   = regexp.MustCompile(`(?m)This reverts commit ([0-9a-fA-F]{7,40})`)
-)
-
-// normSubject is a subject as compared: lower case, without leading
-// [tags], "UPSTREAM:"-style prefixes, [ofed] markers and spaces runs.
-func normSubject(s string) string {
-	s = strings.TrimSpace(s)
-	s = reSubjectTag.ReplaceAllString(s, "")
-	for _, p := range []string{"UPSTREAM:", "BACKPORT:", "FROMGIT:", "FROMLIST:"} {
-		s = strings.TrimSpace(strings.TrimPrefix(s, p))
-	}
-	s = strings.ReplaceAll(s, "[ofed] ", "")
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
+var reRevertOf = regexp.MustCompile(`(?m)This reverts commit ([0-9a-fA-F]{7,40})`)
 
 // resolve finds the upstream commit an id, possibly abbreviated, names.
 func (ix *Index) resolve(ref string) (int32, string) {
@@ -411,20 +408,13 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 		return res, problems
 	}
 
-	// 2. Exact whole-commit patch-id.
-	// A commit that declares itself downstream-only pairs by patch-id only
-	// when its diff is more than a line or two, which is easily written twice.
-	if d.PatchID != "" && (!declaredOnly(d) || signatureLines(d) >= manyLines) {
-		if ks := ix.byPatch[d.PatchID]; len(ks) > 0 && ix.corroborated(ix.prefer(ks, d), d) {
-			k := ix.prefer(ks, d)
-			res.Method, res.Score = MethodPatchID, 1
-			res.Upstream = []string{ix.id(k)}
-			res.Why = fmt.Sprintf("same patch-id %s as %s", change.Short(d.PatchID), change.Short(ix.id(k)))
-			if len(ks) > 1 {
-				res.Why += fmt.Sprintf(" (one of %d upstream commits with this patch-id; chosen by subject and author)", len(ks))
-				res.Score = 0.9
-			}
-			return res, problems
+	// 2. Exact whole-commit patch-id: the same change, whatever the
+	// message says (it is git cherry's answer, and kdelta never finds less
+	// than git cherry). Only a reference to another commit, above,
+	// overrides it.
+	if d.PatchID != "" {
+		if ks := ix.byPatch[d.PatchID]; len(ks) > 0 {
+			return ix.patchIDMatch(d, ks), problems
 		}
 	}
 	// Per-file patch-ids: a partial backport carries a subset of the
@@ -489,26 +479,65 @@ func (ix *Index) ids(ks []int32) []string {
 
 // corroborated says whether a diff match with upstream commit k is
 // backed by the message: the same subject, or the same author (git
-// cherry-pick keeps it). In a large upstream the same small diff recurs
-// (a downstream clean-up removes the dead code upstream also removed),
-// so a patch-id alone does not pair commits.
+// cherry-pick keeps it).
 func (ix *Index) corroborated(k int32, d *change.Fingerprint) bool {
 	u := ix.ups[k]
-	return normSubject(u.Subject) == normSubject(d.Subject) || sameAuthor(u, d)
+	return sameSubject(u.Subject, d.Subject) || sameAuthor(u, d)
+}
+
+// patchIDMatch pairs d with the upstream commit of the same patch-id,
+// and, when several have it, with the one whose subject and author agree
+// (the others are named, for a maintainer to check).
+func (ix *Index) patchIDMatch(d *change.Fingerprint, ks []int32) Match {
+	k := ix.prefer(ks, d)
+	res := Match{Downstream: d.ID, Upstream: []string{ix.id(k)}, Method: MethodPatchID, Score: 1}
+	var b strings.Builder
+	fmt.Fprintf(&b, "same patch-id %s as %s", change.Short(d.PatchID), change.Short(ix.id(k)))
+	if !ix.corroborated(k, d) {
+		// A bot or the stable maintainer re-authored it, a tool retitled
+		// it: the diff is upstream's all the same.
+		res.Score = 0.95
+		b.WriteString("; subject and author differ, and no reference names another commit")
+	}
+	if declaredOnly(d) {
+		b.WriteString("; the message says downstream-only, but the diff is upstream's")
+	}
+	if len(ks) > 1 {
+		res.Score = min(res.Score, 0.9)
+		var others []string
+		for _, o := range ks {
+			if o != k {
+				others = append(others, change.Short(ix.id(o)))
+			}
+		}
+		fmt.Fprintf(&b, "; %s %s the same patch-id (chosen: subject, then author, then the oldest)", strings.Join(others, ", "), plural(len(others), "has", "have"))
+	}
+	res.Why = b.String()
+	if u := ix.ups[k]; !d.CommitTime.IsZero() && u.AuthorTime.After(d.CommitTime.Add(clockSlack)) {
+		res.Method = MethodUpstreamed
+		res.Why = upstreamedWhy(d, u) + "; " + res.Why
+	}
+	return res
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // prefer picks among upstream commits with the same patch-id the one
-// whose subject and author agree with d, else the first.
+// whose subject agrees with d, then whose author does, else the first.
 func (ix *Index) prefer(ks []int32, d *change.Fingerprint) int32 {
 	best, bestScore := ks[0], -1
-	ds := normSubject(d.Subject)
 	for _, k := range ks {
 		u := ix.ups[k]
 		s := 0
-		if normSubject(u.Subject) == ds {
+		if sameSubject(u.Subject, d.Subject) {
 			s += 2
 		}
-		if strings.EqualFold(u.AuthorEmail, d.AuthorEmail) {
+		if sameAuthor(u, d) {
 			s++
 		}
 		if s > bestScore {
@@ -547,7 +576,7 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 	for i, f := range files {
 		for _, k := range ix.byFilePatch[f.PatchID] {
 			// A small file diff pairs only with the commit of the same subject.
-			if len(f.Plus)+len(f.Minus) >= minFilePatchLines || normSubject(ix.ups[k].Subject) == ds {
+			if len(f.Plus)+len(f.Minus) >= minFilePatchLines || keysAgree(normSubject(ix.ups[k].Subject), ds) {
 				hits[k] = append(hits[k], i)
 			}
 		}
@@ -588,7 +617,7 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 	}
 	corr := false
 	for _, k := range chosen {
-		corr = corr || normSubject(ix.ups[k].Subject) == ds
+		corr = corr || keysAgree(normSubject(ix.ups[k].Subject), ds)
 	}
 	if !corr && !ix.corroborated(chosen[0], d) {
 		return Match{}, false

@@ -1,0 +1,180 @@
+package world
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+)
+
+// Phenomena of real release and vendor branches (issue 13), planted in the
+// downstreams of the demo and bench worlds with their ground truth, so
+// that matching can be measured on each. The small world plants none: its
+// repositories are the fixtures of other tests and stay as they were.
+//
+// What each looks like was checked against public histories: libfabric's
+// release branches title backports "[v1.18.x] prov/efa: ..."; Android and
+// ChromeOS kernels prefix subjects with UPSTREAM:, BACKPORT:, FROMGIT: and
+// FROMLIST:; stable trees re-author nothing but their bots and stable
+// maintainers do; rdma-core's stable branches (stable-vXX) bump versions
+// and release notes on each branch by the same release manager.
+
+// plantFor is how many cases of each phenomenon a downstream of a world
+// of size s plants.
+func plantFor(s Size, kind string) map[Phenomenon]int {
+	var n int
+	switch s {
+	case Demo:
+		n = 14
+		if kind == "vendor" {
+			n = 10
+		}
+	case Bench:
+		n = 40
+		if kind == "vendor" {
+			n = 20
+		}
+	default:
+		return nil
+	}
+	out := map[Phenomenon]int{}
+	for _, p := range []Phenomenon{PhMetadata, PhSubject} {
+		out[p] = n
+	}
+	if kind == "vendor" {
+		// On top of the vendor's landed patches (KindLanded), which are
+		// all upstreamed later.
+		out[PhUpstreamed] = n / 2
+	}
+	return out
+}
+
+// withPhenomena inserts the planted phenomena's slots into a schedule at
+// random places.
+func (d *downGen) withPhenomena(sched []slot) []slot {
+	for _, p := range Phenomena() {
+		for i := 0; i < d.spec.plant[p]; i++ {
+			at := d.r.Intn(len(sched) + 1)
+			sched = append(sched[:at], append([]slot{{ph: p}}, sched[at:]...)...)
+		}
+	}
+	return sched
+}
+
+// plantOne writes one case of phenomenon p; false when none can be
+// written yet (the schedule tries again later).
+func (d *downGen) plantOne(p Phenomenon) (bool, error) {
+	switch p {
+	case PhMetadata:
+		return d.plantMetadata()
+	case PhSubject:
+		return d.plantSubject()
+	case PhUpstreamed:
+		return d.landedPatch()
+	}
+	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
+}
+
+// Bots that commit to release branches.
+var (
+	distroBot = mk("CKI Backport Bot", "cki-ci-bot+backport@redhat.com", 0)
+	vendorBot = mk("ofed-ci", "ofed-ci@nvidia.com", 120)
+)
+
+// branchName is how a downstream's branch is named in subject tags.
+func (d *downGen) branchName() string {
+	if d.spec.kind == "vendor" {
+		return "23.04.x"
+	}
+	return "5.14.y"
+}
+
+// taggedSubject is a subject as a release branch's tools and people write
+// it: with a branch or backport tag, with a trailing period, or cut short.
+func taggedSubject(r *rand.Rand, s, branch string) string {
+	switch r.Intn(12) {
+	case 0:
+		return "[v" + branch + "] " + s
+	case 1:
+		return "[backport] " + s
+	case 2:
+		return s + " (for " + branch + ")"
+	case 3:
+		return "BACKPORT: " + s
+	case 4:
+		return "FROMGIT: " + s
+	case 5:
+		return "UPSTREAM: " + s
+	case 6:
+		return "FROMLIST: " + s
+	case 7:
+		return fmt.Sprintf("[PATCH %s v%d %d/%d] %s", branch, 2+r.Intn(3), 1+r.Intn(4), 5+r.Intn(4), s)
+	case 8:
+		return "[cherry-picked] " + s
+	case 9:
+		return s + "."
+	}
+	return truncatedSubject(r, s)
+}
+
+// minTruncated is the shortest a truncated subject is cut to.
+const minTruncated = 32
+
+// truncatedSubject cuts s at a word boundary, as tools with a title limit
+// do, sometimes marking the cut.
+func truncatedSubject(r *rand.Rand, s string) string {
+	var cuts []int
+	for i := minTruncated; i < len(s)-6; i++ {
+		if s[i] == ' ' {
+			cuts = append(cuts, i)
+		}
+	}
+	if len(cuts) == 0 {
+		return s + "."
+	}
+	t := s[:pick(r, cuts)]
+	if chance(r, 0.5) {
+		t += "..."
+	}
+	return t
+}
+
+// retitle replaces the subject line of a message.
+func retitle(msg, subject string) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		return subject + msg[i:]
+	}
+	return subject + "\n"
+}
+
+// plantMetadata carries an upstream commit with its exact diff (so the
+// same patch-id) and no reference, but a tagged or truncated subject and
+// the author a bot or the stable maintainer gives it.
+func (d *downGen) plantMetadata() (bool, error) {
+	return d.backportWith(KindExact, "", nil, func(obj *commitObj, e *Entry, u *ucommit) {
+		sub := taggedSubject(d.r, u.subject, d.branchName())
+		obj.message = retitle(upstreamMessage(u), sub)
+		who := distroBot
+		switch {
+		case d.spec.kind == "vendor":
+			who = vendorBot
+		case chance(d.r, 0.5):
+			who = pick(d.r, stableMaints)
+		}
+		obj.author, obj.authorTime = who, obj.commitTime-int64(d.r.Intn(3600))
+		obj.committer = who
+		e.Subject, e.Phenomenon = sub, PhMetadata
+	})
+}
+
+// plantSubject carries an upstream commit reworked (context, partial or
+// conflict) without reference, by an engineer, under a tagged or
+// truncated subject: the subject is what says where it came from.
+func (d *downGen) plantSubject() (bool, error) {
+	kind := pick(d.r, []Kind{KindContext, KindPartial, KindConflict})
+	return d.backportWith(kind, "", nil, func(obj *commitObj, e *Entry, u *ucommit) {
+		sub := taggedSubject(d.r, u.subject, d.branchName())
+		obj.message = retitle(obj.message, sub)
+		obj.author, obj.authorTime = obj.committer, obj.commitTime-int64(d.r.Intn(86400))
+		e.Subject, e.Phenomenon = sub, PhSubject
+	})
+}
