@@ -203,3 +203,37 @@ func (s *syncer) upstreamOf(ctx context.Context, src project.Source) (*project.S
 	}
 	return up, upRef, upRepo, nil
 }
+
+// checkBases refuses, before any history is walked, a configured base of
+// a git downstream that neither its upstream's mirror nor its own has: a
+// typo in the project file should not cost a first sync to find.
+func (s *syncer) checkBases(sources []project.Source) error {
+	for _, src := range sources {
+		if !src.IsGit() || src.Base == "" || src.Upstream == "" {
+			continue
+		}
+		up := s.cfg.Source(src.Upstream)
+		if up == nil || !up.IsGit() {
+			continue
+		}
+		if _, err := os.Stat(s.mirrorDir(*up)); err != nil {
+			continue // the upstream is not mirrored yet: it may have it
+		}
+		found := false
+		for _, p := range []project.Source{*up, src} {
+			repo, err := s.repo(p)
+			if err != nil {
+				continue
+			}
+			if _, err := repo.Resolve(src.Base); err == nil {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("source %s: base %q is not a tag or commit of %s or %s (set base in %s to a tag or commit id upstream has): %w",
+				src.Name, src.Base, up.Name, src.Name, s.cfg.File, gitrepo.ErrUnknownRef)
+		}
+	}
+	return nil
+}

@@ -289,6 +289,9 @@ func (s *syncer) sync(ctx context.Context, sources []project.Source) (*Report, e
 			s.opts.Progress.Note("%s: fetched %s", src.Name, src.URL)
 		}
 	}
+	if err := s.checkBases(sources); err != nil {
+		return report, err
+	}
 	// Upstreams first, so a downstream's base can be found in them.
 	// Patchwork last: it looks up what the mailing-list archives posted.
 	order := func(src project.Source) int {

@@ -413,8 +413,14 @@ func TestTwoSourcesOnOneRepositoryShareItsMirror(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mirrors) != 1 {
-		t.Errorf("%d mirrors for one repository: %v", len(mirrors), mirrors)
+	var repos []string
+	for _, m := range mirrors {
+		if !strings.HasPrefix(m.Name(), ".") { // .locks
+			repos = append(repos, m.Name())
+		}
+	}
+	if len(repos) != 1 {
+		t.Errorf("%d mirrors for one repository: %v", len(repos), repos)
 	}
 	tw := refReport(t, rep, "linux-stable")
 	if tw.Fingerprinted != 0 || tw.Reused == 0 {

@@ -201,11 +201,15 @@ func interruptible(ctx context.Context, fn func() error) error {
 	}
 }
 
-// lockMirror takes the lock of the mirror at dir (a file next to it),
-// waiting while another process holds it. The kernel releases it when
+// lockMirror takes the lock of the mirror at dir (a file in .locks next
+// to it), waiting while another process holds it. The kernel releases it when
 // the process dies, so a killed run leaves no stale lock.
 func lockMirror(ctx context.Context, dir string) (func(), error) {
-	name := dir + ".lock"
+	locks := filepath.Join(filepath.Dir(dir), ".locks")
+	if err := os.MkdirAll(locks, 0o755); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	name := filepath.Join(locks, filepath.Base(dir)+".lock")
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
