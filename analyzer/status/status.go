@@ -49,6 +49,10 @@ const (
 	FromHeader     = "header"     // the change's own message
 )
 
+// methodUpstreamed is the match method (analyzer/match.MethodUpstreamed)
+// of a downstream change older than the upstream commit it matches.
+const methodUpstreamed = "upstreamed"
+
 // Evidence is one fact that says something about a status.
 type Evidence struct {
 	From string `json:"from"` // annotation, upstream, queue, list, patchwork, header
@@ -133,7 +137,13 @@ func Decide(in Input) Status {
 	case len(in.Upstream) > 0 && in.RevertedBy == "":
 		matched = Mainline
 		what := fmt.Sprintf("matches upstream %s", shortList(in.Upstream))
-		if in.Method != "" {
+		switch in.Method {
+		case "":
+		case methodUpstreamed:
+			// The change is older than the upstream commit: it did not
+			// come from upstream, it went there.
+			what = fmt.Sprintf("upstreamed as %s", shortList(in.Upstream))
+		default:
 			what += " (" + in.Method + ")"
 		}
 		if in.Release != "" {

@@ -39,6 +39,8 @@ func TestDecide(t *testing.T) {
 		{name: "matched upstream", in: Input{Change: fp("x", change.Trailers{}), Upstream: []string{up}, Method: "patch-id", Release: "v6.2"},
 			status: Mainline, firstFrom: FromUpstream,
 			detail: func(s Status) bool { return s.Release == "v6.2" && s.Upstream[0] == up }},
+		{name: "older than its upstream match: upstreamed", in: Input{Change: fp("x", change.Trailers{}), Upstream: []string{up}, Method: "upstreamed", Release: "v6.4"},
+			status: Mainline, firstFrom: FromUpstream, evidenceHave: "upstreamed as aaaaaaaaaaaa, first released in v6.4"},
 		{name: "matched upstream, reverted upstream since", in: Input{Change: fp("x", change.Trailers{}), Upstream: []string{up}, Method: "patch-id",
 			Release: "v6.2", RevertedBy: q},
 			status: Unknown, firstFrom: FromUpstream, evidenceHave: "which upstream reverted in bbbbbbbbbbbb"},
