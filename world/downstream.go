@@ -76,7 +76,9 @@ type downGen struct {
 	nextUp  int
 	carried map[int]bool
 	fixedBy map[int][]int
-	upKeys  map[string]bool // changeKey of every upstream file change (duplicatesUpstream)
+	upKeys  map[string]int  // changeKey of every upstream file change -> how many commits make it (duplicatesUpstream)
+	upAdded map[string]bool // path + "\x00" + line for every line an upstream commit adds (coincides)
+	upIdx   map[string]int  // upstream id -> index
 	commits []*dcommit
 	landed  []Landed
 	merges  []string
@@ -410,13 +412,16 @@ func ifdefWrap(h hunk, a *area) hunk {
 func (d *downGen) conflicted(ch *changeSet, a *area) (*changeSet, bool) {
 	cd := code{r: d.r, a: a}
 	changed := 0
-	out := ch.mapHunks(func(_ string, h hunk) hunk {
+	out := ch.mapHunks(func(path string, h hunk) hunk {
 		if changed >= 2 || len(h.Add) == 0 {
 			return h
 		}
 		add := append([]string(nil), h.Add...)
 		for _, i := range d.r.Perm(len(add)) {
-			if n, _, ok := cd.mutate(add[i]); ok {
+			if n, _, ok := cd.mutate(add[i]); ok && (d.spec.plant == nil || !d.coincides(path, n)) {
+				// (In the worlds that plant issue 13's phenomena, a hand
+				// resolution never writes a line as some upstream commit
+				// does: the backport would then carry that commit too.)
 				add[i] = n
 				changed++
 				break
@@ -482,6 +487,9 @@ func (d *downGen) backportWith(kind Kind, style change.RefStyle, choose func() *
 			return false, nil
 		}
 		ch := u.change
+		if kind != KindExact && kind != KindCherryPick && d.spec.plant != nil && d.ambiguous(u) {
+			continue
+		}
 		var res applyResult
 		ok := false
 		switch kind {
@@ -899,25 +907,55 @@ func onlyMessage(r *rand.Rand, kind string, a *area, path string, e edit, eng pe
 // first, would call it that upstream commit, so the truth could not call
 // it downstream-only or a rework.
 func (d *downGen) duplicatesUpstream(ch *changeSet) bool {
-	if d.upKeys == nil {
-		d.upKeys = map[string]bool{}
-		for _, c := range d.up.commits {
-			if c.change == nil || c.merge {
-				continue
-			}
-			for _, f := range c.change.Files {
-				if f.Op == opModify && len(f.Hunks) > 0 {
-					d.upKeys[changeKey(f)] = true
-				}
-			}
-		}
-	}
+	d.indexUpstream()
 	for _, f := range ch.Files {
-		if d.upKeys[changeKey(f)] {
+		if d.upKeys[changeKey(f)] > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// ambiguous says whether another upstream commit than u makes one of u's
+// file changes too: a reworked backport of u could then be that commit's
+// change exactly, and no truth could say which it carries.
+func (d *downGen) ambiguous(u *ucommit) bool {
+	d.indexUpstream()
+	for _, f := range u.change.Files {
+		if f.Op == opModify && d.upKeys[changeKey(f)] > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// coincides says whether line, written by hand into path, is a line some
+// upstream commit adds to that path.
+func (d *downGen) coincides(path, line string) bool {
+	d.indexUpstream()
+	return d.upAdded[path+"\x00"+line]
+}
+
+func (d *downGen) indexUpstream() {
+	if d.upKeys != nil {
+		return
+	}
+	d.upKeys, d.upAdded = map[string]int{}, map[string]bool{}
+	for _, c := range d.up.commits {
+		if c.change == nil || c.merge {
+			continue
+		}
+		for _, f := range c.change.Files {
+			if f.Op == opModify && len(f.Hunks) > 0 {
+				d.upKeys[changeKey(f)]++
+			}
+			for _, h := range f.Hunks {
+				for _, l := range h.Add {
+					d.upAdded[f.Path+"\x00"+l] = true
+				}
+			}
+		}
+	}
 }
 
 // changeKey names what a file change removes and adds, without context.
@@ -943,39 +981,67 @@ const revertWindow = 40
 func (d *downGen) revert() (bool, error) {
 	for back := 1; back <= revertWindow && back <= len(d.commits); back++ {
 		dc := d.commits[len(d.commits)-back]
-		k := dc.entry.Kind
-		if dc.entry.RevertedBy != "" || (k != KindExact && k != KindCherryPick && k != KindContext && k != KindConflict) {
-			continue
+		if ok, err := d.revertCommit(dc, ""); ok || err != nil {
+			return ok, err
 		}
-		root := d.root
-		ok := true
-		for i, p := range dc.paths {
-			if root.get(p) != dc.post[i] {
-				ok = false
-				break
-			}
-			root = root.set(p, dc.pre[i])
-		}
-		if !ok {
-			continue
-		}
-		eng := d.engineer("")
-		now := d.clock
-		subject := "Revert \"" + firstLine(dc.entry.Subject) + "\""
-		obj := commitObj{author: eng, authorTime: now, committer: eng, commitTime: now}
-		obj.message = subject + "\n\n" + jira(d.r) + "\nThis reverts commit " + dc.entry.ID + ".\n\n" +
-			"The backport causes a regression in the " + pick(d.r, []string{"kdump", "NFS over RDMA", "SR-IOV", "OVS offload", "RoCE LAG"}) + " tests of this release.\n\n" + sob(eng)
-		fake := &changeSet{}
-		for _, p := range dc.paths {
-			fake.Files = append(fake.Files, fileChange{Op: opModify, Path: p})
-		}
-		if err := d.commit(root, []*changeSet{fake}, obj, Entry{Kind: KindRevert, Reverts: dc.entry.ID, Subject: subject}); err != nil {
-			return false, err
-		}
-		dc.entry.RevertedBy = d.commits[len(d.commits)-1].entry.ID
-		return true, nil
 	}
 	return false, nil
+}
+
+// revertCommit reverts the backport dc if its files are unchanged since.
+// When upstream reverted the commit dc carries before now, the downstream
+// revert carries that upstream revert: it is the same change.
+func (d *downGen) revertCommit(dc *dcommit, ph Phenomenon) (bool, error) {
+	k := dc.entry.Kind
+	if dc.entry.RevertedBy != "" || (k != KindExact && k != KindCherryPick && k != KindContext && k != KindConflict) {
+		return false, nil
+	}
+	root := d.root
+	for i, p := range dc.paths {
+		if root.get(p) != dc.post[i] {
+			return false, nil
+		}
+		root = root.set(p, dc.pre[i])
+	}
+	eng := d.engineer("")
+	now := d.clock
+	subject := "Revert \"" + firstLine(dc.entry.Subject) + "\""
+	obj := commitObj{author: eng, authorTime: now, committer: eng, commitTime: now}
+	obj.message = subject + "\n\n" + jira(d.r) + "\nThis reverts commit " + dc.entry.ID + ".\n\n" +
+		"The backport causes a regression in the " + pick(d.r, []string{"kdump", "NFS over RDMA", "SR-IOV", "OVS offload", "RoCE LAG"}) + " tests of this release.\n\n" + sob(eng)
+	fake := &changeSet{}
+	for _, p := range dc.paths {
+		fake.Files = append(fake.Files, fileChange{Op: opModify, Path: p})
+	}
+	e := Entry{Kind: KindRevert, Reverts: dc.entry.ID, Subject: subject, Phenomenon: ph}
+	if r := d.upstreamRevertOf(dc.entry.Upstream); r != nil && r.obj.commitTime < now {
+		e.Upstream = []string{r.id.String()}
+		d.take(r.idx)
+	}
+	if err := d.commit(root, []*changeSet{fake}, obj, e); err != nil {
+		return false, err
+	}
+	dc.entry.RevertedBy = d.commits[len(d.commits)-1].entry.ID
+	return true, nil
+}
+
+// upstreamRevertOf is the upstream revert of the one upstream commit ids
+// names, or nil.
+func (d *downGen) upstreamRevertOf(ids []string) *ucommit {
+	if len(ids) != 1 {
+		return nil
+	}
+	if d.upIdx == nil {
+		d.upIdx = make(map[string]int, len(d.up.commits))
+		for _, c := range d.up.commits {
+			d.upIdx[c.id.String()] = c.idx
+		}
+	}
+	i, ok := d.upIdx[ids[0]]
+	if !ok || d.up.commits[i].revertedBy < 0 {
+		return nil
+	}
+	return d.up.commits[d.up.commits[i].revertedBy]
 }
 
 func firstLine(s string) string {

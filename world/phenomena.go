@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"math/rand"
+	"sort"
 	"strings"
 )
 
@@ -37,7 +38,7 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert} {
 		out[p] = n
 	}
 	if kind == "vendor" {
@@ -70,6 +71,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.plantSubject()
 	case PhUpstreamed:
 		return d.landedPatch()
+	case PhRevert:
+		return d.plantRevertPair()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -177,4 +180,52 @@ func (d *downGen) plantSubject() (bool, error) {
 		obj.author, obj.authorTime = obj.committer, obj.commitTime-int64(d.r.Intn(86400))
 		e.Subject, e.Phenomenon = sub, PhSubject
 	})
+}
+
+// plantEvents adds the upstream commits the planted phenomena need more
+// of than chance gives: reverts of commits after the downstreams' bases
+// (a downstream revert pairs with them).
+func (g *upstreamGen) plantEvents(r *rand.Rand, lo, hi int) {
+	if !g.cfg.plant {
+		return
+	}
+	n := g.cfg.upstream
+	// Reverts after the distro base (a quarter in), half of them after
+	// the vendor base too; a downstream needs the revert committed a while
+	// before it reverts the backport.
+	for i := 0; i < 40; i++ {
+		at := max(lo, n/3) + r.Intn(max(1, hi-max(lo, n/3)))
+		for g.events[at] != "" {
+			at++
+		}
+		g.events[at] = "revert"
+	}
+}
+
+// plantRevertPair carries an upstream commit that upstream has since
+// reverted, and then reverts the backport downstream: the downstream
+// revert is the same change as the upstream revert and carries it.
+func (d *downGen) plantRevertPair() (bool, error) {
+	const lag = 7 * 86400
+	var cand []*ucommit
+	for _, i := range d.avail {
+		c := d.up.commits[i]
+		if c.revertedBy < 0 || d.carried[c.revertedBy] {
+			continue
+		}
+		if r := d.up.commits[c.revertedBy]; r.obj.commitTime < d.clock-lag {
+			cand = append(cand, c)
+		}
+	}
+	if len(cand) == 0 {
+		return false, nil
+	}
+	sort.Slice(cand, func(i, j int) bool { return cand[i].idx < cand[j].idx })
+	u := pick(d.r, cand)
+	ok, err := d.backportWith(KindExact, "", func() *ucommit { return u }, nil)
+	if !ok || err != nil {
+		return ok, err
+	}
+	d.tick()
+	return d.revertCommit(d.commits[len(d.commits)-1], PhRevert)
 }

@@ -105,6 +105,7 @@ func newUpstream(r *rand.Rand, cfg sizeConfig, pw *packWriter) *upstreamGen {
 		}
 		g.events[at] = ev
 	}
+	g.plantEvents(r, lo, hi)
 	return g
 }
 

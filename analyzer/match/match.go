@@ -360,19 +360,6 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	}
 	var problems []Problem
 
-	// A downstream revert of a downstream commit carries nothing. A
-	// backported upstream revert names an upstream commit and is matched
-	// like any other backport.
-	if strings.HasPrefix(d.Subject, "Revert \"") {
-		if sm := reRevertOf.FindStringSubmatch(d.Body); sm != nil {
-			if k, _ := ix.resolve(sm[1]); k < 0 {
-				res.Method, res.Score = MethodRevert, 1
-				res.Why = fmt.Sprintf("reverts %s, which is not an upstream commit", change.Short(sm[1]))
-				return res, nil
-			}
-		}
-	}
-
 	// 1. References in the message.
 	var refs []int32
 	var styles []string
@@ -443,6 +430,19 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	}
 	if fok {
 		return m.result(d, fz), problems
+	}
+	// A downstream revert of a downstream commit that is no upstream
+	// change carries nothing. (One that is the same change as an upstream
+	// revert, by patch-id or lines, paired with it above: a backport's
+	// revert is upstream's revert of the same commit.)
+	if strings.HasPrefix(d.Subject, "Revert \"") {
+		if sm := reRevertOf.FindStringSubmatch(d.Body); sm != nil {
+			if k, _ := ix.resolve(sm[1]); k < 0 {
+				res.Method, res.Score = MethodRevert, 1
+				res.Why = fmt.Sprintf("reverts %s, which is not an upstream commit, and is no upstream change", change.Short(sm[1]))
+				return res, problems
+			}
+		}
 	}
 	res.Method = MethodNone
 	res.Why = "no reference, patch-id, similar upstream change or identity found"

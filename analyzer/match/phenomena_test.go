@@ -1,0 +1,133 @@
+package match
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kdelta/kdelta/change"
+)
+
+// What real release branches do (issue 13), one hand-built case each; the
+// world measures the same at scale (TestAccuracyAgainstTruth).
+func TestReleaseBranchPhenomena(t *testing.T) {
+	qp := "drivers/infiniband/hw/mlx5/qp.c"
+	cq := "drivers/infiniband/hw/mlx5/cq.c"
+	fixQP := commit("fix-qp", "RDMA/mlx5: Fix QP state check in mlx5_ib_modify_qp()",
+		file(qp, []string{"if (qp->state == IB_QPS_ERR)", "return -EINVAL;", "qp->flags |= MLX5_QP_ERR;"}, []string{"if (qp->state != IB_QPS_RESET)", "qp->flags = 0;"}))
+	fixQP.CommitTime = fixQP.AuthorTime.Add(time.Hour)
+	// The same diff twice upstream (a fix applied to two trees, merged).
+	twinA := commit("twin-a", "RDMA/mlx5: Drop the stale CQ flag",
+		file(cq, []string{"cq->flags &= ~MLX5_CQ_STALE;", "mlx5_ib_cq_rearm(cq);"}, []string{"cq->flags |= MLX5_CQ_STALE;"}))
+	twinB := commit("twin-b", "RDMA/mlx5: Clear MLX5_CQ_STALE after rearm", twinA.Files...)
+	twinB.PatchID = twinA.PatchID
+	withAuthor(twinB, "Bo Other", "bo@example.com", twinA.AuthorTime.Add(48*time.Hour))
+	// An upstream revert of fix-qp.
+	upRevert := commit("revert-fix-qp", "Revert \""+fixQP.Subject+"\"",
+		file(qp, fixQPMinus, fixQPPlus))
+	upRevert.Body = "This reverts commit " + fixQP.ID + ".\n"
+	// A commit upstream took from a vendor a month after the vendor had it.
+	landed := withAuthor(commit("landed", "net/mlx5: Add the ConnectX-8 device id",
+		file("drivers/net/ethernet/mellanox/mlx5/core/main.c", []string{"{ PCI_VDEVICE(MELLANOX, 0x1023) },", "mlx5_cx8_init(dev);"}, nil)),
+		"Vera Vendor", "vera@nvidia.com", t0.Add(40*24*time.Hour))
+	ix := NewIndex([]*change.Fingerprint{fixQP, twinA, twinB, upRevert, landed})
+
+	// Equal patch-id, retitled by a tool and re-authored by a bot.
+	metadata := withAuthor(commit("d-metadata", "[v5.14.y] mlx5: QP state fixes from 6.2", fixQP.Files...), "CKI Backport Bot", "cki@example.com", t0.Add(90*24*time.Hour))
+	metadata.PatchID = fixQP.PatchID
+	// Equal patch-id, a truncated subject and nothing else.
+	truncated := withAuthor(commit("d-truncated", "RDMA/mlx5: Fix QP state check in mlx5...", fixQP.Files...), "Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	truncated.PatchID = fixQP.PatchID
+	// Reworked (other context), under a tagged subject, by someone else.
+	tagged := withAuthor(commit("d-tagged", "BACKPORT: "+fixQP.Subject+" (for 5.14.x)",
+		file(qp, fixQPPlus, fixQPMinus)), "Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	tagged.Files[0].PatchID, tagged.PatchID = hexID("other context"), hexID("other context commit")
+	// The patch-id of two upstream commits: the one whose subject agrees.
+	twin := withAuthor(commit("d-twin", twinB.Subject, twinA.Files...), "Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	twin.PatchID = twinA.PatchID
+	// A downstream revert of the backport of fix-qp: upstream's revert.
+	revert := withAuthor(commit("d-revert", "Revert \"[v5.14.y] "+fixQP.Subject+"\"", upRevert.Files...), "Eng", "eng@example.com", t0.Add(100*24*time.Hour))
+	revert.PatchID = upRevert.PatchID
+	revert.Body = "This reverts commit " + metadata.ID + ".\n"
+	// The vendor's version, older than upstream's, by the same author
+	// (upstreamed), and the same lines by someone else (unrelated).
+	vendor := withAuthor(commit("d-vendor", landed.Subject, file("drivers/net/ethernet/mellanox/mlx5/core/main.c", []string{"{ PCI_VDEVICE(MELLANOX, 0x1023) },", "mlx5_cx8_init(dev);"}, nil)),
+		"Vera Vendor", "vera@nvidia.com", t0)
+	vendor.Files[0].PatchID, vendor.PatchID = hexID("vendor context"), hexID("vendor context commit")
+	unrelated := withAuthor(commit("d-unrelated", "net/mlx5: Support ConnectX-8", vendor.Files...), "Udo", "udo@example.com", t0)
+	unrelated.PatchID = vendor.PatchID
+	for _, d := range []*change.Fingerprint{metadata, truncated, tagged, twin, revert, vendor, unrelated} {
+		d.CommitTime = d.AuthorTime.Add(time.Hour)
+	}
+
+	cases := []struct {
+		name   string
+		d      *change.Fingerprint
+		want   []*change.Fingerprint
+		method string
+		why    string
+	}{
+		{"equal patch-id, another subject and a bot author", metadata, []*change.Fingerprint{fixQP}, MethodPatchID, "subject and author differ"},
+		{"equal patch-id, truncated subject", truncated, []*change.Fingerprint{fixQP}, MethodPatchID, "same patch-id"},
+		{"reworked under BACKPORT: ... (for 5.14.x)", tagged, []*change.Fingerprint{fixQP}, MethodFuzzy, "same subject"},
+		{"two upstream commits with the patch-id: the subject decides, the other is named", twin, []*change.Fingerprint{twinB}, MethodPatchID, change.Short(twinA.ID) + " has the same patch-id"},
+		{"a downstream revert is upstream's revert", revert, []*change.Fingerprint{upRevert}, MethodPatchID, "same patch-id"},
+		{"older than upstream, same author: upstreamed", vendor, []*change.Fingerprint{landed}, MethodUpstreamed, "upstreamed as " + change.Short(landed.ID)},
+		{"older than upstream, another author: unrelated", unrelated, nil, MethodNone, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, _ := ix.Match([]*change.Fingerprint{c.d}, nil)
+			m := got[0]
+			var want []string
+			for _, u := range c.want {
+				want = append(want, u.ID)
+			}
+			if !sameSet(m.Upstream, want) || m.Method != c.method || !strings.Contains(m.Why, c.why) {
+				t.Errorf("got %v by %s: %s\nwant %v by %s, why containing %q", shortAll(m.Upstream), m.Method, m.Why, shortAll(want), c.method, c.why)
+			}
+		})
+	}
+}
+
+var (
+	fixQPPlus  = []string{"if (qp->state == IB_QPS_ERR)", "return -EINVAL;", "qp->flags |= MLX5_QP_ERR;"}
+	fixQPMinus = []string{"if (qp->state != IB_QPS_RESET)", "qp->flags = 0;"}
+)
+
+func TestSubjectKeys(t *testing.T) {
+	for _, c := range []struct {
+		in, key   string
+		truncated bool
+	}{
+		{"RDMA/mlx5: Fix QP state check", "rdma/mlx5: fix qp state check", false},
+		{"[v1.18.x] prov/efa: Fix the RNR retry", "prov/efa: fix the rnr retry", false},
+		{"[backport] [PATCH v2 3/7] RDMA/mlx5: Fix x", "rdma/mlx5: fix x", false},
+		{"BACKPORT: FROMGIT: RDMA/mlx5: Fix x", "rdma/mlx5: fix x", false},
+		{"UBUNTU: SAUCE: RDMA/mlx5: Fix x", "rdma/mlx5: fix x", false},
+		{"RDMA/mlx5: Fix x (for 1.6.x)", "rdma/mlx5: fix x", false},
+		{"RDMA/mlx5: Fix x [cherry-picked from 6.2]", "rdma/mlx5: fix x", false},
+		{"RDMA/mlx5: Fix x.", "rdma/mlx5: fix x", false},
+		{"RDMA/mlx5: Fix the QP state check in...", "rdma/mlx5: fix the qp state check in", true},
+		{"RDMA/mlx5: [ofed] Fix x", "rdma/mlx5: fix x", false},
+		{"net/mlx5: Fix x (v2)", "net/mlx5: fix x (v2)", false},
+	} {
+		key, tr := subjectKey(c.in)
+		if key != c.key || tr != c.truncated {
+			t.Errorf("subjectKey(%q) = %q, %v; want %q, %v", c.in, key, tr, c.key, c.truncated)
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"RDMA/mlx5: Fix QP state check in mlx5_ib_modify_qp()", "RDMA/mlx5: Fix QP state check in mlx5...", true},
+		{"RDMA/mlx5: Fix QP state check in mlx5_ib_modify_qp()", "RDMA/mlx5: Fix QP state check in mlx5_ib_modify_qp", true},
+		{"net/mlx5: Fix a leak", "net/mlx5: Fix", false},
+		{"Linux 6.1", "Linux 6.1.5", false},
+	} {
+		if got := sameSubject(c.a, c.b); got != c.same {
+			t.Errorf("sameSubject(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
