@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // SetOverride pairs a downstream commit with upstream commits by hand; an
-// empty list says it has no upstream counterpart.
+// empty list says it has no upstream counterpart. It records the store's
+// user (SetUser) as who made it.
 func (db *DB) SetOverride(ctx context.Context, downstream string, upstream []string) error {
 	if upstream == nil {
 		upstream = []string{}
@@ -20,9 +22,9 @@ func (db *DB) SetOverride(ctx context.Context, downstream string, upstream []str
 	if err != nil {
 		return err
 	}
-	_, err = db.db.ExecContext(ctx, `INSERT INTO overrides (downstream, upstream, created) VALUES (?, ?, ?)
-		ON CONFLICT(downstream) DO UPDATE SET upstream = excluded.upstream, created = excluded.created`,
-		downstream, string(b), db.now().Unix())
+	_, err = db.db.ExecContext(ctx, `INSERT INTO overrides (downstream, upstream, created, who) VALUES (?, ?, ?, ?)
+		ON CONFLICT(downstream) DO UPDATE SET upstream = excluded.upstream, created = excluded.created, who = excluded.who`,
+		downstream, string(b), db.now().Unix(), db.user)
 	if err != nil {
 		return fmt.Errorf("set override: %w", translate(err))
 	}
@@ -62,6 +64,36 @@ func (db *DB) Overrides(ctx context.Context) (map[string][]string, string, error
 		fmt.Fprintf(h, "%s=%v;", d, ups)
 	}
 	return out, hex.EncodeToString(h.Sum(nil)), translate(rows.Err())
+}
+
+// Override is a manual pairing with who made it and when.
+type Override struct {
+	Downstream string
+	Upstream   []string // sorted; empty: by hand, none
+	Created    time.Time
+	Who        string // "" when not known
+}
+
+// OverrideEntries returns every manual pairing with who made it and when,
+// by downstream id.
+func (db *DB) OverrideEntries(ctx context.Context) ([]Override, error) {
+	var out []Override
+	err := db.query(ctx, `SELECT downstream, upstream, created, who FROM overrides ORDER BY downstream`, nil, func(rows *sql.Rows) error {
+		var o Override
+		var u string
+		var created int64
+		if err := rows.Scan(&o.Downstream, &u, &created, &o.Who); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(u), &o.Upstream); err != nil {
+			return fmt.Errorf("override of %s: %w", o.Downstream, ErrCorrupt)
+		}
+		sort.Strings(o.Upstream)
+		o.Created = time.Unix(created, 0).UTC()
+		out = append(out, o)
+		return nil
+	})
+	return out, err
 }
 
 // Analysis returns the stored analysis of a ref if it was made with key.

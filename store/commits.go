@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/kdelta/kdelta/change"
@@ -26,7 +27,7 @@ type Source struct {
 // PutSource records a source by name, updating what changed, and returns its id.
 func (db *DB) PutSource(ctx context.Context, s Source) (int64, error) {
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		format := s.Format
 		if format == "" {
 			format = "git"
@@ -78,7 +79,7 @@ type Ref struct {
 func (db *DB) EnsureRef(ctx context.Context, sourceID int64, name string) (Ref, error) {
 	r := Ref{SourceID: sourceID, Name: name}
 	var synced int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO refs (source_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING`, sourceID, name); err != nil {
 			return err
 		}
@@ -117,6 +118,97 @@ func (db *DB) CommitIDs(ctx context.Context, oids []string) (map[string]int64, e
 		}
 		return out, translate(scan(rows))
 	}
+	if err := commitIDs(ctx, db.db, oids, out); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// PutFingerprints stores fingerprints (those already stored are left as
+// they are) with their components under layout, in one transaction, and
+// returns the store ids of all of them. Rows go in by commit id order, so
+// that two processes storing some of the same commits at once take their
+// locks in one order.
+func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.Fingerprint) (map[string]int64, error) {
+	sorted := make([]*change.Fingerprint, 0, len(fps))
+	byID := make(map[string]*change.Fingerprint, len(fps))
+	for _, fp := range fps {
+		if byID[fp.ID] == nil {
+			sorted = append(sorted, fp)
+		}
+		byID[fp.ID] = fp
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+	rows := make([][]any, 0, len(sorted))
+	for _, fp := range sorted {
+		_, atz := fp.AuthorTime.Zone()
+		_, ctz := fp.CommitTime.Zone()
+		trailers, err := json.Marshal(fp.Trailers)
+		if err != nil {
+			return nil, fmt.Errorf("store fingerprints: commit %s: %w", fp.ID, err)
+		}
+		rows = append(rows, []any{fp.ID, fp.AuthorName, fp.AuthorEmail, fp.AuthorTime.Unix(), atz,
+			fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Unix(), ctz, fp.Subject, fp.Body, string(trailers), fp.PatchID, fp.Skip})
+	}
+	var ids map[string]int64
+	err := db.inTx(ctx, func(tx *conn) error {
+		ids = make(map[string]int64, len(sorted))
+		added := map[string]bool{}
+		err := tx.insertRows(ctx, `INSERT INTO commits (oid, author_name, author_email, author_time, author_tz,
+			committer_name, committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip)`,
+			`ON CONFLICT(oid) DO NOTHING RETURNING id, oid`, rows, func(r *sql.Rows) error {
+				var id int64
+				var oid string
+				if err := r.Scan(&id, &oid); err != nil {
+					return err
+				}
+				ids[oid] = id
+				added[oid] = true
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		// Those stored before, by this process or another.
+		var known []string
+		for _, fp := range sorted {
+			if !added[fp.ID] {
+				known = append(known, fp.ID)
+			}
+		}
+		if err := commitIDs(ctx, tx, known, ids); err != nil {
+			return err
+		}
+		var files, comps [][]any
+		for _, fp := range sorted {
+			id, ok := ids[fp.ID]
+			if !ok {
+				return fmt.Errorf("commit %s: not stored", fp.ID)
+			}
+			if added[fp.ID] {
+				for i, f := range fp.Files {
+					files = append(files, []any{id, i, f.Path, f.OldPath, string(f.Status), boolInt(f.Binary), f.PatchID,
+						f.Added, f.Deleted, packHashes(f.Plus), packHashes(f.Minus)})
+				}
+			}
+			for _, c := range fp.Components {
+				comps = append(comps, []any{id, layout, c})
+			}
+		}
+		if err := tx.insertRows(ctx, `INSERT INTO files (commit_id, seq, path, old_path, status, "binary", patch_id, added, deleted, plus, minus)`,
+			``, files, nil); err != nil {
+			return err
+		}
+		return tx.insertRows(ctx, `INSERT INTO components (commit_id, layout, name)`, `ON CONFLICT DO NOTHING`, comps, nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store fingerprints: %w", err)
+	}
+	return ids, nil
+}
+
+// commitIDs adds the store ids of the stored commits among oids to ids.
+func commitIDs(ctx context.Context, tx *conn, oids []string, ids map[string]int64) error {
 	const chunk = 500
 	for i := 0; i < len(oids); i += chunk {
 		part := oids[i:min(i+chunk, len(oids))]
@@ -124,95 +216,32 @@ func (db *DB) CommitIDs(ctx context.Context, oids []string) (map[string]int64, e
 		for j, o := range part {
 			args[j] = o
 		}
-		rows, err := db.db.QueryContext(ctx, `SELECT id, oid FROM commits WHERE oid IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, translate(err)
-		}
-		if err := scan(rows); err != nil {
-			return nil, translate(err)
-		}
-	}
-	return out, nil
-}
-
-// PutFingerprints stores fingerprints (those already stored are left as
-// they are) with their components under layout, in one transaction, and
-// returns the store ids of all of them.
-func (db *DB) PutFingerprints(ctx context.Context, layout string, fps []*change.Fingerprint) (map[string]int64, error) {
-	ids := make(map[string]int64, len(fps))
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO commits (oid, author_name, author_email, author_time, author_tz,
-			committer_name, committer_email, commit_time, commit_tz, subject, body, trailers, patch_id, skip)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(oid) DO NOTHING`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, oid FROM commits WHERE oid IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return err
 		}
-		defer ins.Close()
-		get, err := tx.PrepareContext(ctx, `SELECT id FROM commits WHERE oid = ?`)
-		if err != nil {
-			return err
-		}
-		defer get.Close()
-		file, err := tx.PrepareContext(ctx, `INSERT INTO files (commit_id, seq, path, old_path, status, binary, patch_id, added, deleted, plus, minus)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		comp, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO components (commit_id, layout, name) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer comp.Close()
-
-		for _, fp := range fps {
-			_, atz := fp.AuthorTime.Zone()
-			_, ctz := fp.CommitTime.Zone()
-			trailers, err := json.Marshal(fp.Trailers)
-			if err != nil {
-				return fmt.Errorf("commit %s: %w", fp.ID, err)
-			}
-			res, err := ins.ExecContext(ctx, fp.ID, fp.AuthorName, fp.AuthorEmail, fp.AuthorTime.Unix(), atz,
-				fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Unix(), ctz, fp.Subject, fp.Body, trailers, fp.PatchID, fp.Skip)
-			if err != nil {
-				return fmt.Errorf("commit %s: %w", fp.ID, err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				var id int64
-				if err := get.QueryRowContext(ctx, fp.ID).Scan(&id); err != nil {
-					return err
-				}
-				ids[fp.ID] = id
-				for _, c := range fp.Components {
-					if _, err := comp.ExecContext(ctx, id, layout, c); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			id, err := res.LastInsertId()
-			if err != nil {
+		for rows.Next() {
+			var oid string
+			var id int64
+			if err := rows.Scan(&id, &oid); err != nil {
+				rows.Close()
 				return err
 			}
-			ids[fp.ID] = id
-			for i, f := range fp.Files {
-				if _, err := file.ExecContext(ctx, id, i, f.Path, f.OldPath, string(f.Status), f.Binary, f.PatchID,
-					f.Added, f.Deleted, packHashes(f.Plus), packHashes(f.Minus)); err != nil {
-					return fmt.Errorf("commit %s file %s: %w", fp.ID, f.Path, err)
-				}
-			}
-			for _, c := range fp.Components {
-				if _, err := comp.ExecContext(ctx, id, layout, c); err != nil {
-					return err
-				}
-			}
+			ids[oid] = id
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store fingerprints: %w", err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
-	return ids, nil
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func packHashes(h []uint64) []byte {
@@ -334,7 +363,7 @@ func (db *DB) fingerprints(ctx context.Context, ids []int64, layout string, want
 			return nil, err
 		}
 		if want.files {
-			if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, binary, patch_id, added, deleted, plus, minus
+			if err := db.readFiles(ctx, out, `SELECT commit_id, path, old_path, status, "binary", patch_id, added, deleted, plus, minus
 			FROM files WHERE commit_id IN (`+in+`) ORDER BY commit_id, seq`, args); err != nil {
 				return nil, err
 			}

@@ -36,7 +36,8 @@ func (db *DB) SetComponentMapHash(ctx context.Context, layout, hash string) erro
 // commits were reclassified.
 func (db *DB) Reclassify(ctx context.Context, layout, hash string, classify func(paths []string, subject string) []string) (int, error) {
 	n := 0
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
+		n = 0
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.subject, f.path, f.old_path FROM commits c
 			JOIN files f ON f.commit_id = c.id
 			WHERE c.id IN (SELECT DISTINCT commit_id FROM components WHERE layout = ?)
@@ -75,19 +76,16 @@ func (db *DB) Reclassify(ctx context.Context, layout, hash string, classify func
 		if _, err := tx.ExecContext(ctx, `DELETE FROM components WHERE layout = ? AND commit_id IN (SELECT commit_id FROM files)`, layout); err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO components (commit_id, layout, name) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
+		var comps [][]any
 		for _, id := range order {
 			it := items[id]
 			for _, c := range classify(it.paths, it.subject) {
-				if _, err := ins.ExecContext(ctx, id, layout, c); err != nil {
-					return err
-				}
+				comps = append(comps, []any{id, layout, c})
 			}
 			n++
+		}
+		if err := tx.insertRows(ctx, `INSERT INTO components (commit_id, layout, name)`, `ON CONFLICT DO NOTHING`, comps, nil); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO component_maps (layout, hash) VALUES (?, ?)
 			ON CONFLICT(layout) DO UPDATE SET hash = excluded.hash`, layout, hash)

@@ -16,14 +16,20 @@ type Ignore struct {
 	Scope   string // the downstream source it is for; "" for every downstream
 	Reason  string
 	Created time.Time
+	Who     string // who made it ("" when not known); see DB.SetUser
 }
 
 // AddIgnore adds an ignore-list entry, or replaces the one with the same
-// target and scope.
+// target and scope. It records the store's user (SetUser) as who made it,
+// unless ig.Who names someone.
 func (db *DB) AddIgnore(ctx context.Context, ig Ignore) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO ignores (target, kind, scope, reason, created) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(target, scope) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, created = excluded.created`,
-		ig.Target, ig.Kind, ig.Scope, ig.Reason, db.now().Unix())
+	who := ig.Who
+	if who == "" {
+		who = db.user
+	}
+	_, err := db.db.ExecContext(ctx, `INSERT INTO ignores (target, kind, scope, reason, created, who) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(target, scope) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, created = excluded.created, who = excluded.who`,
+		ig.Target, ig.Kind, ig.Scope, ig.Reason, db.now().Unix(), who)
 	if err != nil {
 		return fmt.Errorf("ignore %s: %w", ig.Target, translate(err))
 	}
@@ -45,10 +51,10 @@ func (db *DB) RemoveIgnore(ctx context.Context, target, scope string) (bool, err
 // downstream before those for one.
 func (db *DB) Ignores(ctx context.Context) ([]Ignore, error) {
 	var out []Ignore
-	err := db.query(ctx, `SELECT target, kind, scope, reason, created FROM ignores ORDER BY target, scope`, nil, func(rows *sql.Rows) error {
+	err := db.query(ctx, `SELECT target, kind, scope, reason, created, who FROM ignores ORDER BY target, scope`, nil, func(rows *sql.Rows) error {
 		var ig Ignore
 		var created int64
-		if err := rows.Scan(&ig.Target, &ig.Kind, &ig.Scope, &ig.Reason, &created); err != nil {
+		if err := rows.Scan(&ig.Target, &ig.Kind, &ig.Scope, &ig.Reason, &created, &ig.Who); err != nil {
 			return err
 		}
 		ig.Created = time.Unix(created, 0).UTC()

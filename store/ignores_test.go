@@ -70,6 +70,7 @@ func TestIgnoreScopes(t *testing.T) {
 // TestMigrationKeepsIgnores opens a store made before ignores had a scope:
 // its entries are kept, for every downstream.
 func TestMigrationKeepsIgnores(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "kdelta.db")
 	old, err := sql.Open("sqlite3", "file:"+path)

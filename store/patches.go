@@ -38,47 +38,35 @@ type Posting struct {
 	State     string // the Patchwork state, "" when unknown
 }
 
-func putPatches(ctx context.Context, tx *sql.Tx, refID int64, ps []PatchFile) error {
+func putPatches(ctx context.Context, tx *conn, refID int64, ps []PatchFile) error {
 	if ps == nil {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM patch_files WHERE ref_id = ?`, refID); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO patch_files (ref_id, path, seq, commit_id) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	rows := make([][]any, len(ps))
+	for i, p := range ps {
+		rows[i] = []any{refID, p.Path, p.Seq, p.CommitID}
 	}
-	defer ins.Close()
-	for _, p := range ps {
-		if _, err := ins.ExecContext(ctx, refID, p.Path, p.Seq, p.CommitID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.insertRows(ctx, `INSERT INTO patch_files (ref_id, path, seq, commit_id)`, ``, rows, nil)
 }
 
-func putSnapshotFiles(ctx context.Context, tx *sql.Tx, refID int64, fs []SnapshotFile) error {
+func putSnapshotFiles(ctx context.Context, tx *conn, refID int64, fs []SnapshotFile) error {
 	if fs == nil {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshot_files WHERE ref_id = ?`, refID); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO snapshot_files (ref_id, path, blob, size, mode) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	rows := make([][]any, len(fs))
+	for i, f := range fs {
+		rows[i] = []any{refID, f.Path, f.Blob, f.Size, int64(f.Mode)}
 	}
-	defer ins.Close()
-	for _, f := range fs {
-		if _, err := ins.ExecContext(ctx, refID, f.Path, f.Blob, f.Size, f.Mode); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.insertRows(ctx, `INSERT INTO snapshot_files (ref_id, path, blob, size, mode)`, ``, rows, nil)
 }
 
-func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) error {
+func putPostings(ctx context.Context, tx *conn, refID int64, ps []Posting) error {
 	if ps == nil {
 		return nil
 	}
@@ -107,8 +95,11 @@ func putPostings(ctx context.Context, tx *sql.Tx, refID int64, ps []Posting) err
 	if _, err := tx.ExecContext(ctx, `DELETE FROM postings WHERE source_id = ?`, srcID); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO postings (source_id, message_id, commit_id, date, sender, subject,
-		version, idx, total, series, previous, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO postings (source_id, message_id, commit_id, date, sender, subject,
+		version, idx, total, series, previous, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source_id, message_id) DO UPDATE SET commit_id = excluded.commit_id, date = excluded.date, sender = excluded.sender,
+		subject = excluded.subject, version = excluded.version, idx = excluded.idx, total = excluded.total, series = excluded.series,
+		previous = excluded.previous, state = excluded.state`)
 	if err != nil {
 		return err
 	}

@@ -27,35 +27,28 @@ type RefUpdate struct {
 
 // UpdateRef records a completed walk of a ref.
 func (db *DB) UpdateRef(ctx context.Context, u RefUpdate) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		if u.Reset {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM ref_commits WHERE ref_id = ?`, u.RefID); err != nil {
 				return err
 			}
 		}
-		if len(u.Remove) > 0 {
-			del, err := tx.PrepareContext(ctx, `DELETE FROM ref_commits WHERE ref_id = ? AND commit_id = ?`)
-			if err != nil {
-				return err
+		for i := 0; i < len(u.Remove); i += 500 {
+			part := u.Remove[i:min(i+500, len(u.Remove))]
+			args := []any{u.RefID}
+			for _, id := range part {
+				args = append(args, id)
 			}
-			defer del.Close()
-			for _, id := range u.Remove {
-				if _, err := del.ExecContext(ctx, u.RefID, id); err != nil {
-					return err
-				}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM ref_commits WHERE ref_id = ? AND commit_id IN (`+placeholders(len(part))+`)`, args...); err != nil {
+				return err
 			}
 		}
-		if len(u.Add) > 0 {
-			ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO ref_commits (ref_id, commit_id) VALUES (?, ?)`)
-			if err != nil {
-				return err
-			}
-			defer ins.Close()
-			for _, id := range u.Add {
-				if _, err := ins.ExecContext(ctx, u.RefID, id); err != nil {
-					return err
-				}
-			}
+		add := make([][]any, len(u.Add))
+		for i, id := range u.Add {
+			add[i] = []any{u.RefID, id}
+		}
+		if err := tx.insertRows(ctx, `INSERT INTO ref_commits (ref_id, commit_id)`, `ON CONFLICT DO NOTHING`, add, nil); err != nil {
+			return err
 		}
 		if err := putPatches(ctx, tx, u.RefID, u.Patches); err != nil {
 			return err
@@ -85,39 +78,30 @@ type Tag struct {
 // PutTags replaces the tags of a source and the first-release map of its
 // commits (commit store id -> tag name), in one transaction.
 func (db *DB) PutTags(ctx context.Context, sourceID int64, tags []Tag, releases map[int64]string) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE source_id = ?`, sourceID); err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO tags (source_id, name, commit_oid) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
+		rows := make([][]any, len(tags))
+		for i, t := range tags {
+			rows[i] = []any{sourceID, t.Name, t.Commit}
 		}
-		defer ins.Close()
-		for _, t := range tags {
-			if _, err := ins.ExecContext(ctx, sourceID, t.Name, t.Commit); err != nil {
-				return err
-			}
+		if err := tx.insertRows(ctx, `INSERT INTO tags (source_id, name, commit_oid)`, ``, rows, nil); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM releases WHERE source_id = ?`, sourceID); err != nil {
 			return err
 		}
-		rel, err := tx.PrepareContext(ctx, `INSERT INTO releases (source_id, commit_id, tag) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer rel.Close()
 		ids := make([]int64, 0, len(releases))
 		for id := range releases {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			if _, err := rel.ExecContext(ctx, sourceID, id, releases[id]); err != nil {
-				return err
-			}
+		rows = make([][]any, len(ids))
+		for i, id := range ids {
+			rows[i] = []any{sourceID, id, releases[id]}
 		}
-		return nil
+		return tx.insertRows(ctx, `INSERT INTO releases (source_id, commit_id, tag)`, ``, rows, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("put tags: %w", err)
@@ -168,7 +152,7 @@ type Base struct {
 // since the base on each side (store ids), replacing what was there, in
 // one transaction.
 func (db *DB) PutBase(ctx context.Context, b Base, downstream, upstream []int64) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO bases (ref_id, upstream_ref_id, oid, how, tip, upstream_tip) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT(ref_id) DO UPDATE SET upstream_ref_id = excluded.upstream_ref_id, oid = excluded.oid, how = excluded.how,
 			tip = excluded.tip, upstream_tip = excluded.upstream_tip`,
@@ -179,19 +163,16 @@ func (db *DB) PutBase(ctx context.Context, b Base, downstream, upstream []int64)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM since_base WHERE ref_id = ?`, b.RefID); err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO since_base (ref_id, side, commit_id) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for side, ids := range map[string][]int64{"downstream": downstream, "upstream": upstream} {
-			for _, id := range ids {
-				if _, err := ins.ExecContext(ctx, b.RefID, side, id); err != nil {
-					return err
-				}
+		var rows [][]any
+		for _, side := range []struct {
+			name string
+			ids  []int64
+		}{{"downstream", downstream}, {"upstream", upstream}} {
+			for _, id := range side.ids {
+				rows = append(rows, []any{b.RefID, side.name, id})
 			}
 		}
-		return nil
+		return tx.insertRows(ctx, `INSERT INTO since_base (ref_id, side, commit_id)`, `ON CONFLICT DO NOTHING`, rows, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("put base: %w", err)
@@ -231,11 +212,12 @@ func (db *DB) SinceBase(ctx context.Context, refID int64, side string) ([]int64,
 
 // BeginSync records the start of a sync run and returns its id.
 func (db *DB) BeginSync(ctx context.Context) (int64, error) {
-	res, err := db.db.ExecContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running')`, db.now().Unix())
+	var id int64
+	err := db.db.QueryRowContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running') RETURNING id`, db.now().Unix()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("begin sync: %w", translate(err))
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // EndSync records how a sync run ended.

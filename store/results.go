@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -46,7 +45,8 @@ type TestResult struct {
 // to a stored one (same target, lab, hardware, test and start) is skipped.
 // It returns how many results were added.
 func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestResult) (added int, dup bool, err error) {
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *conn) error {
+		added, dup = 0, false
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM result_files WHERE digest = ?`, f.Digest).Scan(&n); err != nil {
 			return err
@@ -55,18 +55,14 @@ func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestRes
 			dup = true
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO result_files (digest, name, format, imported, cases) VALUES (?, ?, ?, ?, 0)`,
-			f.Digest, f.Name, f.Format, db.now().Unix())
-		if err != nil {
-			return err
-		}
-		fileID, err := res.LastInsertId()
-		if err != nil {
+		var fileID int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO result_files (digest, name, format, imported, cases) VALUES (?, ?, ?, ?, 0) RETURNING id`,
+			f.Digest, f.Name, f.Format, db.now().Unix()).Scan(&fileID); err != nil {
 			return err
 		}
 		targets := map[TestTarget]int64{}
-		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
-			started, duration_ms, log_url, message, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
+			started, duration_ms, log_url, message, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -111,8 +107,8 @@ func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestRes
 	return added, dup, nil
 }
 
-func putTarget(ctx context.Context, tx *sql.Tx, t TestTarget) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO test_targets (source, label, commit_oid, commit_time) VALUES (?, ?, ?, ?)`,
+func putTarget(ctx context.Context, tx *conn, t TestTarget) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO test_targets (source, label, commit_oid, commit_time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		t.Source, t.Label, t.Commit, t.Time.Unix()); err != nil {
 		return 0, err
 	}

@@ -30,15 +30,16 @@ func (db *DB) SourceByName(ctx context.Context, name string) (s Source, ok bool,
 // so are the snapshots, whose history is the old source's. One
 // transaction: a reset is never half done.
 func (db *DB) ResetSource(ctx context.Context, sourceID int64) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		var name, url string
 		if err := tx.QueryRowContext(ctx, `SELECT name, url FROM sources WHERE id = ?`, sourceID).Scan(&name, &url); err != nil {
 			return err
 		}
 		// What the refs held, for MovedChanges; a second move before a sync
 		// read the first adds nothing, the refs being empty then.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO moved_changes (source, old_url, oid, patch_id, path, subject)
-			SELECT ?, ?, oid, patch_id, path, subject FROM (`+sourceChangesQuery+`)`, name, url, sourceID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO moved_changes (source, old_url, oid, patch_id, path, subject)
+			SELECT CAST(? AS TEXT), CAST(? AS TEXT), oid, patch_id, path, subject FROM (`+sourceChangesQuery+`) AS held WHERE true
+			ON CONFLICT DO NOTHING`, name, url, sourceID); err != nil {
 			return err
 		}
 		const refs = `(SELECT id FROM refs WHERE source_id = ?)`

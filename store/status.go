@@ -15,13 +15,19 @@ type Annotation struct {
 	Reason  string
 	Detail  string
 	Created time.Time
+	Who     string // who made it ("" when not known); see DB.SetUser
 }
 
-// Annotate stores a manual status, replacing an earlier one.
+// Annotate stores a manual status, replacing an earlier one. It records
+// the store's user (SetUser) as who made it, unless a.Who names someone.
 func (db *DB) Annotate(ctx context.Context, a Annotation) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO annotations (change, status, reason, detail, created) VALUES (?, ?, ?, ?, ?)
+	who := a.Who
+	if who == "" {
+		who = db.user
+	}
+	_, err := db.db.ExecContext(ctx, `INSERT INTO annotations (change, status, reason, detail, created, who) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT(change) DO UPDATE SET status = excluded.status, reason = excluded.reason, detail = excluded.detail,
-		created = excluded.created`, a.Change, a.Status, a.Reason, a.Detail, db.now().Unix())
+		created = excluded.created, who = excluded.who`, a.Change, a.Status, a.Reason, a.Detail, db.now().Unix(), who)
 	if err != nil {
 		return fmt.Errorf("annotate %s: %w", a.Change, translate(err))
 	}
@@ -40,7 +46,7 @@ func (db *DB) Unannotate(ctx context.Context, change string) (bool, error) {
 
 // Annotations returns every manual status, by change id.
 func (db *DB) Annotations(ctx context.Context) (map[string]Annotation, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT change, status, reason, detail, created FROM annotations`)
+	rows, err := db.db.QueryContext(ctx, `SELECT change, status, reason, detail, created, who FROM annotations`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -49,7 +55,7 @@ func (db *DB) Annotations(ctx context.Context) (map[string]Annotation, error) {
 	for rows.Next() {
 		var a Annotation
 		var created int64
-		if err := rows.Scan(&a.Change, &a.Status, &a.Reason, &a.Detail, &created); err != nil {
+		if err := rows.Scan(&a.Change, &a.Status, &a.Reason, &a.Detail, &created, &a.Who); err != nil {
 			return nil, translate(err)
 		}
 		a.Created = time.Unix(created, 0).UTC()
@@ -110,62 +116,42 @@ type ComponentCount struct {
 // PutSnapshot writes a snapshot whole, in one transaction, and returns its id.
 func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *conn) error {
 		var sync any
 		if s.SyncID != 0 {
 			sync = s.SyncID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, created, fixes_saved) VALUES (?, ?, ?, 1)`, sync, s.Key, db.now().Unix())
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO snapshots (sync_id, key, created, fixes_saved) VALUES (?, ?, ?, 1) RETURNING id`,
+			sync, s.Key, db.now().Unix()).Scan(&id); err != nil {
 			return err
 		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_statuses (snapshot_id, ref_id, change, path, subject, status, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		ct, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_counts (snapshot_id, ref_id, component, backported, missing,
-			missing_fixes, carried) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ct.Close()
-		mf, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_missing_fixes (snapshot_id, ref_id, commit_oid, subject, components)
-			VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer mf.Close()
-		bp, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO snapshot_backports (snapshot_id, ref_id, upstream_oid, subject, carried)
-			VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer bp.Close()
+		// A row given twice under one key is kept once, the last one.
+		var st, ct, mf, bp keyedRows
 		for _, r := range s.Refs {
 			for _, b := range r.Backports {
-				if _, err := bp.ExecContext(ctx, id, r.RefID, b.Upstream, b.Subject, strings.Join(b.Carried, ",")); err != nil {
-					return err
-				}
+				bp.add([]any{id, r.RefID, b.Upstream, b.Subject, strings.Join(b.Carried, ",")}, 3)
 			}
 			for _, f := range r.MissingFixes {
-				if _, err := mf.ExecContext(ctx, id, r.RefID, f.Commit, f.Subject, strings.Join(f.Components, ",")); err != nil {
-					return err
-				}
+				mf.add([]any{id, r.RefID, f.Commit, f.Subject, strings.Join(f.Components, ",")}, 3)
 			}
 			for _, c := range r.Statuses {
-				if _, err := st.ExecContext(ctx, id, r.RefID, c.Change, c.Path, c.Subject, c.Status, c.Detail); err != nil {
-					return err
-				}
+				st.add([]any{id, r.RefID, c.Change, c.Path, c.Subject, c.Status, c.Detail}, 3)
 			}
 			for _, c := range r.Counts {
-				if _, err := ct.ExecContext(ctx, id, r.RefID, c.Component, c.Backported, c.Missing, c.MissingFixes, c.Carried); err != nil {
-					return err
-				}
+				ct.add([]any{id, r.RefID, c.Component, c.Backported, c.Missing, c.MissingFixes, c.Carried}, 3)
+			}
+		}
+		for _, ins := range []struct {
+			head string
+			rows keyedRows
+		}{
+			{`INSERT INTO snapshot_backports (snapshot_id, ref_id, upstream_oid, subject, carried)`, bp},
+			{`INSERT INTO snapshot_missing_fixes (snapshot_id, ref_id, commit_oid, subject, components)`, mf},
+			{`INSERT INTO snapshot_statuses (snapshot_id, ref_id, change, path, subject, status, detail)`, st},
+			{`INSERT INTO snapshot_counts (snapshot_id, ref_id, component, backported, missing, missing_fixes, carried)`, ct},
+		} {
+			if err := tx.insertRows(ctx, ins.head, ``, ins.rows.rows, nil); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -174,6 +160,26 @@ func (db *DB) PutSnapshot(ctx context.Context, s Snapshot) (int64, error) {
 		return 0, fmt.Errorf("save snapshot: %w", translate(err))
 	}
 	return id, nil
+}
+
+// keyedRows are rows to insert whose first n values are their key: a row
+// added again under a key it has replaces the earlier one.
+type keyedRows struct {
+	rows [][]any
+	at   map[string]int
+}
+
+func (k *keyedRows) add(row []any, n int) {
+	key := fmt.Sprint(row[:n]...)
+	if k.at == nil {
+		k.at = map[string]int{}
+	}
+	if i, ok := k.at[key]; ok {
+		k.rows[i] = row
+		return
+	}
+	k.at[key] = len(k.rows)
+	k.rows = append(k.rows, row)
 }
 
 // StatusEntry is a change's status in one snapshot, for a timeline.
@@ -257,15 +263,17 @@ func (db *DB) CopySnapshot(ctx context.Context, from, syncID int64, key string) 
 	if syncID != 0 {
 		sync = syncID
 	}
-	res, err := db.db.ExecContext(ctx, `INSERT INTO snapshots (sync_id, key, same_as, created)
-		SELECT ?, ?, COALESCE(same_as, id), ? FROM snapshots WHERE id = ?`, sync, key, db.now().Unix(), from)
+	var id int64
+	err := db.db.QueryRowContext(ctx, `INSERT INTO snapshots (sync_id, key, same_as, created)
+		SELECT CAST(? AS BIGINT), CAST(? AS TEXT), COALESCE(same_as, id), CAST(? AS BIGINT) FROM snapshots WHERE id = ? RETURNING id`,
+		sync, key, db.now().Unix(), from).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, fmt.Errorf("save snapshot: no snapshot %d to repeat: %w", from, ErrNotFound)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("save snapshot: %w", translate(err))
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return 0, fmt.Errorf("save snapshot: no snapshot %d to repeat: %w", from, ErrNotFound)
-	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // StateKey names what the statuses of every downstream depend on in the

@@ -1,7 +1,9 @@
-// Package store keeps kdelta's data in SQLite. It is the one place that knows
-// SQL: the schema is a set of embedded, numbered migrations; every exported
+// Package store keeps kdelta's data in SQLite (the embedded default) or in
+// PostgreSQL (a store a team shares). It is the one place that knows SQL:
+// the schema is a set of embedded, numbered migrations; every exported
 // method opens its own transaction; driver errors are translated here into
-// the package's sentinel errors.
+// the package's sentinel errors; what differs between the two databases is
+// in dialect.go.
 package store
 
 import (
@@ -16,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 //go:embed migration/*.sql
@@ -29,115 +30,277 @@ var (
 	ErrCorrupt  = errors.New("the store is not a kdelta database or is damaged")
 )
 
-// DB is an open kdelta store.
+// DB is an open kdelta store: a SQLite file, or a PostgreSQL database
+// that a team shares.
 type DB struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	pool  *sql.DB
+	db    *conn // what queries run on: the pool, or the transaction of a view
+	view  bool  // db is the transaction of Consistent
+	d     dialect
+	where string // the file or URL it was opened at
+	now   func() time.Time
+	user  string // who is recorded with what people enter by hand
 }
 
-// Open opens (creating if needed) the store at path, turns on WAL and
-// foreign keys, and applies pending migrations. now is the clock used for
-// timestamps; nil means time.Now.
-func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+// Open opens the store at where, a SQLite file (created if needed) or a
+// postgres:// URL, and brings its schema up to date: a SQLite store or an
+// empty PostgreSQL database is migrated at once; a PostgreSQL store that
+// already holds an older schema is refused with ErrOlder, since a team
+// store is upgraded on purpose (Migrate, 'kdelta store migrate'). A store
+// written by a newer kdelta is refused with ErrNewer. now is the clock used
+// for timestamps; nil means time.Now.
+func Open(ctx context.Context, where string, now func() time.Time) (*DB, error) {
+	db, _, err := open(ctx, where, now, false)
+	return db, err
+}
+
+// Migrate opens the store at where and applies every migration it lacks,
+// and returns their names.
+func Migrate(ctx context.Context, where string, now func() time.Time) (*DB, []string, error) {
+	return open(ctx, where, now, true)
+}
+
+func open(ctx context.Context, where string, now func() time.Time, upgrade bool) (*DB, []string, error) {
 	if now == nil {
 		now = time.Now
 	}
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
-	sqldb, err := sql.Open("sqlite3", dsn)
+	d := dialectOf(where)
+	pool, err := d.open(where)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, nil, redactErr(where, fmt.Errorf("open store %s: %w", Redact(where), err))
 	}
-	// One writer at a time is all SQLite allows; readers share the pool.
-	sqldb.SetMaxOpenConns(4)
-	db := &DB{db: sqldb, path: path, now: now}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+	db := &DB{pool: pool, db: &conn{r: pool, d: d, autocommit: true}, d: d, where: where, now: now}
+	applied, err := db.migrate(ctx, upgrade)
+	if err != nil {
+		pool.Close()
+		return nil, nil, redactErr(where, fmt.Errorf("open store %s: %w", Redact(where), err))
 	}
-	return db, nil
+	return db, applied, nil
 }
 
 // Close closes the store.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error { return db.pool.Close() }
 
-// Path is the file the store lives in.
-func (db *DB) Path() string { return db.path }
+// Path is the file a SQLite store lives in, and a PostgreSQL store's URL
+// with its password taken out.
+func (db *DB) Path() string { return Redact(db.where) }
 
-func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied INTEGER NOT NULL)`); err != nil {
-		return translate(err)
-	}
+// Kind says which database the store is in: "SQLite" or "PostgreSQL".
+func (db *DB) Kind() string { return db.d.String() }
+
+// Describe names the store for people: its kind and where it is, never
+// with a password.
+func (db *DB) Describe() string { return db.d.String() + " " + Redact(db.where) }
+
+// SetUser sets who the store records with the annotations, manual
+// matches and ignores entered through it ("" records nobody).
+func (db *DB) SetUser(who string) { db.user = who }
+
+// migrationNames returns the migrations this kdelta knows, in order.
+func migrationNames() ([]string, error) {
 	names, err := fs.Glob(migrationFS, "migration/*.sql")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		if err := db.applyMigration(ctx, name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-	}
-	return nil
+	return names, nil
 }
 
-func (db *DB) applyMigration(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
+// Version returns the last migration this kdelta knows.
+func Version() string {
+	names, _ := migrationNames()
+	if len(names) == 0 {
+		return ""
 	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return translate(err)
-	}
-	if n > 0 {
-		return nil
-	}
-	text, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
+	return strings.TrimPrefix(names[len(names)-1], "migration/")
+}
+
+func (db *DB) migrate(ctx context.Context, upgrade bool) ([]string, error) {
+	err := db.inTx(ctx, func(tx *conn) error {
+		if err := db.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.d.ddl(`CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied INTEGER NOT NULL)`))
 		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, string(text)); err != nil {
-		return translate(err)
+	names, err := migrationNames()
+	if err != nil {
+		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied) VALUES (?, ?)`, name, db.now().Unix()); err != nil {
-		return translate(err)
+	have, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return translate(tx.Commit())
-}
-
-// translate maps driver errors to the package's sentinel errors.
-func translate(err error) error {
-	if err == nil {
-		return nil
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
 	}
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return fmt.Errorf("%w: %v", ErrBusy, err)
-		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	var pending []string
+	for _, n := range names {
+		if !have[n] {
+			pending = append(pending, n)
 		}
 	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+	for n := range have {
+		if !known[n] {
+			return nil, fmt.Errorf("%w: it has migration %s, and this kdelta knows migrations up to %s: use a kdelta at least as new as the one that last migrated it",
+				ErrNewer, strings.TrimPrefix(n, "migration/"), Version())
+		}
 	}
+	if len(pending) > 0 && len(have) > 0 && !upgrade && db.d == postgresDialect {
+		return nil, fmt.Errorf("%w: it lacks migration %s (and %d more) that this kdelta needs; run 'kdelta store migrate' once, then every kdelta that uses it must be this version or newer",
+			ErrOlder, strings.TrimPrefix(pending[0], "migration/"), len(pending)-1)
+	}
+	var applied []string
+	for _, name := range pending {
+		done, err := db.applyMigration(ctx, name)
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", name, err)
+		}
+		if done {
+			applied = append(applied, strings.TrimPrefix(name, "migration/"))
+		}
+	}
+	return applied, nil
+}
+
+// lockMigrations keeps two processes from migrating one PostgreSQL store
+// at once, until tx ends; SQLite's write transaction does that already.
+func (db *DB) lockMigrations(ctx context.Context, tx *conn) error {
+	if db.d != postgresDialect {
+		return nil
+	}
+	k1, k2 := lockKey("kdelta migrations")
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, k1, k2)
 	return err
 }
 
-// inTx runs fn in a transaction and commits it when fn returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+func (db *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	have := map[string]bool{}
+	err := db.query(ctx, `SELECT name FROM migrations`, nil, func(rows *sql.Rows) error {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		have[n] = true
+		return nil
+	})
+	return have, err
+}
+
+// applyMigration applies one migration in its own transaction, unless
+// another process applied it first; it says whether it did.
+func (db *DB) applyMigration(ctx context.Context, name string) (bool, error) {
+	done := false
+	err := db.inTx(ctx, func(tx *conn) error {
+		done = false
+		if err := db.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		text, err := fs.ReadFile(migrationFS, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.d.ddl(string(text))); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied) VALUES (?, ?)`, name, db.now().Unix()); err != nil {
+			return err
+		}
+		done = true
+		return nil
+	})
+	return done, err
+}
+
+// Migrations returns the names of the migrations the store has, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	have, err := db.appliedMigrations(ctx)
 	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for n := range have {
+		out = append(out, strings.TrimPrefix(n, "migration/"))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil. A
+// transaction PostgreSQL aborted for a deadlock is run again, so fn must
+// start from scratch each time it is called. In a view (Consistent), fn
+// runs in the view's transaction, undone on its own when it fails.
+func (db *DB) inTx(ctx context.Context, fn func(tx *conn) error) error {
+	if db.view {
+		if _, err := db.db.ExecContext(ctx, `SAVEPOINT kdelta`); err != nil {
+			return translate(err)
+		}
+		if err := fn(db.db); err != nil {
+			db.db.ExecContext(context.WithoutCancel(ctx), `ROLLBACK TO SAVEPOINT kdelta`)
+			return translate(err)
+		}
+		_, err := db.db.ExecContext(ctx, `RELEASE SAVEPOINT kdelta`)
 		return translate(err)
+	}
+	for attempt := 1; ; attempt++ {
+		err := db.txOnce(ctx, nil, fn)
+		if err == nil || !retryable(err) || attempt == maxAttempts {
+			return translate(err)
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+func (db *DB) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *conn) error) error {
+	tx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return translate(err)
+	if err := fn(&conn{r: tx, d: db.d}); err != nil {
+		return err
 	}
-	return translate(tx.Commit())
+	return tx.Commit()
+}
+
+// Consistent runs fn with a view of the store that reads one state of
+// it, whatever other processes write meanwhile: every read fn makes sees
+// the same tips, bases, fingerprints and entries, and what fn writes
+// commits with it, or not at all. On PostgreSQL it is one repeatable-read
+// transaction, run again (fn with it) when PostgreSQL cannot serialize it
+// with a concurrent writer. On SQLite, where one sync at a time holds the
+// store (Acquire), fn reads the store as it is.
+func (db *DB) Consistent(ctx context.Context, fn func(view *DB) error) error {
+	if db.view || db.d != postgresDialect {
+		return fn(db)
+	}
+	for attempt := 1; ; attempt++ {
+		err := db.txOnce(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead}, func(tx *conn) error {
+			v := *db
+			v.db = tx
+			v.view = true
+			return fn(&v)
+		})
+		if err == nil || !retryable(err) || attempt == maxAttempts {
+			return err
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
 }
 
 // placeholders returns "?,?,...,?" with n marks.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os/exec"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,13 +13,57 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/store/pgtest"
 )
 
 func fixedNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
 
+// backendEnv names the store the suite runs on: "" for SQLite,
+// "postgres" for a PostgreSQL database of each test's own.
+const backendEnv = "KDELTA_STORE_TEST_BACKEND"
+
+// TestMain runs the whole suite on SQLite, and then once more on
+// PostgreSQL (the same test binary run again with backendEnv set) when a
+// server is there or can be started (pgtest).
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(func() int {
+		code := m.Run()
+		if os.Getenv(backendEnv) != "" || !pgtest.Available() {
+			return code
+		}
+		cmd := exec.Command(os.Args[0], os.Args[1:]...)
+		cmd.Env = append(os.Environ(), backendEnv+"=postgres")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		fmt.Println("store: the suite again, on PostgreSQL")
+		if err := cmd.Run(); err != nil && code == 0 {
+			code = 1
+		}
+		return code
+	}))
+}
+
+// onPostgres says whether this run of the suite is on PostgreSQL.
+func onPostgres() bool { return os.Getenv(backendEnv) == "postgres" }
+
+// sqliteOnly skips a test of what only a SQLite store has (its file).
+func sqliteOnly(t *testing.T) {
+	if onPostgres() {
+		t.Skip("a test of the SQLite file")
+	}
+}
+
+// testLocation returns where a new, empty store for a test is.
+func testLocation(t *testing.T) string {
+	t.Helper()
+	if onPostgres() {
+		return pgtest.Database(t)
+	}
+	return filepath.Join(t.TempDir(), "kdelta.db")
+}
+
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "kdelta.db"), fixedNow)
+	db, err := Open(context.Background(), testLocation(t), fixedNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +95,14 @@ func sampleFingerprint(id string) *change.Fingerprint {
 }
 
 func TestOpenMigratesOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "kdelta.db")
+	path := testLocation(t)
 	for i := 0; i < 2; i++ {
 		db, err := Open(context.Background(), path, fixedNow)
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		var n int
-		if err := db.db.QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
+		if err := db.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		files, _ := migrationFS.ReadDir("migration")
@@ -68,6 +114,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 }
 
 func TestOpenRefusesAFileThatIsNotAStore(t *testing.T) {
+	sqliteOnly(t)
 	path := filepath.Join(t.TempDir(), "kdelta.db")
 	if err := os.WriteFile(path, []byte(strings.Repeat("this is not sqlite\n", 100)), 0o644); err != nil {
 		t.Fatal(err)

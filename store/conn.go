@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// runner is what a query runs on: the pool, or one transaction.
+type runner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// conn runs the package's queries, written with "?" placeholders, in the
+// store's dialect. On the pool (autocommit), a statement PostgreSQL
+// aborted for a deadlock is run again.
+type conn struct {
+	r          runner
+	d          dialect
+	autocommit bool
+}
+
+func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	q = c.d.rebind(q)
+	for attempt := 1; ; attempt++ {
+		res, err := c.r.ExecContext(ctx, q, args...)
+		if err == nil || !c.autocommit || !retryable(err) || attempt == maxAttempts {
+			return res, err
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *conn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.r.QueryContext(ctx, c.d.rebind(q), args...)
+}
+
+func (c *conn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.r.QueryRowContext(ctx, c.d.rebind(q), args...)
+}
+
+func (c *conn) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return c.r.PrepareContext(ctx, c.d.rebind(q))
+}
+
+// insertRows runs "head VALUES (?,..),(?,..) tail" for rows, as many rows
+// to a statement as the dialect takes placeholders, and calls got (when
+// not nil) with the rows the statement returns (tail's RETURNING).
+func (c *conn) insertRows(ctx context.Context, head, tail string, rows [][]any, got func(*sql.Rows) error) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	per := min(c.d.maxVars()/width, 1000)
+	one := "(" + placeholders(width) + ")"
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		part := rows[:n]
+		rows = rows[n:]
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		args := make([]any, 0, n*width)
+		for i, r := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(one)
+			args = append(args, r...)
+		}
+		b.WriteString(" ")
+		b.WriteString(tail)
+		if got == nil {
+			if _, err := c.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		rs, err := c.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			if err := got(rs); err != nil {
+				rs.Close()
+				return err
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
