@@ -10,6 +10,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/internal/termtext"
 )
 
 // WriteMarkdown writes d as GitHub-flavoured Markdown: with several
@@ -291,10 +292,11 @@ func mdTable(b *bytes.Buffer, head []string, right []bool, rows [][]string) {
 }
 
 // mdText makes untrusted text safe in a Markdown table cell, heading or
-// list item, and in the HTML the Markdown is rendered to: line breaks and
-// control characters become spaces, HTML-significant characters become
-// entities, and Markdown punctuation (including the table's |) is
-// escaped with a backslash.
+// list item, and in the HTML the Markdown is rendered to: line breaks,
+// control characters and bidi controls (termtext.Unsafe: what a terminal
+// would obey, or what shows text in another order than it is stored)
+// become spaces, HTML-significant characters become entities, and Markdown
+// punctuation (including the table's |) is escaped with a backslash.
 func mdText(s string) string {
 	var b strings.Builder
 	rs := []rune(s)
@@ -319,7 +321,7 @@ func mdText(s string) string {
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
-			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			if termtext.Unsafe(r) {
 				b.WriteByte(' ')
 			} else {
 				b.WriteRune(r)

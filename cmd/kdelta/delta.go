@@ -171,7 +171,7 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 				fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(cs)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %.12s %s  %s  %s%s\n", x.ID, x.Date.Format("2006-01-02"), trim(x.Subject, 70), x.Author, note(x))
+			fmt.Fprintf(w, "  %.12s %s  %s  %s%s\n", x.ID, x.Date.Format("2006-01-02"), trim(x.Subject, 70), safe(x.Author), safe(note(x)))
 		}
 	}
 	none := func(analyzer.Commit) string { return "" }
@@ -205,7 +205,7 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 		if t.Message != "" && t.Status != "PASS" {
 			msg = ": " + trim(t.Message, 50)
 		}
-		fmt.Fprintf(w, "  %-5s %s  on %s  (%s)%s\n", t.Status, t.Test, t.Target, where, msg)
+		fmt.Fprintf(w, "  %-5s %s  on %s  (%s)%s\n", safe(t.Status), safe(t.Test), safe(t.Target), safe(where), msg)
 	}
 	return nil
 }
@@ -220,13 +220,6 @@ func testsCell(c analyzer.ComponentDelta) string {
 		return fmt.Sprintf("%d ok", len(c.Tests))
 	}
 	return fmt.Sprintf("%d FAIL of %d", c.FailingTests, len(c.Tests))
-}
-
-func trim(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
 }
 
 // printMatrix prints component x downstream: missing fixes / missing /
@@ -333,7 +326,7 @@ func snapshotDelta(ctx context.Context, e *env, db *store.DB, cfg *project.Confi
 				fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(l.files)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %s\n", f)
+			fmt.Fprintf(w, "  %s\n", safe(f))
 		}
 	}
 	return nil

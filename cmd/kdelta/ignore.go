@@ -132,7 +132,7 @@ func listIgnores(ctx context.Context, e *env, db *store.DB, scope string) error 
 		if ig.Scope != "" {
 			who = ig.Scope
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ig.Kind, ig.Target, who, oneLine(ig.Reason), ig.Created.Format("2006-01-02"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ig.Kind, safe(ig.Target), who, safe(oneLine(ig.Reason)), ig.Created.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }

@@ -44,7 +44,7 @@ func runMatches(ctx context.Context, e *env, args []string) error {
 		if up == "" {
 			up = "-"
 		}
-		fmt.Fprintf(tw, "%.12s\t%s\t%s\t%.2f\t%s\n", m.Downstream, up, m.Method, m.Score, m.Why)
+		fmt.Fprintf(tw, "%.12s\t%s\t%s\t%.2f\t%s\n", m.Downstream, up, m.Method, m.Score, safe(m.Why))
 	}
 	return tw.Flush()
 }

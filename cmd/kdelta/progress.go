@@ -30,9 +30,15 @@ func (p *progress) Stage(name string, total int) {
 	p.stage, p.total, p.done = name, total, 0
 	p.start, p.last = p.e.now(), p.e.now()
 	if p.e.isTerminal {
+		// The bar redraws itself with carriage returns: it writes to the
+		// terminal unguarded, its description made safe here.
+		w := p.e.rawStderr
+		if w == nil {
+			w = p.e.stderr
+		}
 		opts := []progressbar.Option{
-			progressbar.OptionSetWriter(p.e.stderr),
-			progressbar.OptionSetDescription(name),
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(safe(name)),
 			progressbar.OptionThrottle(100 * time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionSpinnerType(14),

@@ -86,7 +86,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 			case rep.Duplicate:
 				fmt.Fprintf(e.stdout, "%s: imported before; nothing added\n", file)
 			default:
-				fmt.Fprintf(e.stdout, "%s: %s, %d results on %s; %d new\n", file, rep.Format, rep.Cases, strings.Join(rep.Targets, ", "), rep.Added)
+				fmt.Fprintf(e.stdout, "%s: %s, %d results on %s; %d new\n", file, rep.Format, rep.Cases, safe(strings.Join(rep.Targets, ", ")), rep.Added)
 			}
 		}
 		return nil
@@ -141,7 +141,7 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s: PASS on %s, FAIL on %s (%s)\n", r.Source, r.Passed.Target, r.Failed.Target, strings.Join(r.Components, ", "))
+		fmt.Fprintf(w, "%s: PASS on %s, FAIL on %s (%s)\n", r.Source, safe(r.Passed.Target), safe(r.Failed.Target), strings.Join(r.Components, ", "))
 		for j, t := range g.Tests {
 			if limit > 0 && j == limit {
 				fmt.Fprintf(w, "  ... and %d more tests (--limit 0 lists all)\n", len(g.Tests)-j)
@@ -152,10 +152,10 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 			if t.Failed.Message != "" {
 				msg = ": " + trim(t.Failed.Message, 50)
 			}
-			fmt.Fprintf(w, "  FAIL %s  (%s)%s\n", t.Test, where, msg)
+			fmt.Fprintf(w, "  FAIL %s  (%s)%s\n", safe(t.Test), safe(where), msg)
 		}
 		if r.Note != "" {
-			fmt.Fprintf(w, "  note: %s\n", r.Note)
+			fmt.Fprintf(w, "  note: %s\n", safe(r.Note))
 		}
 		fmt.Fprintf(w, "  suspects: %d of the %d changes between the two targets touch %s\n", len(r.Suspects), r.Between, strings.Join(r.Components, ", "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -164,7 +164,7 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 				fmt.Fprintf(tw, "    ... and %d more (--limit 0 lists all)\n", len(r.Suspects)-j)
 				break
 			}
-			fmt.Fprintf(tw, "    %d.\t%.12s\t%s\t%s\t%d lines\t%3.0f%%\n", j+1, s.ID, trim(s.Subject, 56), s.Author, s.Lines, 100*s.Share)
+			fmt.Fprintf(tw, "    %d.\t%.12s\t%s\t%s\t%d lines\t%3.0f%%\n", j+1, s.ID, trim(s.Subject, 56), safe(s.Author), s.Lines, 100*s.Share)
 		}
 		tw.Flush()
 		if r.MissingOn != "" {
@@ -203,7 +203,7 @@ func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRule
 	if format == "json" {
 		return writeJSON(e.stdout, map[string]any{"test": test, "components": rules.Components(test), "history": hist})
 	}
-	fmt.Fprintf(e.stdout, "%s  (components: %s)\n\n", test, strings.Join(rules.Components(test), ", "))
+	fmt.Fprintf(e.stdout, "%s  (components: %s)\n\n", safe(test), strings.Join(rules.Components(test), ", "))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tCOMMIT\tLAB\tHARDWARE\tSTATUS\tSTARTED\tMESSAGE")
 	for _, h := range hist {
@@ -211,7 +211,7 @@ func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRule
 		if !h.Started.IsZero() {
 			started = h.Started.Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%.12s\t%s\t%s\t%s\t%s\t%s\n", h.Target, h.Commit, h.Lab, h.Hardware, h.Status, started, trim(h.Message, 50))
+		fmt.Fprintf(tw, "%s\t%.12s\t%s\t%s\t%s\t%s\t%s\n", safe(h.Target), h.Commit, safe(h.Lab), safe(h.Hardware), safe(h.Status), started, trim(h.Message, 50))
 	}
 	return tw.Flush()
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/internal/termtext"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/store"
@@ -33,12 +34,20 @@ const (
 )
 
 // env is what a command may touch of the outside world; tests replace it.
+//
+// Inside a command, stdout and stderr are guarded (run wraps them in a
+// termtext.Writer): whatever a command prints, a control character of a
+// commit subject, a file name, a posting or a test name is shown escaped,
+// never obeyed by the terminal. Only what draws on the terminal itself
+// writes to rawStdout (the TUI, which guards what it draws) and rawStderr
+// (the progress bar).
 type env struct {
-	stdout, stderr io.Writer
-	isTerminal     bool // stderr is a terminal: draw progress bars
-	now            func() time.Time
-	getwd          func() (string, error)
-	argv0          string // how kdelta was invoked, for hints
+	stdout, stderr       io.Writer
+	rawStdout, rawStderr io.Writer // set by run: the terminal, unguarded
+	isTerminal           bool      // stderr is a terminal: draw progress bars
+	now                  func() time.Time
+	getwd                func() (string, error)
+	argv0                string // how kdelta was invoked, for hints
 }
 
 func newEnv() *env {
@@ -105,7 +114,18 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
+// run runs a command with its output guarded (see env).
 func run(args []string, e *env) int {
+	out, errs := termtext.NewWriter(e.stdout), termtext.NewWriter(e.stderr)
+	defer errs.Flush()
+	defer out.Flush()
+	g := *e
+	g.stdout, g.stderr = out, errs
+	g.rawStdout, g.rawStderr = e.stdout, e.stderr
+	return runGuarded(args, &g)
+}
+
+func runGuarded(args []string, e *env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -145,7 +165,7 @@ func finish(e *env, c command, err error) int {
 	if code == exitInterrupted {
 		msg = "interrupted; the store is consistent and the next run resumes"
 	}
-	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, oneLine(msg))
+	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, safe(oneLine(msg)))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(e.stderr, "usage: kdelta %s %s\n", c.name, c.args)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/internal/termtext"
 )
 
 func runShow(ctx context.Context, e *env, args []string) error {
@@ -43,29 +44,29 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "\n(diff from %s)\n%s", from, text)
+		fmt.Fprintf(e.stdout, "\n(diff from %s)\n%s", safe(from), termtext.Text(text))
 	}
 	return nil
 }
 
 func printFingerprint(w io.Writer, fp *change.Fingerprint) {
 	fmt.Fprintf(w, "commit     %s\n", fp.ID)
-	fmt.Fprintf(w, "author     %s <%s> %s\n", fp.AuthorName, fp.AuthorEmail, fp.AuthorTime.Format("2006-01-02 15:04:05 -0700"))
-	fmt.Fprintf(w, "committer  %s <%s> %s\n", fp.CommitterName, fp.CommitterEmail, fp.CommitTime.Format("2006-01-02 15:04:05 -0700"))
-	fmt.Fprintf(w, "subject    %s\n", fp.Subject)
+	fmt.Fprintf(w, "author     %s <%s> %s\n", safe(fp.AuthorName), safe(fp.AuthorEmail), fp.AuthorTime.Format("2006-01-02 15:04:05 -0700"))
+	fmt.Fprintf(w, "committer  %s <%s> %s\n", safe(fp.CommitterName), safe(fp.CommitterEmail), fp.CommitTime.Format("2006-01-02 15:04:05 -0700"))
+	fmt.Fprintf(w, "subject    %s\n", safe(fp.Subject))
 	fmt.Fprintf(w, "components %s\n", strings.Join(fp.Components, ", "))
 	if fp.PatchID != "" {
 		fmt.Fprintf(w, "patch-id   %s\n", fp.PatchID)
 	}
 	if fp.Skip != "" {
-		fmt.Fprintf(w, "skipped    %s\n", fp.Skip)
+		fmt.Fprintf(w, "skipped    %s\n", safe(fp.Skip))
 	}
 	t := fp.Trailers
 	for _, f := range t.Fixes {
 		if f.Subject != "" {
-			fmt.Fprintf(w, "fixes      %s (%q)\n", f.ID, f.Subject)
+			fmt.Fprintf(w, "fixes      %s (%q)\n", safe(f.ID), f.Subject) // %q escapes
 		} else {
-			fmt.Fprintf(w, "fixes      %s\n", f.ID)
+			fmt.Fprintf(w, "fixes      %s\n", safe(f.ID))
 		}
 	}
 	for _, r := range t.Upstream {
@@ -73,28 +74,28 @@ func printFingerprint(w io.Writer, fp *change.Fingerprint) {
 		if r.Partial {
 			p = " (partial)"
 		}
-		fmt.Fprintf(w, "upstream   %s by %s%s\n", r.ID, r.Style, p)
+		fmt.Fprintf(w, "upstream   %s by %s%s\n", safe(r.ID), r.Style, p)
 	}
 	if t.CcStable {
 		fmt.Fprintln(w, "cc         stable@vger.kernel.org")
 	}
 	for _, c := range t.CVEs {
-		fmt.Fprintf(w, "cve        %s\n", c)
+		fmt.Fprintf(w, "cve        %s\n", safe(c))
 	}
 	if t.PatchMainline != "" {
-		fmt.Fprintf(w, "mainline   %s\n", t.PatchMainline)
+		fmt.Fprintf(w, "mainline   %s\n", safe(t.PatchMainline))
 	}
 	if t.UpstreamStatus != "" {
-		fmt.Fprintf(w, "status     %s\n", t.UpstreamStatus)
+		fmt.Fprintf(w, "status     %s\n", safe(t.UpstreamStatus))
 	}
 	if t.Prefix != "" {
-		fmt.Fprintf(w, "prefix     %s\n", t.Prefix)
+		fmt.Fprintf(w, "prefix     %s\n", safe(t.Prefix))
 	}
 	for _, l := range t.Links {
-		fmt.Fprintf(w, "link       %s\n", l)
+		fmt.Fprintf(w, "link       %s\n", safe(l))
 	}
 	for _, s := range t.SignedOffBy {
-		fmt.Fprintf(w, "signed-off %s\n", s)
+		fmt.Fprintf(w, "signed-off %s\n", safe(s))
 	}
 	fmt.Fprintf(w, "files      %d\n", len(fp.Files))
 	for _, f := range fp.Files {
@@ -110,6 +111,6 @@ func printFingerprint(w io.Writer, fp *change.Fingerprint) {
 		if len(pid) > 12 {
 			pid = pid[:12]
 		}
-		fmt.Fprintf(w, "  %c %-60s %-10s patch-id %s, signature %d+%d lines\n", f.Status, name, kind, pid, len(f.Plus), len(f.Minus))
+		fmt.Fprintf(w, "  %c %-60s %-10s patch-id %s, signature %d+%d lines\n", f.Status, safe(name), kind, safe(pid), len(f.Plus), len(f.Minus))
 	}
 }

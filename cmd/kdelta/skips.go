@@ -39,7 +39,7 @@ func runSkips(ctx context.Context, e *env, args []string) error {
 		if s.Ref != "" {
 			where += "@" + s.Ref
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", where, s.Kind, orDash(change.Short(s.Commit)), orDash(s.Object), s.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(where), s.Kind, safe(orDash(change.Short(s.Commit))), safe(orDash(s.Object)), safe(s.Reason))
 	}
 	return tw.Flush()
 }

@@ -99,7 +99,7 @@ func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format,
 		}
 		name := c.ID[:12]
 		if c.Path != "" {
-			name = c.Path
+			name = safe(c.Path)
 		}
 		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\n", name, c.Status.Status, mark, trim(detailOf(c.Status), 50), trim(c.Subject, 50))
 	}
@@ -179,7 +179,7 @@ func patchTimeline(ctx context.Context, e *env, db *store.DB, all []string, key,
 	if last.Path != "" {
 		name = last.Path + " (" + last.ID[:12] + ")"
 	}
-	fmt.Fprintf(e.stdout, "%s\n%s\n\n", name, last.Subject)
+	fmt.Fprintf(e.stdout, "%s\n%s\n\n", safe(name), safe(last.Subject))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SNAPSHOT\tWHEN\tDOWNSTREAM\tSTATUS\tDETAIL")
 	prev := map[string]string{}
@@ -193,7 +193,7 @@ func patchTimeline(ctx context.Context, e *env, db *store.DB, all []string, key,
 		if x.Snapshot == 0 {
 			snap = "now"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", snap, x.At.Format("2006-01-02 15:04"), x.Downstream, st, detailOf(x.Status))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", snap, x.At.Format("2006-01-02 15:04"), x.Downstream, st, safe(detailOf(x.Status)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -264,13 +264,13 @@ func sameStatus(a, b status.Status) bool {
 func printEvidence(w io.Writer, s status.Status) {
 	fmt.Fprintf(w, "\nnow %s; evidence:\n", s.Status)
 	for _, ev := range s.Evidence {
-		fmt.Fprintf(w, "  %-10s says %-9s %s\n", ev.From, ev.Says, ev.What)
+		fmt.Fprintf(w, "  %-10s says %-9s %s\n", safe(ev.From), safe(ev.Says), safe(ev.What))
 	}
 	if len(s.Evidence) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
 	if s.Conflict != "" {
-		fmt.Fprintf(w, "conflict: %s\n", s.Conflict)
+		fmt.Fprintf(w, "conflict: %s\n", safe(s.Conflict))
 	}
 }
 

@@ -71,7 +71,7 @@ func printSummary(ctx context.Context, w io.Writer, db *store.DB) error {
 		if base == "" {
 			base = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Source, r.Kind, r.Ref, tip, r.Commits, r.Skipped, base)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Source, r.Kind, safe(r.Ref), tip, r.Commits, r.Skipped, safe(base))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

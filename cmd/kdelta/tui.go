@@ -35,7 +35,13 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	out := e.stdout
+	// The screen goes to the terminal itself: the TUI keeps every text it
+	// did not write off it (tui.App.View), and draws with escape sequences
+	// of its own. What --print draws goes through the guarded stdout.
+	out := e.rawStdout
+	if out == nil || *print {
+		out = e.stdout
+	}
 	renderer := lipgloss.NewRenderer(out)
 	if *print || os.Getenv("NO_COLOR") != "" {
 		renderer.SetColorProfile(termenv.Ascii)
