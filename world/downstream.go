@@ -79,6 +79,9 @@ type downGen struct {
 	upKeys  map[string]int  // changeKey of every upstream file change -> how many commits make it (duplicatesUpstream)
 	upAdded map[string]bool // path + "\x00" + line for every line an upstream commit adds (coincides)
 	upIdx   map[string]int  // upstream id -> index
+	// renamedDown maps an upstream path to the name the downstream gave
+	// the file (plantRename).
+	renamedDown map[string]string
 	commits []*dcommit
 	landed  []Landed
 	merges  []string

@@ -38,13 +38,13 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename} {
 		out[p] = n
 	}
 	if kind == "vendor" {
 		// On top of the vendor's landed patches (KindLanded), which are
 		// all upstreamed later.
-		out[PhUpstreamed] = n / 2
+		out[PhUpstreamed] = n
 	}
 	return out
 }
@@ -73,6 +73,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.landedPatch()
 	case PhRevert:
 		return d.plantRevertPair()
+	case PhRename:
+		return d.plantRename()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -228,4 +230,158 @@ func (d *downGen) plantRevertPair() (bool, error) {
 	}
 	d.tick()
 	return d.revertCommit(d.commits[len(d.commits)-1], PhRevert)
+}
+
+// maxDownRenames: a downstream renames at most this many files itself.
+const maxDownRenames = 3
+
+// downPath is where the downstream keeps the file upstream calls p: the
+// same path, the path the downstream renamed it to, or the path it had
+// before upstream renamed it (when the downstream did not take that
+// rename); "" when the downstream has no such file.
+func (d *downGen) downPath(p string) string {
+	if q, ok := d.renamedDown[p]; ok {
+		return q
+	}
+	if d.root.get(p) != nil {
+		return p
+	}
+	for _, c := range d.up.commits[d.base.idx+1:] {
+		if c.change == nil || c.merge {
+			continue
+		}
+		for _, f := range c.change.Files {
+			if f.Op == opRename && f.Path == p && d.root.get(f.OldPath) != nil {
+				return f.OldPath
+			}
+		}
+	}
+	return ""
+}
+
+// onRenamed maps ch's paths to the downstream's names; ok is false when a
+// file has no downstream counterpart, and moved when some path differs.
+func (d *downGen) onRenamed(ch *changeSet) (out *changeSet, moved, ok bool) {
+	out = &changeSet{}
+	for _, f := range ch.Files {
+		if f.Op != opModify {
+			return nil, false, false
+		}
+		q := d.downPath(f.Path)
+		if q == "" {
+			return nil, false, false
+		}
+		moved = moved || q != f.Path
+		g := f
+		g.Path = q
+		out.Files = append(out.Files, g)
+	}
+	return out, moved, true
+}
+
+// plantRename carries an upstream commit onto a file the downstream calls
+// by another name: renamed upstream after the fork, or by the downstream
+// itself (which it does first, when no such file has upstream work
+// waiting).
+func (d *downGen) plantRename() (bool, error) {
+	if d.renamedDown == nil {
+		d.renamedDown = map[string]string{}
+	}
+	for pass := 0; pass < 2; pass++ {
+		var cand []*ucommit
+		for _, i := range d.avail {
+			u := d.up.commits[i]
+			if d.weight(u) == 0 {
+				continue
+			}
+			if _, moved, ok := d.onRenamed(u.change); ok && moved {
+				cand = append(cand, u)
+			}
+		}
+		sort.Slice(cand, func(i, j int) bool { return cand[i].idx < cand[j].idx })
+		for len(cand) > 0 {
+			k := d.r.Intn(len(cand))
+			u := cand[k]
+			cand = append(cand[:k], cand[k+1:]...)
+			ch, _, _ := d.onRenamed(u.change)
+			res, ok := applyChange(d.root, ch, false)
+			if !ok {
+				continue
+			}
+			kind := KindContext
+			obj, e := d.message(kind, "", u, nil, ch)
+			if chance(d.r, 0.4) {
+				// Taken as it is, author and message kept: only the
+				// file's name differs.
+				obj.message = upstreamMessage(u)
+				obj.author, obj.authorTime = u.obj.author, u.obj.authorTime
+			}
+			e.Upstream, e.Phenomenon = []string{u.id.String()}, PhRename
+			d.take(u.idx)
+			return true, d.commit(res.root, []*changeSet{ch}, obj, e)
+		}
+		if pass > 0 || len(d.renamedDown) >= maxDownRenames {
+			return false, nil
+		}
+		if ok, err := d.renameDownstream(); !ok || err != nil {
+			return ok, err
+		}
+		d.tick()
+	}
+	return false, nil
+}
+
+// renameDownstream renames, downstream only, the C file that the most
+// waiting upstream commits change.
+func (d *downGen) renameDownstream() (bool, error) {
+	hot := map[string]int{}
+	for _, i := range d.avail {
+		u := d.up.commits[i]
+		if d.weight(u) == 0 || !allModify(u.change) {
+			continue
+		}
+		for _, f := range u.change.Files {
+			if strings.HasSuffix(f.Path, ".c") && d.root.get(f.Path) != nil {
+				hot[f.Path]++
+			}
+		}
+	}
+	best, n := "", 1
+	for p, c := range hot {
+		if c > n || c == n && best != "" && p < best {
+			best, n = p, c
+		}
+	}
+	if best == "" {
+		return false, nil
+	}
+	base := best[strings.LastIndex(best, "/")+1:]
+	to := best[:len(best)-len(base)] + strings.TrimSuffix(base, ".c") + pick(d.r, []string{"_main.c", "_core.c", "_compat.c"})
+	if d.root.get(to) != nil {
+		return false, nil
+	}
+	ch := &changeSet{Files: []fileChange{{Op: opRename, Path: to, OldPath: best}}}
+	res, ok := applyChange(d.root, ch, true)
+	if !ok {
+		return false, nil
+	}
+	a := areaOfPath(best)
+	if a == nil {
+		return false, nil
+	}
+	eng := d.engineer("")
+	obj := commitObj{author: eng, authorTime: d.clock, committer: eng, commitTime: d.clock}
+	subject := joinSubject(prefixFor(d.r, a, best), fmt.Sprintf("Rename %s to %s", base, to[strings.LastIndex(to, "/")+1:]))
+	body := "Keep this tree's compat code apart from the file upstream changes, so that backports\nshow what they change.\n\n"
+	if d.spec.kind == "distro" {
+		body = jira(d.r) + "Upstream Status: RHEL-only\n\n" + body
+	}
+	obj.message = subject + "\n\n" + body + sob(eng)
+	for up, down := range d.renamedDown {
+		if down == best {
+			d.renamedDown[up] = to
+		}
+	}
+	d.renamedDown[best] = to
+	return true, d.commit(res.root, []*changeSet{ch}, obj, Entry{Kind: KindRename, Subject: subject})
 }

@@ -133,6 +133,7 @@ type pairScore struct {
 	// commit became upstream, when the author is the same.
 	newer    bool
 	author   bool // the same author as the downstream commit
+	renamed  int  // upstream files paired by content, not by name
 	ok       bool // acceptable as the first pick
 	rank     float64
 	nfiles   int
@@ -213,13 +214,86 @@ func (m *matcher) score(k int32) pairScore {
 	}
 	s.upTotal, s.explains = upTotal, expl
 	s.nfiles = len(u.Files)
-	for _, f := range u.Files {
-		if m.paths[f.Path] || m.paths["/"+path.Base(f.Path)] || f.OldPath != "" && m.paths[f.OldPath] {
+	for i := range u.Files {
+		f := &u.Files[i]
+		if m.pairedByName(f) {
 			s.files++
+		} else if m.pairedByContent(f) {
+			// Renamed on one side since the other forked: the files pair
+			// by what they change, as git pairs renames by similarity.
+			s.files++
+			s.renamed++
 		}
 	}
 	s.rank = s.same + crossWeight*s.cross
 	return s
+}
+
+// pairedByName says whether the downstream commit changes upstream file f
+// under its path, its old path or its base name.
+func (m *matcher) pairedByName(f *change.File) bool {
+	return m.paths[f.Path] || m.paths["/"+path.Base(f.Path)] || f.OldPath != "" && m.paths[f.OldPath]
+}
+
+// renameSimilarity is the share of an upstream file's changed lines
+// (weighted) the downstream commit must change the same way for the file
+// to pair by content: git pairs a rename at 50% similarity.
+const renameSimilarity = 0.5
+
+// pairedByContent says whether the downstream commit changes most of
+// upstream file f's lines the same way, under whatever name.
+func (m *matcher) pairedByContent(f *change.File) bool {
+	var same, total float64
+	n := 0
+	for _, h := range f.Plus {
+		w := m.weight(h)
+		total += w
+		if m.d[h]&inPlus != 0 {
+			same += w
+			n++
+		}
+	}
+	for _, h := range f.Minus {
+		w := m.weight(h)
+		total += w
+		if m.d[h]&inMinus != 0 {
+			same += w
+			n++
+		}
+	}
+	return n > 0 && same >= renameSimilarity*total
+}
+
+// downFileOf names the downstream file that changes most of upstream
+// file f's lines, for an explanation.
+func downFileOf(d *change.Fingerprint, f *change.File) string {
+	best, bestN := "", 0
+	for _, g := range d.Files {
+		n := 0
+		for _, h := range f.Plus {
+			if containsHash(g.Plus, h) {
+				n++
+			}
+		}
+		for _, h := range f.Minus {
+			if containsHash(g.Minus, h) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = g.Path, n
+		}
+	}
+	return best
+}
+
+func containsHash(hs []uint64, h uint64) bool {
+	for _, x := range hs {
+		if x == h {
+			return true
+		}
+	}
+	return false
 }
 
 // fuzzyResult is the outcome of fuzzy matching one downstream commit.
@@ -615,9 +689,13 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 	for _, s := range f.scores {
 		u := ix.ups[s.k]
 		var files []string
-		for _, fl := range u.Files {
-			if m.paths[fl.Path] || m.paths["/"+path.Base(fl.Path)] {
+		for i := range u.Files {
+			fl := &u.Files[i]
+			switch {
+			case m.pairedByName(fl):
 				files = append(files, fl.Path)
+			case m.pairedByContent(fl):
+				files = append(files, fmt.Sprintf("%s (as %s: the same changes under another name)", fl.Path, downFileOf(d, fl)))
 			}
 		}
 		p := fmt.Sprintf("%s: %.0f%% of its changed lines present in %s", change.Short(u.ID), 100*s.coverUp, strings.Join(files, ", "))

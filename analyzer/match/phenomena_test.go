@@ -56,7 +56,10 @@ func TestReleaseBranchPhenomena(t *testing.T) {
 	vendor.Files[0].PatchID, vendor.PatchID = hexID("vendor context"), hexID("vendor context commit")
 	unrelated := withAuthor(commit("d-unrelated", "net/mlx5: Support ConnectX-8", vendor.Files...), "Udo", "udo@example.com", t0)
 	unrelated.PatchID = vendor.PatchID
-	for _, d := range []*change.Fingerprint{metadata, truncated, tagged, twin, revert, vendor, unrelated} {
+	// The same change to qp.c, which this tree renamed qp_core.c.
+	renamed := withAuthor(commit("d-renamed", "RDMA/mlx5: fix QP state check", file("drivers/infiniband/hw/mlx5/qp_core.c", fixQPPlus, fixQPMinus)),
+		"Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	for _, d := range []*change.Fingerprint{metadata, truncated, tagged, twin, revert, vendor, unrelated, renamed} {
 		d.CommitTime = d.AuthorTime.Add(time.Hour)
 	}
 
@@ -74,6 +77,7 @@ func TestReleaseBranchPhenomena(t *testing.T) {
 		{"a downstream revert is upstream's revert", revert, []*change.Fingerprint{upRevert}, MethodPatchID, "same patch-id"},
 		{"older than upstream, same author: upstreamed", vendor, []*change.Fingerprint{landed}, MethodUpstreamed, "upstreamed as " + change.Short(landed.ID)},
 		{"older than upstream, another author: unrelated", unrelated, nil, MethodNone, ""},
+		{"a file renamed since: paired by what it changes", renamed, []*change.Fingerprint{fixQP}, MethodFuzzy, qp + " (as drivers/infiniband/hw/mlx5/qp_core.c"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
