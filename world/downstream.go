@@ -82,9 +82,9 @@ type downGen struct {
 	// renamedDown maps an upstream path to the name the downstream gave
 	// the file (plantRename).
 	renamedDown map[string]string
-	commits []*dcommit
-	landed  []Landed
-	merges  []string
+	commits     []*dcommit
+	landed      []Landed
+	merges      []string
 
 	// the merge request being built (distro only): its base and size
 	mrBase  oid
