@@ -11,7 +11,6 @@ type runner interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // conn runs the package's queries, written with "?" placeholders, in the
@@ -25,6 +24,7 @@ type conn struct {
 
 func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	q = c.d.rebind(q)
+	args = c.d.values(args)
 	for attempt := 1; ; attempt++ {
 		res, err := c.r.ExecContext(ctx, q, args...)
 		if err == nil || !c.autocommit || !retryable(err) || attempt == maxAttempts {
@@ -37,15 +37,11 @@ func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 }
 
 func (c *conn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return c.r.QueryContext(ctx, c.d.rebind(q), args...)
+	return c.r.QueryContext(ctx, c.d.rebind(q), c.d.values(args)...)
 }
 
 func (c *conn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return c.r.QueryRowContext(ctx, c.d.rebind(q), args...)
-}
-
-func (c *conn) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
-	return c.r.PrepareContext(ctx, c.d.rebind(q))
+	return c.r.QueryRowContext(ctx, c.d.rebind(q), c.d.values(args)...)
 }
 
 // insertRows runs "head VALUES (?,..),(?,..) tail" for rows, as many rows

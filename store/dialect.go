@@ -30,6 +30,7 @@ import (
 //     COLLATE "C" (ORDER BY gives the same order on both); WITHOUT ROWID
 //     goes; the column named binary is quoted (a keyword in PostgreSQL);
 //     instr() is strpos();
+//   - values: PostgreSQL's text holds no NUL byte: U+FFFD stands for it;
 //   - connection: SQLite's pragmas ride on its file name; PostgreSQL's
 //     settings (TLS among them) on its URL, as the user wrote it;
 //   - errors: SQLite's busy and corrupt codes, PostgreSQL's SQLSTATEs, are
@@ -178,6 +179,30 @@ func stripComments(text string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// values adapts a query's arguments to the dialect: PostgreSQL's text
+// cannot hold a NUL byte (git allows one in a message or a file name), so
+// it is stored as U+FFFD; SQLite keeps it.
+func (d dialect) values(args []any) []any {
+	if d != postgresDialect {
+		return args
+	}
+	var out []any
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok || strings.IndexByte(s, 0) < 0 {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // maxVars is how many placeholders one statement may carry.

@@ -95,15 +95,6 @@ func putPostings(ctx context.Context, tx *conn, refID int64, ps []Posting) error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM postings WHERE source_id = ?`, srcID); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO postings (source_id, message_id, commit_id, date, sender, subject,
-		version, idx, total, series, previous, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (source_id, message_id) DO UPDATE SET commit_id = excluded.commit_id, date = excluded.date, sender = excluded.sender,
-		subject = excluded.subject, version = excluded.version, idx = excluded.idx, total = excluded.total, series = excluded.series,
-		previous = excluded.previous, state = excluded.state`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
 	for _, p := range ps {
 		var commit any
 		if p.CommitID != 0 {
@@ -113,7 +104,11 @@ func putPostings(ctx context.Context, tx *conn, refID int64, ps []Posting) error
 		if state == "" {
 			state = states[p.MessageID]
 		}
-		if _, err := ins.ExecContext(ctx, srcID, p.MessageID, commit, p.Date.Unix(), p.Sender, p.Subject,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (source_id, message_id, commit_id, date, sender, subject,
+		version, idx, total, series, previous, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source_id, message_id) DO UPDATE SET commit_id = excluded.commit_id, date = excluded.date, sender = excluded.sender,
+		subject = excluded.subject, version = excluded.version, idx = excluded.idx, total = excluded.total, series = excluded.series,
+		previous = excluded.previous, state = excluded.state`, srcID, p.MessageID, commit, p.Date.Unix(), p.Sender, p.Subject,
 			p.Version, p.Index, p.Total, p.Series, p.Previous, state); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -61,12 +62,7 @@ func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestRes
 			return err
 		}
 		targets := map[TestTarget]int64{}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
-			started, duration_ms, log_url, message, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
+		var rows [][]any
 		for _, r := range results {
 			t := r.Target
 			t.ID = 0
@@ -89,14 +85,17 @@ func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestRes
 			if !r.Started.IsZero() {
 				started = r.Started.Unix()
 			}
-			res, err := ins.ExecContext(ctx, fileID, tid, r.Lab, r.Hardware, r.Suite, r.Path, r.Status,
-				started, r.Duration.Milliseconds(), r.LogURL, r.Message, props)
-			if err != nil {
-				return err
-			}
-			if k, err := res.RowsAffected(); err == nil {
-				added += int(k)
-			}
+			rows = append(rows, []any{fileID, tid, r.Lab, r.Hardware, r.Suite, r.Path, r.Status,
+				started, r.Duration.Milliseconds(), r.LogURL, r.Message, props})
+		}
+		// A result equal to a stored one, or to one before it in the file, is not added.
+		err = tx.insertRows(ctx, `INSERT INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
+			started, duration_ms, log_url, message, properties)`, `ON CONFLICT DO NOTHING RETURNING id`, rows, func(*sql.Rows) error {
+			added++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE result_files SET cases = ? WHERE id = ?`, added, fileID)
 		return err
