@@ -66,7 +66,7 @@ func fillStore(t *testing.T, db *DB) {
 	must(err)
 	_, _, err = db.ImportResults(ctx, ResultFile{Digest: "d1", Name: "r.xml", Format: "junit"}, []TestResult{{
 		Target: TestTarget{Source: "rhel", Label: "main", Commit: b, Time: time.Unix(1700000000, 0)},
-		Lab: "unh", Hardware: "cx6", Suite: "ipoib", Path: "ipoib.ping", Status: "FAIL", LogURL: "http://x", Message: "m",
+		Lab:    "unh", Hardware: "cx6", Suite: "ipoib", Path: "ipoib.ping", Status: "FAIL", LogURL: "http://x", Message: "m",
 		Properties: map[string]string{"k": "v"}}})
 	must(err)
 	list, err := db.PutSource(ctx, Source{Name: "linux-rdma", Kind: "list", URL: "lore", Layout: "linux", Format: "mbox"})
