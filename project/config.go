@@ -97,7 +97,17 @@ type Config struct {
 // Store is the [store] table.
 type Store struct {
 	Path    string // SQLite database file; default "kdelta.db"
+	URL     string // a PostgreSQL database a team shares (postgres://...); when set, Path is not used
 	Mirrors string // directory where git sources are mirrored; default "kdelta-mirrors"
+}
+
+// StoreURLEnv names the variable whose URL, when set, is the store,
+// whatever the project file says.
+const StoreURLEnv = "KDELTA_STORE_URL"
+
+// IsStoreURL says whether s is a store URL kdelta can use: PostgreSQL's.
+func IsStoreURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // Source is one [[source]] entry: a named tree.
@@ -192,7 +202,22 @@ func Load(path string) (*Config, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		c.Dir = filepath.Dir(abs)
 	}
+	if u := os.Getenv(StoreURLEnv); u != "" {
+		if !IsStoreURL(u) {
+			return nil, &Error{File: path, Msg: fmt.Sprintf("$%s must be a postgres:// URL (a PostgreSQL database), not a %s", StoreURLEnv, describeURL(u))}
+		}
+		c.Store.URL = u
+	}
 	return c, nil
+}
+
+// describeURL says what a store URL that is not PostgreSQL's looks like,
+// without printing it: it may hold a password.
+func describeURL(u string) string {
+	if i := strings.Index(u, "://"); i > 0 {
+		return u[:i] + ":// URL"
+	}
+	return "file name"
 }
 
 // ioReason is the reason of an I/O error without the path, which the
@@ -253,6 +278,15 @@ func (c *Config) Downstreams(upstream string) []*Source {
 		}
 	}
 	return out
+}
+
+// StoreLocation returns where the store is: the PostgreSQL URL when one
+// is set, else the SQLite file (StorePath).
+func (c *Config) StoreLocation() string {
+	if c.Store.URL != "" {
+		return c.Store.URL
+	}
+	return c.StorePath()
 }
 
 // StorePath returns the database file, resolved against Dir.

@@ -11,7 +11,7 @@ import (
 
 var (
 	topKeys       = []string{"store", "source", "component", "test_rule"}
-	storeKeys     = []string{"path", "mirrors"}
+	storeKeys     = []string{"path", "url", "mirrors"}
 	sourceKeys    = []string{"name", "kind", "url", "refs", "layout", "upstream", "base", "mirror", "format", "project"}
 	componentKeys = []string{"name", "paths", "subjects"}
 	testRuleKeys  = []string{"match", "components"}
@@ -175,6 +175,11 @@ func (d *decoder) store(m map[string]any, st *Store) {
 		switch k {
 		case "path":
 			st.Path = d.nonEmpty(m[k], "store", k, path, `a file name like "kdelta.db"`)
+		case "url":
+			st.URL = d.nonEmpty(m[k], "store", k, path, `a PostgreSQL URL like "postgres://kdelta@db.example.org/kdelta"`)
+			if st.URL != "" && !IsStoreURL(st.URL) {
+				d.problem(fmt.Sprintf("store: url must be a postgres:// URL (a PostgreSQL database), not a %s; a SQLite store is named by path", describeURL(st.URL)), path)
+			}
 		case "mirrors":
 			st.Mirrors = d.nonEmpty(m[k], "store", k, path, `a directory name like "kdelta-mirrors"`)
 		default:

@@ -14,6 +14,10 @@ const Starter = `# kdelta project file.
 [store]
 # SQLite database that holds fingerprints, matches and snapshots.
 path = "kdelta.db"
+# A team shares one store in PostgreSQL instead: url names its database
+# (TLS settings such as sslmode=verify-full ride on the URL; the password is
+# never printed). $KDELTA_STORE_URL, when set, wins over both.
+# url = "postgres://kdelta@db.example.org/kdelta?sslmode=verify-full"
 # Directory where git sources are mirrored. Sources whose URLs name the same
 # repository (ignoring a trailing "/" or ".git", and file:// against a plain
 # path) share one mirror.
