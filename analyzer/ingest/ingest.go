@@ -387,6 +387,13 @@ func (s *syncer) syncSource(ctx context.Context, src project.Source) ([]RefRepor
 	if err != nil {
 		return nil, err
 	}
+	gone, err := s.db.ForgetRefsExcept(ctx, srcID, src.Refs)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range gone {
+		s.opts.Progress.Note("%s: %s is no longer in its refs; what it held is forgotten", src.Name, name)
+	}
 	scope := gitrepo.NewScope(s.comps.Prefixes(layout))
 	scopeHash := s.comps.Hash()
 	var reports []RefReport

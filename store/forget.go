@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// ForgetRefsExcept forgets every synced ref of a source whose name is not
+// in keep (a ref taken out of the project file's refs): what it held, its
+// base and its kept analysis go, so the store answers as one that never
+// synced it; its snapshots' history stays. It returns the names
+// forgotten.
+func (db *DB) ForgetRefsExcept(ctx context.Context, sourceID int64, keep []string) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name FROM refs WHERE source_id = ? AND tip != '' ORDER BY name`, sourceID)
+	if err != nil {
+		return nil, fmt.Errorf("forget refs: %w", translate(err))
+	}
+	type ref struct {
+		id   int64
+		name string
+	}
+	var gone []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("forget refs: %w", translate(err))
+		}
+		if !slices.Contains(keep, r.name) {
+			gone = append(gone, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(gone) == 0 {
+		return nil, translate(err)
+	}
+	var names []string
+	err = db.inTx(ctx, func(tx *conn) error {
+		for _, r := range gone {
+			for _, q := range []string{
+				`DELETE FROM ref_commits WHERE ref_id = ?`,
+				`DELETE FROM since_base WHERE ref_id = ?`,
+				`DELETE FROM bases WHERE ref_id = ?`,
+				`DELETE FROM bases WHERE upstream_ref_id = ?`,
+				`DELETE FROM analyses WHERE ref_id = ?`,
+				`UPDATE refs SET tip = '', scope_hash = '' WHERE id = ?`,
+			} {
+				if _, err := tx.ExecContext(ctx, q, r.id); err != nil {
+					return err
+				}
+			}
+			names = append(names, r.name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("forget refs: %w", translate(err))
+	}
+	return names, nil
+}
