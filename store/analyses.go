@@ -24,7 +24,7 @@ func (db *DB) SetOverride(ctx context.Context, downstream string, upstream []str
 	}
 	_, err = db.db.ExecContext(ctx, `INSERT INTO overrides (downstream, upstream, created, who) VALUES (?, ?, ?, ?)
 		ON CONFLICT(downstream) DO UPDATE SET upstream = excluded.upstream, created = excluded.created, who = excluded.who`,
-		downstream, string(b), db.now().Unix(), db.user)
+		downstream, string(b), db.now().Unix(), db.who.String())
 	if err != nil {
 		return fmt.Errorf("set override: %w", translate(err))
 	}

@@ -37,6 +37,7 @@ func (db *DB) ForgetRefsExcept(ctx context.Context, sourceID int64, keep []strin
 	}
 	var names []string
 	err = db.inTx(ctx, func(tx *conn) error {
+		names = names[:0] // a transaction run again starts over
 		for _, r := range gone {
 			for _, q := range []string{
 				`DELETE FROM ref_commits WHERE ref_id = ?`,

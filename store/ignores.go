@@ -25,7 +25,7 @@ type Ignore struct {
 func (db *DB) AddIgnore(ctx context.Context, ig Ignore) error {
 	who := ig.Who
 	if who == "" {
-		who = db.user
+		who = db.who.String()
 	}
 	_, err := db.db.ExecContext(ctx, `INSERT INTO ignores (target, kind, scope, reason, created, who) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT(target, scope) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, created = excluded.created, who = excluded.who`,

@@ -23,7 +23,7 @@ type Annotation struct {
 func (db *DB) Annotate(ctx context.Context, a Annotation) error {
 	who := a.Who
 	if who == "" {
-		who = db.user
+		who = db.who.String()
 	}
 	_, err := db.db.ExecContext(ctx, `INSERT INTO annotations (change, status, reason, detail, created, who) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT(change) DO UPDATE SET status = excluded.status, reason = excluded.reason, detail = excluded.detail,

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,7 +39,27 @@ type DB struct {
 	d     dialect
 	where string // the file or URL it was opened at
 	now   func() time.Time
-	user  string // who is recorded with what people enter by hand
+	who   *user // who is recorded with what people enter by hand
+}
+
+// user is who enters what the store records by hand, found once, when
+// first needed.
+type user struct {
+	once sync.Once
+	find func() string
+	name string
+}
+
+func (u *user) String() string {
+	if u == nil {
+		return ""
+	}
+	u.once.Do(func() {
+		if u.find != nil {
+			u.name = u.find()
+		}
+	})
+	return u.name
 }
 
 // Open opens the store at where, a SQLite file (created if needed) or a
@@ -93,7 +114,11 @@ func (db *DB) Describe() string { return db.d.String() + " " + Redact(db.where) 
 
 // SetUser sets who the store records with the annotations, manual
 // matches and ignores entered through it ("" records nobody).
-func (db *DB) SetUser(who string) { db.user = who }
+func (db *DB) SetUser(who string) { db.who = &user{name: who, find: func() string { return who }} }
+
+// FindUser sets how to find who the store records with what is entered
+// through it: find is called once, when something is first entered.
+func (db *DB) FindUser(find func() string) { db.who = &user{find: find} }
 
 // migrationNames returns the migrations this kdelta knows, in order.
 func migrationNames() ([]string, error) {

@@ -122,22 +122,23 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	dbPath := cfg.StorePath()
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
-		return nil, fmt.Errorf("store %s: %w", dbPath, err)
+	where := cfg.StoreLocation()
+	if !store.IsURL(where) {
+		if err := os.MkdirAll(filepath.Dir(where), 0o755); err != nil {
+			return nil, fmt.Errorf("store %s: %w", where, err)
+		}
 	}
-	lock, err := store.Acquire(ctx, dbPath, "kdelta sync", opts.LockWait, func(who string) {
-		opts.Progress.Note("waiting for the store %s, held by %s", dbPath, who)
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Release()
-	db, err := store.Open(ctx, dbPath, opts.Now)
+	// A SQLite store is held whole; a PostgreSQL store, by the sources
+	// this sync writes, so syncs of other sources run beside it.
+	db, lock, err := store.OpenHeld(ctx, where, opts.Now, store.Hold{Holder: "kdelta sync", Names: lockNames(cfg, selected),
+		Wait: opts.LockWait, Waiting: func(who string) {
+			opts.Progress.Note("waiting for the store %s, held by %s", store.Redact(where), who)
+		}})
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
+	defer lock.Release()
 
 	run, err := db.BeginSync(ctx)
 	if err != nil {
@@ -149,7 +150,8 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	report, err := s.sync(ctx, selected)
 	if err == nil && opts.AfterSync != nil {
 		opts.Progress.Stage("saving a snapshot", 0)
-		err = opts.AfterSync(ctx, db, run)
+		// One state of the store, whatever other syncs write meanwhile.
+		err = db.Consistent(ctx, func(view *store.DB) error { return opts.AfterSync(ctx, view, run) })
 	}
 	status := "done"
 	switch {
@@ -169,6 +171,26 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 		err = endErr
 	}
 	return report, err
+}
+
+// lockNames names what a sync of selected writes, for the store's lock:
+// the sources themselves, the downstreams of those (their bases are
+// measured again against the new upstream), and for a Patchwork source the
+// mailing-list sources whose postings it marks.
+func lockNames(cfg *project.Config, selected []project.Source) []string {
+	names := map[string]bool{}
+	patchwork := false
+	for _, s := range selected {
+		names[s.Name] = true
+		patchwork = patchwork || s.Format == project.FormatPatchwork
+	}
+	var out []string
+	for _, s := range cfg.Sources {
+		if names[s.Name] || names[s.Upstream] || patchwork && s.Kind == project.KindList {
+			out = append(out, s.Name)
+		}
+	}
+	return out
 }
 
 func selectSources(cfg *project.Config, names []string) ([]project.Source, error) {

@@ -78,6 +78,8 @@ func commands() []command {
 			"kdelta sync rhel9", runSync},
 		{"summary", "[--config FILE]", "show what the store holds per source and component",
 			"kdelta summary", runSummary},
+		{"store", "[--config FILE] migrate | copy --to URL|FILE", "upgrade the store's schema ('kdelta store migrate'), or copy everything it holds into a new, empty store: a SQLite store into a team's PostgreSQL database, or back",
+			"kdelta store copy --to postgres://kdelta@db.example.org/kdelta", runStore},
 		{"show", "[--config FILE] [--diff] COMMIT", "print a stored fingerprint: metadata, trailers, files, patch-ids",
 			"kdelta show 3f2a9c1", runShow},
 		{"skips", "[--config FILE]", "list what syncs could not read or fingerprint, with the source, commit, object and reason",

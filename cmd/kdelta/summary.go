@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,21 +39,35 @@ func openStore(ctx context.Context, e *env, config string) (*store.DB, error) {
 	return openExisting(ctx, e, cfg)
 }
 
+// openExisting opens the store the project names: a SQLite file, which
+// must exist, or a PostgreSQL database. What is entered through it by hand
+// records who entered it (whoAmI).
 func openExisting(ctx context.Context, e *env, cfg *project.Config) (*store.DB, error) {
-	path := cfg.StorePath()
-	if _, err := os.Stat(path); err != nil {
-		return nil, badInputf("no store at %s yet: run 'kdelta sync' first", path)
+	where := cfg.StoreLocation()
+	if !store.IsURL(where) {
+		if _, err := os.Stat(where); err != nil {
+			return nil, badInputf("no store at %s yet: run 'kdelta sync' first", where)
+		}
 	}
-	return store.Open(ctx, path, e.now)
+	db, err := store.Open(ctx, where, e.now)
+	if errors.Is(err, store.ErrNewer) || errors.Is(err, store.ErrOlder) {
+		return nil, badInputf("%w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.FindUser(func() string { return whoAmI(cfg.Dir) })
+	return db, nil
 }
 
-// printSummary prints what is stored per ref, then the commits per
+// printSummary prints which store it is (never with a password), what is stored per ref, then the commits per
 // component and ref.
 func printSummary(ctx context.Context, w io.Writer, db *store.DB) error {
 	refs, counts, err := db.Summary(ctx)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "store: %s\n", db.Describe())
 	if len(refs) == 0 {
 		fmt.Fprintln(w, "the store is empty: run 'kdelta sync'")
 		return nil
