@@ -5,6 +5,9 @@ import (
 	"math/rand"
 	"sort"
 	"strings"
+
+	"github.com/kdelta/kdelta/change"
+	srctrailers "github.com/kdelta/kdelta/sources/trailers"
 )
 
 // Phenomena of real release and vendor branches (issue 13), planted in the
@@ -38,7 +41,7 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse} {
 		out[p] = n
 	}
 	if kind == "vendor" {
@@ -75,6 +78,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.plantRevertPair()
 	case PhRename:
 		return d.plantRename()
+	case PhProse:
+		return d.plantProse()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -121,22 +126,22 @@ func taggedSubject(r *rand.Rand, s, branch string) string {
 	return truncatedSubject(r, s)
 }
 
-// minTruncated is the shortest a truncated subject is cut to.
-const minTruncated = 32
+// titleLimits are the subject lengths tools cut titles at.
+var titleLimits = []int{50, 56, 60}
 
-// truncatedSubject cuts s at a word boundary, as tools with a title limit
-// do, sometimes marking the cut.
+// truncatedSubject cuts s at a word boundary before a tool's title limit,
+// sometimes marking the cut; a subject within the limit gets a trailing
+// period instead.
 func truncatedSubject(r *rand.Rand, s string) string {
-	var cuts []int
-	for i := minTruncated; i < len(s)-6; i++ {
-		if s[i] == ' ' {
-			cuts = append(cuts, i)
-		}
-	}
-	if len(cuts) == 0 {
+	limit := pick(r, titleLimits)
+	if len(s) <= limit {
 		return s + "."
 	}
-	t := s[:pick(r, cuts)]
+	cut := strings.LastIndexByte(s[:limit], ' ')
+	if cut < limit/2 {
+		return s + "."
+	}
+	t := s[:cut]
 	if chance(r, 0.5) {
 		t += "..."
 	}
@@ -384,4 +389,51 @@ func (d *downGen) renameDownstream() (bool, error) {
 	}
 	d.renamedDown[best] = to
 	return true, d.commit(res.root, []*changeSet{ch}, obj, Entry{Kind: KindRename, Subject: subject})
+}
+
+// plantProse carries an upstream commit reworked, by an engineer, under a
+// subject of the downstream's own, with the reference written in prose
+// (partial backports say so), as vendor and distro engineers write it when
+// no tool adds a trailer.
+func (d *downGen) plantProse() (bool, error) {
+	kind := pick(d.r, []Kind{KindPartial, KindPartial, KindContext, KindConflict})
+	return d.backportWith(kind, "", nil, func(obj *commitObj, e *Entry, u *ucommit) {
+		id := u.id.String()
+		if chance(d.r, 0.4) {
+			id = id[:12]
+		}
+		var line string
+		e.Trailer = srctrailers.Prose
+		if kind == KindPartial {
+			line = pick(d.r, []string{
+				"Partially cherry-picked from commit %s.",
+				"(partial backport of %s)",
+				"This is an extract of upstream commit %s: the rest does not apply here.",
+			})
+		} else {
+			line = pick(d.r, []string{
+				"This is a backport of upstream commit %s.",
+				"Based on upstream commit %s, adjusted to this tree's helpers.",
+				"Upstream: %s",
+				"Upstream-commit: %s",
+			})
+			if strings.HasPrefix(line, "Upstream-commit:") {
+				e.Trailer = change.RHELCommit
+			}
+		}
+		sub := u.subject
+		if chance(d.r, 0.5) {
+			// A title of the downstream's own: only the reference says
+			// where the change came from.
+			sub = joinSubject(strings.SplitN(u.subject, ":", 2)[0], pick(d.r, []string{
+				"fix from upstream for " + d.branchName(), "backport a fix", "sync with upstream", "stability fix"}))
+		}
+		msg := retitle(obj.message, sub)
+		if i := strings.Index(msg, "\n\n"); i >= 0 {
+			msg = msg[:i+2] + fmt.Sprintf(line, id) + "\n\n" + msg[i+2:]
+		}
+		obj.message = msg
+		obj.author, obj.authorTime = obj.committer, obj.commitTime-int64(d.r.Intn(86400))
+		e.Subject, e.Phenomenon = sub, PhProse
+	})
 }

@@ -132,9 +132,10 @@ type pairScore struct {
 	// existed, so it cannot be its source; it can be what the downstream
 	// commit became upstream, when the author is the same.
 	newer    bool
-	author   bool // the same author as the downstream commit
-	renamed  int  // upstream files paired by content, not by name
-	ok       bool // acceptable as the first pick
+	author   bool    // the same author as the downstream commit
+	renamed  int     // upstream files paired by content, not by name
+	flatUp   float64 // share of the upstream commit's lines present, each counting 1
+	ok       bool    // acceptable as the first pick
 	rank     float64
 	nfiles   int
 	upTotal  float64
@@ -149,6 +150,7 @@ func (m *matcher) score(k int32) pairScore {
 	sig := &m.ix.sig[k]
 	upTotal := m.ix.upTotal[k]
 	var expl float64
+	hits := 0
 	if len(sig.plus)+len(sig.minus) > 4*len(m.d) {
 		// A large upstream commit (a driver import) against a small
 		// downstream one: look the downstream lines up in it.
@@ -160,6 +162,7 @@ func (m *matcher) score(k int32) pairScore {
 				case b&inPlus != 0:
 					s.same += w
 					expl += w
+					hits++
 				case b&inMinus != 0:
 					s.back += w
 				}
@@ -168,10 +171,12 @@ func (m *matcher) score(k int32) pairScore {
 				if b&inMinus != 0 {
 					s.same += w
 					expl += w
+					hits++
 				}
 				if b&inPlus != 0 && !up {
 					s.cross += w
 					expl += w
+					hits++
 				}
 			}
 		}
@@ -186,6 +191,7 @@ func (m *matcher) score(k int32) pairScore {
 			case b&inPlus != 0:
 				s.same += w
 				expl += w
+				hits++
 			case b&inMinus != 0:
 				s.back += w
 			}
@@ -199,15 +205,20 @@ func (m *matcher) score(k int32) pairScore {
 			if b&inMinus != 0 {
 				s.same += w
 				expl += w
+				hits++
 			}
 			if b&inPlus != 0 && !contains(sig.plus, h) {
 				s.cross += w
 				expl += w
+				hits++
 			}
 		}
 	}
 	if upTotal > 0 {
 		s.coverUp = (s.same + s.cross) / upTotal
+	}
+	if n := len(sig.plus) + len(sig.minus); n > 0 {
+		s.flatUp = float64(hits) / float64(n)
 	}
 	if m.total > 0 {
 		s.coverDn = min(1, expl/m.total)
@@ -443,7 +454,12 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 		for _, s := range res.scores {
 			subject = subject || s.subject
 		}
-		if !subject || max(res.coverDn, m.explainedShare(true)) < subjectCoverDown {
+		// But lines common upstream never make a match by themselves: a
+		// few of a large upstream commit's lines are everywhere. Weighed
+		// by rarity some agreement must remain, or a fair share of the
+		// upstream commit must be there.
+		if !subject || max(res.coverDn, m.explainedShare(true)) < subjectCoverDown ||
+			res.coverDn < subjectMinWeighted && res.scores[0].flatUp < subjectFlatUp {
 			return res, false
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/sources/trailers"
 )
 
 // The methods a Match can have.
@@ -28,6 +29,11 @@ const (
 	MethodFuzzy    = "fuzzy"
 	MethodSquash   = "squash"
 	MethodIdentity = "identity"
+	// MethodPartial: the downstream commit carries part of the upstream
+	// commit: its reference says so ("(partial)", "Partially cherry-picked
+	// from"), or it is one of the downstream commits an upstream commit
+	// was split into.
+	MethodPartial = "partial"
 	// MethodUpstreamed: the downstream commit is older than the upstream
 	// commit it matches, which its author upstreamed later.
 	MethodUpstreamed = "upstreamed"
@@ -171,6 +177,12 @@ const (
 	// subjectCoverDown: with an equal (normalized) subject, a weaker line
 	// agreement is enough; a subject alone never is.
 	subjectCoverDown = 0.3
+	// subjectMinWeighted: and, weighed by rarity, at least this share of
+	// the downstream's lines must agree: a generic subject ("Fix typo",
+	// "Add missing NULL check in ...") over a line that hundreds of
+	// upstream commits change is no evidence.
+	subjectMinWeighted = 0.2
+	subjectFlatUp      = 0.3
 
 	// fileSubjectCoverUp is the share of an upstream commit's lines an
 	// OFED backports/ patch (named for a file, so no subject to compare)
@@ -308,6 +320,27 @@ func contains(sorted []uint64, h uint64) bool {
 
 var reRevertOf = regexp.MustCompile(`(?m)This reverts commit ([0-9a-fA-F]{7,40})`)
 
+// references are the upstream references of d's message: those parsed
+// when it was stored, and those the parser finds now in its body (a store
+// synced by an older kdelta lacks the references written in prose).
+func references(d *change.Fingerprint) []change.Ref {
+	refs := d.Trailers.Upstream
+	if d.Body == "" {
+		return refs
+	}
+	_, _, t := trailers.Parse(d.Subject + "\n\n" + d.Body)
+	for _, r := range t.Upstream {
+		dup := false
+		for _, q := range refs {
+			dup = dup || strings.HasPrefix(q.ID, r.ID) || strings.HasPrefix(r.ID, q.ID)
+		}
+		if !dup {
+			refs = append(refs[:len(refs):len(refs)], r)
+		}
+	}
+	return refs
+}
+
 // resolve finds the upstream commit an id, possibly abbreviated, names.
 func (ix *Index) resolve(ref string) (int32, string) {
 	ref = strings.ToLower(strings.TrimSpace(ref))
@@ -364,10 +397,11 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	var refs []int32
 	var styles []string
 	var unresolvedAlt []change.Ref
-	for _, r := range d.Trailers.Upstream {
+	partial := false
+	for _, r := range references(d) {
 		k, why := ix.resolve(r.ID)
 		if k < 0 {
-			if r.Style == change.AltCommit {
+			if r.Style == change.AltCommit || r.Style == trailers.Prose {
 				unresolvedAlt = append(unresolvedAlt, r)
 				continue
 			}
@@ -379,6 +413,7 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 			s := string(r.Style)
 			if r.Partial {
 				s += " (partial)"
+				partial = true
 			}
 			styles = append(styles, fmt.Sprintf("%s %s", s, change.Short(ix.id(k))))
 		}
@@ -390,6 +425,9 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	}
 	if len(refs) > 0 {
 		res.Method, res.Score = MethodTrailer, 1
+		if partial {
+			res.Method = MethodPartial
+		}
 		res.Upstream = ix.ids(refs)
 		res.Why = "message references " + strings.Join(styles, ", ")
 		return res, problems

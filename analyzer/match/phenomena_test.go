@@ -59,7 +59,13 @@ func TestReleaseBranchPhenomena(t *testing.T) {
 	// The same change to qp.c, which this tree renamed qp_core.c.
 	renamed := withAuthor(commit("d-renamed", "RDMA/mlx5: fix QP state check", file("drivers/infiniband/hw/mlx5/qp_core.c", fixQPPlus, fixQPMinus)),
 		"Eng", "eng@example.com", t0.Add(90*24*time.Hour))
-	for _, d := range []*change.Fingerprint{metadata, truncated, tagged, twin, revert, vendor, unrelated, renamed} {
+	// Prose references, found in the body even when the stored trailers
+	// lack them (a store synced before kdelta read them).
+	partialProse := withAuthor(commit("d-partial-prose", "mlx5: stability fix", file(qp, fixQPPlus[:1], nil)), "Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	partialProse.Body = "Partially cherry-picked from commit " + fixQP.ID[:12] + ".\n\nSigned-off-by: Eng <eng@example.com>"
+	prose := withAuthor(commit("d-prose", "mlx5: sync with upstream", file(qp, []string{"local_only();"}, nil)), "Eng", "eng@example.com", t0.Add(90*24*time.Hour))
+	prose.Body = "This is a backport of upstream commit " + fixQP.ID + ", rewritten for this tree."
+	for _, d := range []*change.Fingerprint{metadata, truncated, tagged, twin, revert, vendor, unrelated, renamed, partialProse, prose} {
 		d.CommitTime = d.AuthorTime.Add(time.Hour)
 	}
 
@@ -77,6 +83,8 @@ func TestReleaseBranchPhenomena(t *testing.T) {
 		{"a downstream revert is upstream's revert", revert, []*change.Fingerprint{upRevert}, MethodPatchID, "same patch-id"},
 		{"older than upstream, same author: upstreamed", vendor, []*change.Fingerprint{landed}, MethodUpstreamed, "upstreamed as " + change.Short(landed.ID)},
 		{"older than upstream, another author: unrelated", unrelated, nil, MethodNone, ""},
+		{"partially cherry-picked, in prose", partialProse, []*change.Fingerprint{fixQP}, MethodPartial, "prose (partial) " + change.Short(fixQP.ID)},
+		{"a backport of X, in prose", prose, []*change.Fingerprint{fixQP}, MethodTrailer, "prose " + change.Short(fixQP.ID)},
 		{"a file renamed since: paired by what it changes", renamed, []*change.Fingerprint{fixQP}, MethodFuzzy, qp + " (as drivers/infiniband/hw/mlx5/qp_core.c"},
 	}
 	for _, c := range cases {

@@ -125,8 +125,20 @@ func isDiffStart(msg, line string, next int) bool {
 // line parses one line (trailing white space already removed); next is the
 // offset of the following line and limit the end of the region it may look
 // ahead into. It returns the offset to continue from (after any lines it
-// consumed).
+// consumed). References written in prose anywhere in the line count too,
+// after the conventions' own forms (which keep their style).
 func (p *parser) line(line string, next, limit int) int {
+	n := p.conventions(line, next, limit)
+	if t := trimLeftSpace(line); t != "" && t[0] != '>' {
+		for _, r := range proseRefs(t) {
+			p.addRef(r.ID, r.Style, r.Partial)
+		}
+	}
+	return n
+}
+
+// conventions parses one line for the trailer conventions (see line).
+func (p *parser) conventions(line string, next, limit int) int {
 	t := trimLeftSpace(line)
 	if t == "" {
 		return next
@@ -171,6 +183,11 @@ func (p *parser) line(line string, next, limit int) int {
 			if id, _, ok := hexID(v); ok {
 				p.addRef(id, change.RHELCommit, false)
 			}
+		case strings.EqualFold(k, "upstream"):
+			// "Upstream: X", as some vendor and Debian trees write it.
+			if id, _, ok := hexID(v); ok {
+				p.addRef(id, Prose, false)
+			}
 		case strings.EqualFold(k, "cve"):
 			// "CVE: 2023-12345" without the prefix.
 			if n := cveNumberLen(v); n > 0 {
@@ -203,6 +220,101 @@ func (p *parser) line(line string, next, limit int) int {
 	}
 	p.prose = true
 	return next
+}
+
+// Prose is the style of a reference written in a sentence anywhere in a
+// message ("Partially cherry-picked from commit X", "(partial backport of
+// X)", "This is a backport of upstream commit X", "based on upstream
+// commit X") or in a free-form "Upstream: X" line. (It belongs with the
+// other styles in package change; it is here until it moves.)
+const Prose change.RefStyle = "prose"
+
+// prosePhrases introduce a reference in prose, longest first; partial
+// says the reference carries part of the commit.
+var prosePhrases = [...]struct {
+	phrase  string
+	partial bool
+}{
+	{"partially cherry-picked from", true},
+	{"partially cherry picked from", true},
+	{"partial cherry-pick of", true},
+	{"partial cherry pick of", true},
+	{"partial backport of", true},
+	{"extract of", true},
+	{"based on upstream", false},
+	{"cherry-pick of", false},
+	{"backport of", false},
+}
+
+// proseFillers may stand between a phrase and the id.
+var proseFillers = [...]string{"upstream", "commit", "mainline", "the", "linux", "kernel", "git", "sha", "id", "from"}
+
+// proseRefs finds the references written in prose in one line.
+func proseRefs(t string) []change.Ref {
+	if !hasHexRun(t, 7) {
+		return nil
+	}
+	low := strings.ToLower(t)
+	var out []change.Ref
+	for from := 0; from < len(low); {
+		at, partial, n := -1, false, 0
+		for _, ph := range prosePhrases {
+			if i := strings.Index(low[from:], ph.phrase); i >= 0 && (at < 0 || from+i < at) {
+				at, partial, n = from+i, ph.partial, len(ph.phrase)
+			}
+		}
+		if at < 0 {
+			break
+		}
+		if at > 0 && isWordByte(low[at-1]) {
+			from = at + n
+			continue
+		}
+		rest := low[at+n:]
+		for k := 0; k < 4; k++ {
+			rest = trimLeftSpace(strings.TrimLeft(rest, ":"))
+			filler := false
+			for _, f := range proseFillers {
+				if strings.HasPrefix(rest, f) && (len(rest) == len(f) || !isWordByte(rest[len(f)])) {
+					rest, filler = rest[len(f):], true
+					break
+				}
+			}
+			if !filler {
+				break
+			}
+		}
+		if id, _, ok := hexID(trimLeftSpace(strings.TrimLeft(trimLeftSpace(rest), ":"))); ok && hasDigit(id) {
+			out = append(out, change.Ref{ID: id, Style: Prose, Partial: partial})
+		}
+		from = at + n
+	}
+	return out
+}
+
+// hasHexRun says whether s has n hex digits in a row.
+func hasHexRun(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if isHex(s[i]) {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// hasDigit: an id has a digit ("decaffed" is a word, not an id).
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // pickedLine parses "cherry picked from commit X ..." and

@@ -567,7 +567,27 @@ func TestRefForms(t *testing.T) {
 		{"abbreviation then full id: one ref, longer id", []string{
 			"[ Upstream commit 74f160ead74b ]", "(cherry picked from commit " + id + ")"},
 			[]change.Ref{{ID: id, Style: change.UpstreamCommit}}},
+		// References in prose, anywhere in the body (issue 13).
+		{"partially cherry-picked", []string{"Partially cherry-picked from commit " + id + "."},
+			[]change.Ref{{ID: id, Style: Prose, Partial: true}}},
+		{"partial backport in parentheses", []string{"(partial backport of 74f160ead74b)"},
+			[]change.Ref{{ID: "74f160ead74b", Style: Prose, Partial: true}}},
+		{"extract of upstream commit", []string{"This is an extract of upstream commit " + id + ", only the mr.c part."},
+			[]change.Ref{{ID: id, Style: Prose, Partial: true}}},
+		{"backport of, mid-sentence", []string{"The fix is a backport of " + id + " (\"RDMA/cma: Foo\")."},
+			[]change.Ref{{ID: id, Style: Prose}}},
+		{"based on upstream commit", []string{"Based on upstream commit 74f160ead74bfe5f, adjusted for the old API."},
+			[]change.Ref{{ID: "74f160ead74bfe5f", Style: Prose}}},
+		{"Upstream: id", []string{"Upstream: " + id},
+			[]change.Ref{{ID: id, Style: Prose}}},
+		{"prose after a convention keeps the convention's style", []string{
+			"(cherry picked from commit " + id + ")", "This is a backport of " + id + "."},
+			[]change.Ref{{ID: id, Style: change.CherryPicked}}},
 		// Negatives.
+		{"based on a commit it depends on", []string{"This is based on commit " + id + ", which added the helper."}, nil},
+		{"backport of a word", []string{"A backport of decaffed code is pointless."}, nil},
+		{"backport of nothing", []string{"This is a backport of the fix for the leak."}, nil},
+		{"Upstream: words", []string{"Upstream: submitted, see the list"}, nil},
 		{"commit message prose", []string{"commit message was too long, so shorten it."}, nil},
 		{"commit faded prose", []string{"commit faced the same issue."}, nil},
 		{"RHEL-like line after prose", []string{"This change is needed by the later", "commit " + id}, nil},
