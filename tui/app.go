@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/kdelta/kdelta/internal/termtext"
 )
 
 // App is the root model: a stack of pages, the breadcrumb above them and
@@ -151,7 +153,7 @@ func (a *App) View() string {
 	for _, p := range a.stack {
 		crumbs = append(crumbs, p.Title())
 	}
-	head := s.Title.Render("kdelta") + s.Crumb.Render(" › "+strings.Join(crumbs, " › "))
+	head := s.Title.Render("kdelta") + s.Crumb.Render(" › "+safe(strings.Join(crumbs, " › ")))
 	body := a.top().View()
 	if a.help {
 		body = a.helpView()
@@ -159,16 +161,20 @@ func (a *App) View() string {
 	_, h := a.pageSize()
 	body = fit(body, a.width, h)
 	foot := a.footer()
-	return lipgloss.JoinVertical(lipgloss.Left, truncate(head, a.width), body, foot)
+	// The pages show text from repositories, archives and results files
+	// through safe (see text.go); this is the last guard: what a page
+	// forgot is shown escaped all the same, only the styles' own
+	// sequences reach the terminal.
+	return termtext.Screen(lipgloss.JoinVertical(lipgloss.Left, truncate(head, a.width), body, foot))
 }
 
 func (a *App) footer() string {
 	s := a.c.Styles
 	if a.status != "" {
 		if a.isErr {
-			return truncate(s.Error.Render("error: ")+a.status, a.width)
+			return truncate(s.Error.Render("error: ")+safe(a.status), a.width)
 		}
-		return truncate(s.Status.Render(a.status), a.width)
+		return truncate(s.Status.Render(safe(a.status)), a.width)
 	}
 	var parts []string
 	for _, k := range a.top().Keys() {

@@ -251,7 +251,7 @@ func (p *DeltaList) carriedIn(m carriedLoaded) tea.Cmd {
 	p.stLoaded = true
 	rows := make([]dlRow, len(p.carried))
 	for i, x := range p.carried {
-		rows[i] = dlRow{id: x.ID, subject: x.Subject, author: x.Author, date: x.Date, last: carriedStatus(x.Status)}
+		rows[i] = dlRow{id: x.ID, subject: safe(x.Subject), author: safe(x.Author), date: x.Date, last: safe(carriedStatus(x.Status))}
 	}
 	p.rows[tabCarried] = rows
 	p.refilter()
@@ -435,7 +435,7 @@ func dlSortRows(rows []dlRow, order int) {
 func dlCommitRows(cs []analyzer.Commit, last func(analyzer.Commit) string) []dlRow {
 	rows := make([]dlRow, len(cs))
 	for i, x := range cs {
-		rows[i] = dlRow{id: x.ID, subject: x.Subject, author: x.Author, date: x.Date, last: last(x)}
+		rows[i] = dlRow{id: x.ID, subject: safe(x.Subject), author: safe(x.Author), date: x.Date, last: safe(last(x))}
 	}
 	return rows
 }
@@ -645,7 +645,7 @@ func (p *DeltaList) View() string {
 		return p.rd.spin.View() + " analyzing " + p.target + "… (esc cancels)"
 	}
 	if p.err != nil {
-		return s.Error.Render("could not analyze: ") + p.err.Error() + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q goes back.")
+		return s.Error.Render("could not analyze: ") + safe(p.err.Error()) + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q goes back.")
 	}
 	if p.result == nil {
 		return ""
@@ -686,7 +686,7 @@ func (p *DeltaList) View() string {
 		put(p.st.spin.View() + " reading the statuses of " + p.target + "'s carried changes… (esc cancels)")
 		return b.String() + footer()
 	case p.tab == tabCarried && p.stErr != nil:
-		put(s.Error.Render("could not read the statuses: ") + p.stErr.Error())
+		put(s.Error.Render("could not read the statuses: ") + safe(p.stErr.Error()))
 		return b.String() + footer()
 	case len(p.rows[p.tab]) == 0:
 		put(p.empty())

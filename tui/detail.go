@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -585,7 +586,7 @@ func (d *Detail) View() string {
 	s := d.c.Styles
 	if d.info == nil {
 		if d.err != nil {
-			return s.Error.Render("could not load "+change.Short(d.id)+": ") + d.err.Error() + "\n\n" +
+			return s.Error.Render("could not load "+change.Short(d.id)+": ") + safe(d.err.Error()) + "\n\n" +
 				s.Dim.Render("q goes back.")
 		}
 		return d.rd.spin.View() + " loading " + change.Short(d.id) + " in " + d.target + "… (esc cancels)"
@@ -667,33 +668,35 @@ func (b *detBuilder) wrap(text string, style lipgloss.Style) {
 }
 
 // detClean keeps control characters (an escape in a subject, say) off the
-// terminal.
+// terminal: each line of s made safe, the line breaks kept.
 func detClean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
+	if !strings.Contains(s, "\n") {
+		return safe(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = safe(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // detExpandTabs turns tabs into spaces to the next stop of width tab, and
-// control characters into '?'.
+// shows every other control character escaped.
 func detExpandTabs(s string, tab int) string {
+	if !strings.Contains(s, "\t") {
+		return safe(s)
+	}
 	var b strings.Builder
 	col := 0
-	for _, r := range s {
-		switch {
-		case r == '\t':
+	for i, seg := range strings.Split(s, "\t") {
+		if i > 0 {
 			n := tab - col%tab
 			b.WriteString(strings.Repeat(" ", n))
 			col += n
-			continue
-		case r < 0x20 || r == 0x7f:
-			r = '?'
 		}
-		b.WriteRune(r)
-		col++
+		seg = safe(seg)
+		b.WriteString(seg)
+		col += utf8.RuneCountInString(seg)
 	}
 	return b.String()
 }
@@ -703,6 +706,9 @@ func detExpandTabs(s string, tab int) string {
 func detDiffLine(s *Styles, l string, tab int) (string, lipgloss.Style) {
 	if l == "" {
 		return "", s.Plain
+	}
+	if c := l[0]; c < 0x20 || c >= 0x7f { // not a diff line's mark
+		return detExpandTabs(l, tab), s.Plain
 	}
 	text := l[:1] + detExpandTabs(l[1:], tab)
 	switch {
@@ -837,7 +843,7 @@ func (d *Detail) detail(b *detBuilder) {
 	case strings.TrimSpace(info.diff) == "":
 		b.add(s.Dim.Render("(empty diff)"))
 	default:
-		b.add(s.Dim.Render("from " + info.diffFrom))
+		b.add(s.Dim.Render("from " + safe(info.diffFrom)))
 		for _, l := range strings.Split(strings.TrimRight(info.diff, "\n"), "\n") {
 			text, st := detDiffLine(s, l, 8)
 			b.add(st.Render(truncate(text, b.w)))
@@ -1065,7 +1071,7 @@ func (d *Detail) testsSection(b *detBuilder) {
 	b.add(s.Dim.Render("  latest results on " + source + " of the tests covering " + strings.Join(info.fp.Components, ", ")))
 	testW, labW := 0, 0
 	for _, t := range info.tests {
-		testW, labW = max(testW, len(t.Test)), max(labW, len(t.Lab))
+		testW, labW = max(testW, ansi.StringWidth(detClean(t.Test))), max(labW, ansi.StringWidth(detClean(t.Lab)))
 	}
 	testW, labW = min(testW, 32), min(labW, 12)
 	for i, t := range info.tests {
@@ -1082,7 +1088,7 @@ func (d *Detail) testsSection(b *detBuilder) {
 		case 3:
 			st = s.Good
 		}
-		line := "  " + st.Render(padRight(t.Status, 6)) + padRight(detClean(t.Test), testW) + " "
+		line := "  " + st.Render(padRight(detClean(t.Status), 6)) + padRight(detClean(t.Test), testW) + " "
 		if labW > 0 {
 			line += padRight(detClean(t.Lab), labW) + " "
 		}
@@ -1186,12 +1192,13 @@ func detDiffers(h, other *analyzer.InterHunk) func(string) bool {
 	}
 }
 
-// detFileName is a file's path, with its old path after a rename.
+// detFileName is a file's path, with its old path after a rename, made
+// safe.
 func detFileName(f *analyzer.DiffFile) string {
 	if f.OldPath != "" && f.OldPath != f.Path {
-		return f.OldPath + " → " + f.Path
+		return safe(f.OldPath) + " → " + safe(f.Path)
 	}
-	return f.Path
+	return safe(f.Path)
 }
 
 // detHunkCells renders a hunk in a column of width w: a mark ("!" for a

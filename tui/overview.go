@@ -202,7 +202,7 @@ func (o *Overview) View() string {
 		return o.rd.spin.View() + " analyzing " + strings.Join(o.c.Downstreams(), ", ") + "… (esc cancels)"
 	}
 	if o.err != nil {
-		return s.Error.Render("could not analyze: ") + o.err.Error() + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q quits.")
+		return s.Error.Render("could not analyze: ") + safe(o.err.Error()) + "\n\n" + s.Dim.Render("Run 'kdelta sync' and try again; q quits.")
 	}
 	if len(o.results) == 0 {
 		return "No downstream to show: the project file has no source with an upstream.\n" + s.Dim.Render("Add one to kdelta.toml and run 'kdelta sync'.")

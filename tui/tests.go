@@ -235,7 +235,7 @@ func (t *Tests) View() string {
 		return t.rd.spin.View() + " loading the test results of " + t.source + "… (esc cancels)"
 	}
 	if t.err != nil {
-		return s.Error.Render("could not load the test results: ") + t.err.Error() + "\n\n" +
+		return s.Error.Render("could not load the test results: ") + safe(t.err.Error()) + "\n\n" +
 			s.Dim.Render("Run 'kdelta sync' and try again; q goes back.")
 	}
 	var b strings.Builder
@@ -352,7 +352,7 @@ func (t *Tests) latestView(b *strings.Builder) {
 	}
 	cells := make([][]string, len(t.latest))
 	for i, r := range t.latest {
-		cells[i] = []string{r.Status, r.Test, strings.TrimPrefix(r.Target, t.source+"@"), r.Lab, r.Hardware, oneLine(r.Message)}
+		cells[i] = safeCells(r.Status, r.Test, strings.TrimPrefix(r.Target, t.source+"@"), r.Lab, r.Hardware, oneLine(r.Message))
 	}
 	widths := fitColumns(cols, cells, t.width, []int{5, 4, 2, 3, 1})
 	b.WriteString(s.Header.Render(tableRow(cols, widths, nil, false, t.width)) + "\n")
@@ -366,7 +366,7 @@ func (t *Tests) latestView(b *strings.Builder) {
 	}
 	r := t.latest[t.latCur]
 	b.WriteString(truncate(selectedInfo(r.Test, r, s), t.width) + "\n")
-	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", t.latCur+1, len(t.latest), r.Target, change.Short(r.Commit))), t.width))
+	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", t.latCur+1, len(t.latest), safe(r.Target), change.Short(r.Commit))), t.width))
 }
 
 // statusStyle colours a row by its status; the selected row is reversed.
@@ -387,11 +387,12 @@ func statusStyle(s *Styles, status string, selected bool) lipgloss.Style {
 // selectedInfo is the line under a table about its selected result,
 // after what names it: the whole message, or its log when it has none.
 func selectedInfo(name string, r analyzer.TestStatus, s *Styles) string {
+	name = safe(name)
 	switch {
 	case r.Message != "":
-		return s.Bold.Render(name+": ") + oneLine(r.Message)
+		return s.Bold.Render(name+": ") + safe(oneLine(r.Message))
 	case r.LogURL != "":
-		return s.Bold.Render(name+": ") + "log " + r.LogURL
+		return s.Bold.Render(name+": ") + "log " + safe(r.LogURL)
 	}
 	return s.Bold.Render(name+": ") + s.Dim.Render("no message")
 }
@@ -459,7 +460,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 	if comps == "" {
 		comps = "no component"
 	}
-	label := func(target string) string { return strings.TrimPrefix(target, t.source+"@") }
+	label := func(target string) string { return safe(strings.TrimPrefix(target, t.source+"@")) }
 	switch l.kind {
 	case lineGroup:
 		return truncate(s.Bold.Render(fmt.Sprintf("PASS on %s, FAIL on %s (%s)", label(r.Passed.Target), label(r.Failed.Target), comps)), w)
@@ -470,14 +471,14 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		if reg.Failed.Message != "" {
 			msg = ": " + oneLine(reg.Failed.Message)
 		}
-		return truncate("  "+s.Bad.Render("FAIL")+" "+reg.Test+"  ("+where+")"+msg, w)
+		return truncate("  "+s.Bad.Render("FAIL")+" "+safe(reg.Test)+"  ("+safe(where)+")"+safe(msg), w)
 	case lineNote:
-		return truncate(s.Warn.Render("  note: "+r.Note), w)
+		return truncate(s.Warn.Render("  note: "+safe(r.Note)), w)
 	case lineSuspectsHead:
 		return truncate(s.Header.Render("suspects")+fmt.Sprintf(": %d of the %d changes between the two targets touch %s",
 			len(r.Suspects), r.Between, comps), w)
 	case lineFixesHead:
-		return truncate(s.Header.Render("missing upstream fixes")+fmt.Sprintf(" for %s on %s: %d", comps, r.MissingOn, len(r.MissingFixes)), w)
+		return truncate(s.Header.Render("missing upstream fixes")+fmt.Sprintf(" for %s on %s: %d", comps, safe(r.MissingOn), len(r.MissingFixes)), w)
 	}
 	mark := "  "
 	if selected {
@@ -493,9 +494,9 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		if subject < 16 { // too narrow: the author goes first
 			author, subject = 0, subject+author
 		}
-		text = head + padRight(oneLine(sp.Subject), max(subject, 1)) + " "
+		text = head + padRight(safe(oneLine(sp.Subject)), max(subject, 1)) + " "
 		if author > 0 {
-			text += padRight(sp.Author, author) + " "
+			text += padRight(safe(sp.Author), author) + " "
 		}
 		text += tail
 	} else {
@@ -509,7 +510,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		if subject < 16 {
 			subject, tagsW = subject+tagsW, 0
 		}
-		text = head + padRight(oneLine(m.Subject), max(subject, 1))
+		text = head + padRight(safe(oneLine(m.Subject)), max(subject, 1))
 		if tagsW > 0 {
 			text += "  " + fixTags(m)
 		}
@@ -525,7 +526,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 func (t *Tests) authorWidth(g int) int {
 	n := 0
 	for _, sp := range t.groups[g].First.Suspects {
-		n = max(n, ansi.StringWidth(sp.Author))
+		n = max(n, ansi.StringWidth(safe(sp.Author)))
 	}
 	return min(n, 16)
 }
@@ -753,17 +754,17 @@ func (h *testHistory) rowsShown() int { return max(h.height-4, 1) }
 func (h *testHistory) View() string {
 	s := h.c.Styles
 	if h.rd.running {
-		return h.rd.spin.View() + " loading the history of " + h.test + "… (esc cancels)"
+		return h.rd.spin.View() + " loading the history of " + safe(h.test) + "… (esc cancels)"
 	}
 	if h.err != nil {
-		return s.Error.Render("could not load the history: ") + h.err.Error() + "\n\n" + s.Dim.Render("q goes back.")
+		return s.Error.Render("could not load the history: ") + safe(h.err.Error()) + "\n\n" + s.Dim.Render("q goes back.")
 	}
 	var b strings.Builder
 	comps := strings.Join(h.c.Rules.Components(h.test), ", ")
 	if comps == "" {
 		comps = "none: no test rule maps it"
 	}
-	b.WriteString(truncate(s.Bold.Render(h.test)+s.Dim.Render(fmt.Sprintf("  %d results · components: %s", len(h.rows), comps)), h.width) + "\n")
+	b.WriteString(truncate(s.Bold.Render(safe(h.test))+s.Dim.Render(fmt.Sprintf("  %d results · components: %s", len(h.rows), comps)), h.width) + "\n")
 	if len(h.rows) == 0 {
 		b.WriteString("\nNo stored result of this test.")
 		return b.String()
@@ -791,7 +792,7 @@ func (h *testHistory) View() string {
 		if !r.Started.IsZero() {
 			started = r.Started.UTC().Format("2006-01-02")
 		}
-		cells[i] = []string{r.Target, change.Short(r.Commit), r.Lab, r.Hardware, r.Status, started, oneLine(r.Message)}
+		cells[i] = safeCells(r.Target, change.Short(r.Commit), r.Lab, r.Hardware, r.Status, started, oneLine(r.Message))
 	}
 	widths := fitColumns(cols, cells, h.width, []int{6, 3, 2, 1, 0, 5})
 	b.WriteString(s.Header.Render(tableRow(cols, widths, nil, false, h.width)) + "\n")
@@ -809,6 +810,6 @@ func (h *testHistory) View() string {
 	if !r.Started.IsZero() {
 		started = "started " + r.Started.UTC().Format("2006-01-02 15:04")
 	}
-	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", h.cur+1, len(h.rows), r.Target, started)), h.width))
+	b.WriteString(truncate(s.Dim.Render(fmt.Sprintf("row %d of %d · %s · %s", h.cur+1, len(h.rows), safe(r.Target), started)), h.width))
 	return b.String()
 }

@@ -4,7 +4,27 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kdelta/kdelta/internal/termtext"
 )
+
+// Text a page did not write itself (a subject, an author, a file name, a
+// posting, a test, a lab, a message, an error that quotes them) goes
+// through safe before it is measured and laid out: on one line, every
+// control character and bidi override shown escaped (\x1b, \u202e), never
+// obeyed by the terminal. App.View guards the whole screen as well
+// (termtext.Screen).
+
+// safe shows untrusted text on one line.
+func safe(s string) string { return termtext.Safe(s) }
+
+// safeCells makes each cell of a table row safe.
+func safeCells(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = safe(c)
+	}
+	return cells
+}
 
 // truncate cuts a line (which may hold styles) to w cells.
 func truncate(s string, w int) string {
