@@ -82,6 +82,7 @@ type downGen struct {
 	// renamedDown maps an upstream path to the name the downstream gave
 	// the file (plantRename).
 	renamedDown map[string]string
+	releases    int // release commits so far (plantRelease)
 	commits     []*dcommit
 	landed      []Landed
 	merges      []string
@@ -1031,14 +1032,14 @@ func (d *downGen) revertCommit(dc *dcommit, ph Phenomenon) (bool, error) {
 // upstreamRevertOf is the upstream revert of the one upstream commit ids
 // names, or nil.
 func (d *downGen) upstreamRevertOf(ids []string) *ucommit {
-	if len(ids) != 1 {
-		return nil
-	}
 	if d.upIdx == nil {
 		d.upIdx = make(map[string]int, len(d.up.commits))
 		for _, c := range d.up.commits {
 			d.upIdx[c.id.String()] = c.idx
 		}
+	}
+	if len(ids) != 1 {
+		return nil
 	}
 	i, ok := d.upIdx[ids[0]]
 	if !ok || d.up.commits[i].revertedBy < 0 {

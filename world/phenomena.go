@@ -41,7 +41,7 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease} {
 		out[p] = n
 	}
 	if kind == "vendor" {
@@ -80,6 +80,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.plantRename()
 	case PhProse:
 		return d.plantProse()
+	case PhRelease:
+		return d.plantRelease()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -436,4 +438,146 @@ func (d *downGen) plantProse() (bool, error) {
 		obj.author, obj.authorTime = obj.committer, obj.commitTime-int64(d.r.Intn(86400))
 		e.Subject, e.Phenomenon = sub, PhProse
 	})
+}
+
+// Release engineering (issue 13, phenomenon 6). Upstream updates its
+// release notes before each release; a downstream updates the same file
+// and its version on each of its own releases, listing the backports the
+// release brings, whose subjects upstream's notes list too. The same
+// people write both (a release manager who works upstream and on a
+// branch), as on libfabric's and rdma-core's release branches.
+
+const pathNews = "Documentation/infiniband/NEWS.rst"
+
+// newsAuthors write upstream's release notes: a developer, and the
+// distro's and the vendor's release managers.
+var newsAuthors = []person{developers[0], rhelEngineers[0], vendorEngineers[4]}
+
+// news commits upstream's release notes for release name: the RDMA fixes
+// since the previous notes.
+func (g *upstreamGen) news(name string) error {
+	var items []string
+	var listed []int
+	for i := len(g.commits) - 1; i >= 0 && len(items) < 12; i-- {
+		c := g.commits[i]
+		if c.release != "" || c.lists != nil {
+			break
+		}
+		if c.onMaster && c.isFix && c.backportable() && c.reverts < 0 {
+			items = append(items, "- "+c.subject)
+			listed = append(listed, i)
+		}
+	}
+	section := append([]string{name, strings.Repeat("=", len(name)), ""}, items...)
+	section = append(section, "")
+	var ch *changeSet
+	if f := g.root.get(pathNews); f == nil {
+		ch = &changeSet{Files: []fileChange{{Op: opCreate, Path: pathNews, Lines: section, Mode: modeFile}}}
+	} else {
+		ch = &changeSet{Files: []fileChange{{Op: opModify, Path: pathNews, Hunks: []hunk{mkHunk(f.lines, 0, 0, section)}}}}
+	}
+	res, ok := applyChange(g.root, ch, true)
+	if !ok {
+		return fmt.Errorf("upstream: release notes for %s do not apply", name)
+	}
+	au := newsAuthors[len(g.tags)%len(newsAuthors)]
+	t := g.tick()
+	c := &ucommit{reverts: -1, revertedBy: -1, change: ch, area: areaByName("docs"), subject: "NEWS: Update for " + name, lists: append(listed, -1)}
+	c.body = wrap("List the fixes of this release for the distributions and vendors that follow it.") + "\n\n" + sob(au) + sob(releaser)
+	c.obj = commitObj{parents: []oid{g.tip}, author: au, authorTime: t, committer: releaser, commitTime: t}
+	if err := g.writeCommit(c, res.root); err != nil {
+		return err
+	}
+	g.add(c)
+	g.advance(false, c, res.root)
+	return nil
+}
+
+// plantRelease writes a downstream release: the fixes its release
+// manager takes from the upstream release notes they wrote last, then its
+// version bumped and its notes listing the backports since its previous
+// release.
+func (d *downGen) plantRelease() (bool, error) {
+	eng := rhelEngineers[0]
+	if d.spec.kind == "vendor" {
+		eng = vendorEngineers[4]
+	}
+	const lag = 2 * 86400
+	for i := d.nextUp - 1; i > d.base.idx; i-- {
+		c := d.up.commits[i]
+		if c.lists == nil || c.obj.author != eng || c.obj.commitTime > d.clock-lag {
+			continue
+		}
+		taken := 0
+		for _, j := range c.lists {
+			if j < 0 || taken >= 6 || d.where[j] < 0 || d.weight(d.up.commits[j]) == 0 {
+				continue
+			}
+			u := d.up.commits[j]
+			if ok, err := d.backportWith(KindExact, "", func() *ucommit { return u }, nil); err != nil {
+				return false, err
+			} else if ok {
+				taken++
+				d.tick()
+			}
+		}
+		break
+	}
+	news := d.root.get(pathNews)
+	mk := d.root.get(pathMakefile)
+	if news == nil || mk == nil {
+		return false, nil
+	}
+	var items []string
+	for i := len(d.commits) - 1; i >= 0 && len(items) < 12; i-- {
+		e := d.commits[i].entry
+		if e.Kind == KindRelease {
+			break
+		}
+		if len(e.Upstream) == 1 && e.RevertedBy == "" && e.Kind != KindRevert {
+			items = append(items, "- "+d.up.commits[d.upstreamIndex(e.Upstream[0])].subject)
+		}
+	}
+	if len(items) < 3 {
+		return false, nil
+	}
+	at := -1
+	for i, l := range mk.lines {
+		if strings.HasPrefix(l, "SUBLEVEL = ") {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false, nil
+	}
+	d.releases++
+	var name, subject, verLine string
+	if d.spec.kind == "vendor" {
+		name = fmt.Sprintf("MLNX_OFED 23.04-%d", d.releases)
+		subject = fmt.Sprintf("NEWS: Update for MLNX_OFED 23.04-%d", d.releases)
+		verLine = fmt.Sprintf("SUBLEVEL = %d", 100+d.releases)
+	} else {
+		name = fmt.Sprintf("5.14.%d", d.releases)
+		subject = fmt.Sprintf("Release %s: update NEWS and SUBLEVEL", name)
+		verLine = fmt.Sprintf("SUBLEVEL = %d", d.releases)
+	}
+	section := append([]string{name, strings.Repeat("=", len(name)), ""}, items...)
+	section = append(section, "")
+	ch := &changeSet{Files: []fileChange{
+		{Op: opModify, Path: pathMakefile, Hunks: []hunk{mkHunk(mk.lines, at, 1, []string{verLine})}},
+		{Op: opModify, Path: pathNews, Hunks: []hunk{mkHunk(news.lines, 0, 0, section)}},
+	}}
+	res, ok := applyChange(d.root, ch, true)
+	if !ok {
+		return false, nil
+	}
+	obj := commitObj{author: eng, authorTime: d.clock, committer: eng, commitTime: d.clock}
+	obj.message = subject + "\n\n" + wrap("Bump the version and list the fixes this release brings.") + "\n\n" + sob(eng)
+	return true, d.commit(res.root, []*changeSet{ch}, obj, Entry{Kind: KindRelease, Subject: subject, Phenomenon: PhRelease})
+}
+
+// upstreamIndex is the index of the upstream commit id names.
+func (d *downGen) upstreamIndex(id string) int {
+	d.upstreamRevertOf(nil) // builds upIdx
+	return d.upIdx[id]
 }

@@ -31,6 +31,7 @@ type ucommit struct {
 	onMaster   bool   // reachable from master (topic commits once merged)
 	isFix      bool
 	generic    bool // a subject that repeats
+	lists      []int // release notes: the commits they list
 }
 
 func (c *ucommit) backportable() bool {
@@ -561,6 +562,11 @@ func (g *upstreamGen) link(t int64, p person) string {
 
 func (g *upstreamGen) release(k int) error {
 	rel := releases[k]
+	if g.cfg.plant {
+		if err := g.news(rel.name); err != nil {
+			return err
+		}
+	}
 	f := g.root.get(pathMakefile)
 	add := []string{fmt.Sprintf("VERSION = %d", rel.v), fmt.Sprintf("PATCHLEVEL = %d", rel.p)}
 	ch := &changeSet{Files: []fileChange{{Op: opModify, Path: pathMakefile, Hunks: []hunk{mkHunk(f.lines, 1, 2, add)}}}}

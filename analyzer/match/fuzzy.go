@@ -42,6 +42,8 @@ type matcher struct {
 	dKey     string    // the downstream commit's subject key
 	dTime    time.Time // when the downstream commit existed: its commit time
 	dAuthor  string    // its author's email, lower case
+	dRelease bool      // it is release engineering (release.go)
+	dVersion string    // the version its subject names
 	// named are the upstream commits whose subject d's message quotes
 	// (a squash lists the changes it carries).
 	named map[int32]bool
@@ -99,6 +101,10 @@ func (m *matcher) load(d *change.Fingerprint) {
 		m.subjects[k] = true
 	}
 	m.dKey, m.dTime, m.dAuthor = normSubject(d.Subject), d.CommitTime, strings.ToLower(d.AuthorEmail)
+	m.dRelease, m.dVersion = releaseEngineering(d), ""
+	if m.dRelease {
+		m.dVersion = versionOf(d.Subject)
+	}
 	clear(m.named)
 	for _, q := range reQuoted.FindAllStringSubmatch(d.Body, maxSquash) {
 		if s := normSubject(q[1]); s != "" {
@@ -338,7 +344,9 @@ func (m *matcher) candidates() []int32 {
 	}
 	m.cands = m.cands[:0]
 	for k := range m.count {
-		m.cands = append(m.cands, k)
+		if !m.releaseApart(k) {
+			m.cands = append(m.cands, k)
+		}
 	}
 	sort.Slice(m.cands, func(i, j int) bool {
 		a, b := m.cands[i], m.cands[j]

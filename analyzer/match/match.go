@@ -83,6 +83,10 @@ type Index struct {
 	bySubject   map[string][]int32 // subject key (subjectKey)
 	subjectKeys []string           // the keys of bySubject, sorted
 	keys        []string           // each upstream commit's subject key
+	// release says an upstream commit is release engineering (release.go),
+	// and version is the version its subject names.
+	release []bool
+	version []string
 
 	// lines maps a normalized changed-line hash to the upstream commits
 	// that add or remove it, for hashes in at most rareLineDF commits.
@@ -210,6 +214,8 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 		bySubject:   make(map[string][]int32, len(upstream)),
 		sig:         make([]signature, len(upstream)),
 		keys:        make([]string, len(upstream)),
+		release:     make([]bool, len(upstream)),
+		version:     make([]string, len(upstream)),
 	}
 	count := make(map[uint64]int32, 16*len(upstream))
 	for i, u := range upstream {
@@ -232,6 +238,9 @@ func NewIndex(upstream []*change.Fingerprint) *Index {
 		}
 		ix.byIdentity[identOf(u)] = append(ix.byIdentity[identOf(u)], k)
 		ix.keys[i] = normSubject(u.Subject)
+		if ix.release[i] = releaseEngineering(u); ix.release[i] {
+			ix.version[i] = versionOf(u.Subject)
+		}
 		if s := ix.keys[i]; s != "" {
 			ix.bySubject[s] = append(ix.bySubject[s], k)
 		}
@@ -443,8 +452,9 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 		}
 	}
 	// Per-file patch-ids: a partial backport carries a subset of the
-	// upstream files unchanged.
-	if r, ok := m.filePatchIDs(d); ok && (!declaredOnly(d) || signatureLines(d) >= manyLines) {
+	// upstream files unchanged. (Not for release engineering: the same
+	// release notes file recurs in every release.)
+	if r, ok := m.filePatchIDs(d); ok && (!declaredOnly(d) || signatureLines(d) >= manyLines) && !releaseEngineering(d) {
 		r.Downstream = d.ID
 		return r, problems
 	}
@@ -484,6 +494,9 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 	}
 	res.Method = MethodNone
 	res.Why = "no reference, patch-id, similar upstream change or identity found"
+	if m.dRelease {
+		res.Why += "; release engineering (version bump, release notes) pairs by lines only with a release of the same version"
+	}
 	if fz.best >= 0 {
 		res.Why += fmt.Sprintf("; closest %s shares %.0f%% of this change's lines", change.Short(ix.id(fz.best)), 100*fz.bestDown)
 	}

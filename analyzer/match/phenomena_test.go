@@ -143,3 +143,45 @@ func TestSubjectKeys(t *testing.T) {
 		}
 	}
 }
+
+// A release branch's release commit lists the fixes it took from main in
+// NEWS, as main's release commit does, by the same release manager: it
+// carries nothing (libfabric's v1.9.1 against v1.10.0rc1).
+func TestReleaseEngineering(t *testing.T) {
+	items := []string{"- Core: Fix a leak in the fabric list", "- EFA: Fix the RNR retry count", "- Verbs: Fix a race on close", "- TCP: Fix the keepalive default"}
+	rm := func(c *change.Fingerprint) *change.Fingerprint {
+		return withAuthor(c, "Rita Release", "rita@example.com", c.AuthorTime)
+	}
+	main := rm(commit("v1.10.0rc1", "Update NEWS and version for v1.10.0rc1",
+		file("NEWS.md", append([]string{"v1.10.0rc1, Fri Mar 13, 2020", "=="}, items...), nil),
+		file("configure.ac", []string{"AC_INIT([libfabric], [1.10.0rc1])"}, []string{"AC_INIT([libfabric], [1.10.0a1])"})))
+	ix := NewIndex([]*change.Fingerprint{main})
+	branch := rm(commit("v1.9.1", "Update NEWS and version for v1.9.1",
+		file("NEWS.md", append([]string{"v1.9.1, Fri Mar 6, 2020", "=="}, items[:3]...), nil),
+		file("configure.ac", []string{"AC_INIT([libfabric], [1.9.1])"}, []string{"AC_INIT([libfabric], [1.9.0])"})))
+	got, _ := ix.Match([]*change.Fingerprint{branch}, nil)
+	if len(got[0].Upstream) != 0 || !strings.Contains(got[0].Why, "release engineering") {
+		t.Errorf("v1.9.1 matched %v by %s: %s; want none, as release engineering", shortAll(got[0].Upstream), got[0].Method, got[0].Why)
+	}
+	// The same notes under the same version do pair (a cherry-picked
+	// release commit, reworked).
+	same := rm(commit("v1.10.0rc1-again", "Update NEWS and version for v1.10.0rc1",
+		file("NEWS.md", append([]string{"v1.10.0rc1, Fri Mar 13, 2020", "=="}, items...), nil)))
+	got, _ = ix.Match([]*change.Fingerprint{same}, nil)
+	if len(got[0].Upstream) != 1 {
+		t.Errorf("the same version's notes: %v by %s: %s", shortAll(got[0].Upstream), got[0].Method, got[0].Why)
+	}
+	for _, c := range []struct {
+		subject, version string
+	}{
+		{"Update NEWS and version for v1.10.0rc1", "1.10.0rc1"},
+		{"Linux 6.2-rc1", "6.2-rc1"},
+		{"Bump version to 47.0", "47.0"},
+		{"NEWS: Update for MLNX_OFED 23.04-3", "23.04-3"},
+		{"RDMA/mlx5: Fix the 2.5 GT/s link speed", ""},
+	} {
+		if v := versionOf(c.subject); v != c.version {
+			t.Errorf("versionOf(%q) = %q, want %q", c.subject, v, c.version)
+		}
+	}
+}
