@@ -30,7 +30,7 @@ type ucommit struct {
 	release    string // tag name of a release commit
 	onMaster   bool   // reachable from master (topic commits once merged)
 	isFix      bool
-	generic    bool // a subject that repeats
+	generic    bool  // a subject that repeats
 	lists      []int // release notes: the commits they list
 }
 
