@@ -20,6 +20,17 @@ type conn struct {
 	r          runner
 	d          dialect
 	autocommit bool
+	// seen, in a view (DB.Consistent), keeps the first error that asks
+	// for the whole view to be run again: a caller may have taken it for
+	// an answer, and the view's transaction is lost after it.
+	seen *error
+}
+
+// note keeps err in seen when it asks for the view to be run again.
+func (c *conn) note(err error) {
+	if err != nil && c.seen != nil && *c.seen == nil && retryable(err) {
+		*c.seen = err
+	}
 }
 
 func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -27,6 +38,7 @@ func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 	args = c.d.values(args)
 	for attempt := 1; ; attempt++ {
 		res, err := c.r.ExecContext(ctx, q, args...)
+		c.note(err)
 		if err == nil || !c.autocommit || !retryable(err) || attempt == maxAttempts {
 			return res, err
 		}
@@ -37,7 +49,9 @@ func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 }
 
 func (c *conn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return c.r.QueryContext(ctx, c.d.rebind(q), c.d.values(args)...)
+	rows, err := c.r.QueryContext(ctx, c.d.rebind(q), c.d.values(args)...)
+	c.note(err)
+	return rows, err
 }
 
 func (c *conn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {

@@ -24,6 +24,7 @@ import (
 //
 //   - placeholders: "?" becomes "$1", "$2", ... (rebind);
 //   - LIKE is case-insensitive for ASCII in SQLite: PostgreSQL says ILIKE;
+//   - "CROSS JOIN ... ON" (SQLite's way to fix a join's order) is a JOIN;
 //   - schema (ddl): INTEGER is 64-bit in SQLite, so BIGINT; an
 //     "id INTEGER PRIMARY KEY" (SQLite's rowid alias) is an identity
 //     column; BLOB is BYTEA; TEXT compares bytes in SQLite, so TEXT
@@ -95,6 +96,9 @@ func (d dialect) rebind(q string) string {
 	if d != postgresDialect {
 		return q
 	}
+	// SQLite takes ON with CROSS JOIN, which there also keeps the join's
+	// order; PostgreSQL plans the order itself.
+	q = strings.ReplaceAll(q, "CROSS JOIN", "JOIN")
 	var b strings.Builder
 	b.Grow(len(q) + 16)
 	n := 0
@@ -256,6 +260,14 @@ func translate(err error) error {
 func retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// aborted says whether err is PostgreSQL refusing a statement of a
+// transaction an earlier statement failed in (one whose error a caller
+// may have taken for an answer).
+func aborted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "25P02"
 }
 
 // maxAttempts bounds how often a transaction is run when PostgreSQL asks

@@ -312,13 +312,19 @@ func (db *DB) Consistent(ctx context.Context, fn func(view *DB) error) error {
 		return fn(db)
 	}
 	for attempt := 1; ; attempt++ {
+		var seen error
 		err := db.txOnce(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead}, func(tx *conn) error {
+			tx.seen = &seen
 			v := *db
 			v.db = tx
 			v.view = true
-			return fn(&v)
+			err := fn(&v)
+			if seen != nil {
+				return seen // whatever fn made of it
+			}
+			return err
 		})
-		if err == nil || !retryable(err) || attempt == maxAttempts {
+		if err == nil || !retryable(err) && !aborted(err) || attempt == maxAttempts {
 			return err
 		}
 		if err := backoff(ctx, attempt); err != nil {

@@ -22,6 +22,7 @@ func TestRebindAndDDL(t *testing.T) {
 			`SELECT '?' || x FROM t WHERE y = $1`, false},
 		{"LIKE is case-insensitive on both", `SELECT 1 WHERE p LIKE ? ESCAPE '\' AND q like '%LIKE%'`, `SELECT 1 WHERE p LIKE ? ESCAPE '\' AND q like '%LIKE%'`,
 			`SELECT 1 WHERE p ILIKE $1 ESCAPE '\' AND q ILIKE '%LIKE%'`, false},
+		{"CROSS JOIN with ON", `SELECT 1 FROM a CROSS JOIN b ON b.x = a.x`, `SELECT 1 FROM a CROSS JOIN b ON b.x = a.x`, `SELECT 1 FROM a JOIN b ON b.x = a.x`, false},
 		{"a word holding like is no LIKE", `SELECT likely FROM unlike`, `SELECT likely FROM unlike`, `SELECT likely FROM unlike`, false},
 		{"schema", "CREATE TABLE x (\n\tid INTEGER PRIMARY KEY, -- INTEGER in a comment\n\tref_id INTEGER PRIMARY KEY REFERENCES r(id),\n\tbinary INTEGER, b BLOB, s TEXT NOT NULL DEFAULT '-- not a comment'\n) WITHOUT ROWID;",
 			"CREATE TABLE x (\n\tid INTEGER PRIMARY KEY, -- INTEGER in a comment\n\tref_id INTEGER PRIMARY KEY REFERENCES r(id),\n\tbinary INTEGER, b BLOB, s TEXT NOT NULL DEFAULT '-- not a comment'\n) WITHOUT ROWID;",
