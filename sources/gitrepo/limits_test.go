@@ -75,3 +75,21 @@ func TestLargeBlobIsRefusedUnread(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveAbsentCommit: a full commit id the repository lacks is an
+// unknown ref ("no such commit"), not a damaged repository.
+func TestResolveAbsentCommit(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	gitRun(t, dir, nil, "init", "-q")
+	gitRun(t, dir, nil, "commit", "-q", "--allow-empty", "-m", "one")
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, err = r.Resolve(strings.Repeat("ab", 20))
+	if !errors.Is(err, ErrUnknownRef) || errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "no such commit") {
+		t.Errorf("Resolve of an absent commit: %v, want an unknown ref saying no such commit", err)
+	}
+}

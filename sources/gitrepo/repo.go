@@ -132,7 +132,11 @@ func (r *Repo) Resolve(name string) (plumbing.Hash, error) {
 	}
 	if len(name) >= 4 && len(name) <= 40 && isHex(name) {
 		if len(name) == 40 {
-			return r.peel(plumbing.NewHash(name))
+			h := plumbing.NewHash(name)
+			if _, err := r.r.Storer.EncodedObject(plumbing.AnyObject, h); errors.Is(err, plumbing.ErrObjectNotFound) {
+				return plumbing.ZeroHash, fmt.Errorf("%s: no such commit: %w in %s", name, ErrUnknownRef, r.Path)
+			}
+			return r.peel(h)
 		}
 		h, err := r.r.ResolveRevision(plumbing.Revision(name))
 		if err == nil {

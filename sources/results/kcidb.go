@@ -161,7 +161,11 @@ func kcidbCase(t *kcidbTest, builds map[string]*kcidbBuild, checkouts map[string
 	c.Lab = strings.TrimSpace(t.Origin)
 
 	var hw []string
-	if b := builds[t.BuildID]; b != nil {
+	b := builds[t.BuildID]
+	if b == nil && t.BuildID != "" {
+		return c, errAt("", "build_id "+strconv.Quote(t.BuildID)+" names no build in this file; import a submission whole (its checkouts, builds and tests together)")
+	}
+	if b != nil {
 		if a := strings.TrimSpace(b.Architecture); a != "" {
 			hw = append(hw, a)
 		}

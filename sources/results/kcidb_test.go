@@ -86,6 +86,7 @@ func kcidbBad() []badCase {
 		{"misc not an object", `{"tests":[{"path":"a.b","status":"PASS","misc":[1]}]}`, "tests[0]", `"misc" is an array; want an object`},
 		{"bad checkout", `{"checkouts":[{"id":"a:1"},{"id":7}]}`, "checkouts[1]", `"id" is a number; want a string`},
 		{"bad build", `{"builds":[[]]}`, "builds[0]", "is an array; want an object"},
+		{"build nowhere", `{"tests":[{"path":"a.b","status":"PASS","build_id":"lab:b9"}]}`, "tests[0]", `build_id "lab:b9" names no build in this file`},
 	}
 }
 
