@@ -129,6 +129,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	teamR, err := team(bin, w.Config, dir)
+	if err != nil {
+		return fmt.Errorf("team store: %w", err)
+	}
 	log("kdelta: no-op resync")
 	noop, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
 	if err != nil {
@@ -192,7 +196,7 @@ func run() error {
 		size: *size, buildTook: buildTook, upCommits: upCommits, paths: paths,
 		git: gitRun, first: first, noop: noop, incr: incr, down: down, rest: rest, restNoop: restNoop, added: added,
 		agree: agree, compared: total, gitIDs: len(gitIDs),
-		runs: runs, ours: ours, cherry: cherry, surfaces: surf,
+		runs: runs, ours: ours, cherry: cherry, surfaces: surf, team: teamR,
 	})
 	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		return err
@@ -304,6 +308,7 @@ type renderInput struct {
 	runs                    []analysisRun
 	ours, cherry            score
 	surfaces                surfaceRun
+	team                    teamRun
 }
 
 func render(in renderInput) string {
@@ -352,6 +357,7 @@ func render(in renderInput) string {
 	fmt.Fprintf(&b, "Targets (issue 3): precision >= 0.99, recall >= 0.98, reworked recall >= 0.95 (also asserted by `go test ./analyzer/match`\n")
 	fmt.Fprintf(&b, "on the demo and small worlds); one downstream of 10,000 commits against 100,000 upstream in under 10 s; asked again under 1 s.\n")
 	renderSurfaces(&b, in.surfaces)
+	renderTeam(&b, in.first, in.team)
 	return b.String()
 }
 
