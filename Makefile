@@ -12,6 +12,10 @@ build:
 demo: build
 	./$(BIN) demo $(DEMODIR)
 
+# The store's tests and the team-store tests run against SQLite and, when
+# PostgreSQL is installed, against a real server: the one named by
+# $$KDELTA_TEST_POSTGRES (.ci/run starts one for the whole run), else one
+# each test binary starts in a temporary directory.
 test: lint
 	$(GO) test ./...
 
