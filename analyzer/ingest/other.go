@@ -106,6 +106,9 @@ func (s *syncer) patchFingerprint(id string, p *patchfile.Patch, scope *gitrepo.
 	patchID, files, err := fingerprint.Patch(p.Diff)
 	var de *fingerprint.DiffError
 	if errors.As(err, &de) {
+		if p.DiffLine == 0 { // where the diff starts is not known (a public-inbox blob)
+			return nil, fmt.Errorf("%s: line %d of the diff: %s", p.File, de.Line, de.Msg)
+		}
 		return nil, fmt.Errorf("%s:%d: %s", p.File, p.DiffLine+de.Line-1, de.Msg)
 	}
 	if err != nil {
@@ -432,7 +435,7 @@ func (s *syncer) syncMbox(ctx context.Context, src project.Source, ref store.Ref
 				continue
 			}
 			p := &patchfile.Patch{File: m.File, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail, Date: m.Date,
-				Subject: m.Tags.Title, Message: m.Tags.Title + "\n\n" + m.Body, Diff: m.Diff, DiffLine: m.Line}
+				Subject: m.Tags.Title, Message: m.Tags.Title + "\n\n" + m.Body, Diff: m.Diff, DiffLine: m.DiffLine}
 			key := messageKey(m.MessageID)
 			fp, err := s.patchFingerprint(key, p, scope, src.Layout)
 			if err != nil {

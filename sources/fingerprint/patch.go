@@ -359,7 +359,14 @@ func (p *patchParser) hunks(i int, rec *change.File) (int, error) {
 				return 0, p.errorf(i, "expected a hunk line starting with ' ', '-' or '+': the hunk of line %d still has %d old and %d new lines", hdr+1, before, after)
 			}
 			if before < 0 || after < 0 {
-				return 0, p.errorf(i, "the hunk of line %d has more lines than its header says", hdr+1)
+				// One side ran out while the other still expects lines: a
+				// patch cut short (a mail cut inside a hunk) or a wrong header.
+				over, short := "old", "new"
+				if after < 0 {
+					over, short = "new", "old"
+				}
+				return 0, p.errorf(i, "the hunk of line %d does not match its header: more %s lines than it says while %d %s lines it promises are missing (a patch cut short, or a wrong header)",
+					hdr+1, over, max(before, after), short)
 			}
 			i++
 		}

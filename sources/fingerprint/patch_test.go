@@ -396,7 +396,7 @@ func TestPatchErrors(t *testing.T) {
 		{"hunk cut short", head + "@@ -1,3 +1,3 @@\n a\n-b\n+c\n", 8, "the diff ends inside the hunk of line 5: 1 old and 1 new lines missing"},
 		{"hunk line expected", head + "@@ -1,3 +1,3 @@\n a\n-b\n+c\nd\n", 9, "expected a hunk line"},
 		{"hunk too long", head + "@@ -1 +1 @@\n-b\n+c\n+d\n", 8, "line counts are too small"},
-		{"more old lines than the header says", head + "@@ -1,1 +1,2 @@\n-b\n-c\n+d\n", 7, "more lines than its header says"},
+		{"more old lines than the header says", head + "@@ -1,1 +1,2 @@\n-b\n-c\n+d\n", 7, "does not match its header: more old lines than it says while 2 new lines it promises are missing"},
 		{"bad hunk header", head + "@@ -1,x +1 @@\n-b\n+c\n", 5, "bad hunk header"},
 		{"no +++", "diff --git a/x.c b/x.c\n--- a/x.c\nfoo\n", 3, `expected a "+++ " line`},
 		{"no hunk", "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n", 4, "expected a hunk header"},

@@ -13,6 +13,7 @@
 package mbox
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +68,10 @@ type Message struct {
 	Diff []byte
 	File string // archive the message came from (for public-inbox, the epoch repository)
 	Line int    // 1-based line of the message's "From " line in an mbox; 0 for other archives
+	// DiffLine is the 1-based line of Diff's first line in the mbox, so an
+	// error in the diff names its own line; 0 when unknown (another
+	// archive, or a body encoded so that the line is not found as is).
+	DiffLine int
 }
 
 // Skip is what a damaged archive lacks: a message whose object a
@@ -128,5 +133,15 @@ func parseMessage(raw []byte, file string, line int) Message {
 	m.AuthorName, m.AuthorEmail = m.FromName, m.FromEmail
 
 	m.splitText(decodeBody(h, body, 0))
+	if line > 0 && len(m.Diff) > 0 {
+		first := m.Diff
+		if i := bytes.IndexByte(first, '\n'); i >= 0 {
+			first = first[:i]
+		}
+		if at := bytes.Index(raw[len(raw)-len(body):], first); at >= 0 {
+			// raw starts on the line after the "From " line.
+			m.DiffLine = line + 1 + bytes.Count(raw[:len(raw)-len(body)+at], []byte("\n"))
+		}
+	}
 	return m
 }
