@@ -1098,13 +1098,22 @@ func (d *downGen) landedPatch() (bool, error) {
 			continue
 		}
 		now := d.clock
-		obj := commitObj{author: u.obj.author, authorTime: now - int64(d.r.Intn(86400)), committer: pick(d.r, vendorEngineers), commitTime: now}
 		sub := u.subject
-		if chance(d.r, 0.3) {
-			sub = strings.Replace(sub, ": ", ": [ofed] ", 1)
+		var obj commitObj
+		if d.spec.kind == "vendor" {
+			obj = commitObj{author: u.obj.author, authorTime: now - int64(d.r.Intn(86400)), committer: pick(d.r, vendorEngineers), commitTime: now}
+			if chance(d.r, 0.3) {
+				sub = strings.Replace(sub, ": ", ": [ofed] ", 1)
+			}
+			obj.message = fmt.Sprintf("%s\n\nFirst version of this change, submitted upstream in parallel.\n\nIssue: %d\nChange-Id: %s\n%s",
+				sub, 3000000+d.r.Intn(900000), changeID(d.r), sob(u.obj.author))
+		} else {
+			// (Planted distro case, issue 13: a fix the distro carries
+			// while it is reviewed upstream.)
+			obj = commitObj{author: u.obj.author, authorTime: now - int64(d.r.Intn(86400)), committer: rhelMaintainer, commitTime: now}
+			obj.message = fmt.Sprintf("%s\n\n%sUpstream Status: posted, under review\n\nCarried until the upstream version lands.\n\n%s",
+				sub, jira(d.r), sob(u.obj.author))
 		}
-		obj.message = fmt.Sprintf("%s\n\nFirst version of this change, submitted upstream in parallel.\n\nIssue: %d\nChange-Id: %s\n%s",
-			sub, 3000000+d.r.Intn(900000), changeID(d.r), sob(u.obj.author))
 		d.carried[j] = true
 		e := Entry{Kind: KindLanded, Upstream: []string{u.id.String()}, Subject: sub, Phenomenon: PhUpstreamed}
 		if err := d.commit(res.root, []*changeSet{ch}, obj, e); err != nil {

@@ -41,12 +41,13 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease, PhRegenerated} {
 		out[p] = n
 	}
+	// On top of the vendor's landed patches (KindLanded), which are all
+	// upstreamed later.
+	out[PhUpstreamed] = n / 2
 	if kind == "vendor" {
-		// On top of the vendor's landed patches (KindLanded), which are
-		// all upstreamed later.
 		out[PhUpstreamed] = n
 	}
 	return out
@@ -82,6 +83,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.plantProse()
 	case PhRelease:
 		return d.plantRelease()
+	case PhRegenerated:
+		return d.plantRegenerated()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -208,6 +211,20 @@ func (g *upstreamGen) plantEvents(r *rand.Rand, lo, hi int) {
 			at++
 		}
 		g.events[at] = "revert"
+	}
+	// Generated man pages from the start, then documentation changes each
+	// followed by a bot's regeneration of the man page.
+	at := n / 20
+	for g.events[at] != "" {
+		at++
+	}
+	g.events[at] = "man-init"
+	for i := 0; i < 48; i++ {
+		at := lo + r.Intn(max(1, hi-lo))
+		for g.events[at] != "" {
+			at++
+		}
+		g.events[at] = "doc-regen"
 	}
 }
 
@@ -580,4 +597,223 @@ func (d *downGen) plantRelease() (bool, error) {
 func (d *downGen) upstreamIndex(id string) int {
 	d.upstreamRevertOf(nil) // builds upIdx
 	return d.upIdx[id]
+}
+
+// Regenerated files (issue 13, phenomenon 7). Upstream keeps man pages
+// generated from the documentation's reStructuredText; a bot regenerates
+// one after each change of its source. A downstream that backports the
+// source change regenerates it with its own bot: the same generated lines,
+// but its own date and version in the header.
+
+// manSources are the documents that have a generated man page.
+var manSources = []string{"Documentation/infiniband/ipoib.rst", "Documentation/infiniband/userspace-verbs.rst",
+	"Documentation/infiniband/core_locking.rst", "Documentation/infiniband/sysfs.rst"}
+
+var (
+	docsBot       = mk("RDMA Docs Bot", "docs-bot@example.org", 0)
+	distroDocsBot = mk("CKI Docs Bot", "cki-docs-bot@redhat.com", 0)
+	vendorDocsBot = mk("ofed-docs", "ofed-docs@nvidia.com", 120)
+)
+
+// manPath is the generated man page of a source document.
+func manPath(src string) string {
+	base := src[strings.LastIndexByte(src, '/')+1:]
+	return "Documentation/infiniband/man/" + strings.TrimSuffix(base, ".rst") + ".7"
+}
+
+// generatedPath says whether p is a generated file.
+func generatedPath(p string) bool {
+	return strings.HasPrefix(p, "Documentation/infiniband/man/")
+}
+
+// manPage generates the man page of a source document: a header with the
+// date and version it was made for, then the text.
+func manPage(src string, lines []string, date, version string) []string {
+	name := strings.ToUpper(strings.TrimSuffix(src[strings.LastIndexByte(src, '/')+1:], ".rst"))
+	out := []string{`.\" Generated from ` + src + `; do not edit.`, fmt.Sprintf(`.TH %s 7 "%s" "%s"`, name, date, version)}
+	for _, l := range lines {
+		switch {
+		case l == "":
+			out = append(out, ".PP")
+		case strings.HasPrefix(l, "==="), strings.HasPrefix(l, "---"):
+			out = append(out, ".SH")
+		default:
+			out = append(out, strings.ReplaceAll(l, "-", `\-`))
+		}
+	}
+	return out
+}
+
+// regenerate is the change that brings the man page of src in root up to
+// date for date and version; ok is false when it is (or src is missing).
+func regenerate(root *dir, src, date, version string) (*changeSet, bool) {
+	f, m := root.get(src), root.get(manPath(src))
+	if f == nil {
+		return nil, false
+	}
+	page := manPage(src, f.lines, date, version)
+	if m == nil {
+		return &changeSet{Files: []fileChange{{Op: opCreate, Path: manPath(src), Lines: page, Mode: modeFile}}}, true
+	}
+	// The header (line 1) changes every time; the text where the source
+	// changed. As git does, one hunk when the two are close, else two.
+	old, body := m.lines[2:], page[2:]
+	p := 0
+	for p < len(old) && p < len(body) && old[p] == body[p] {
+		p++
+	}
+	q := 0
+	for q < len(old)-p && q < len(body)-p && old[len(old)-1-q] == body[len(body)-1-q] {
+		q++
+	}
+	header := page[1]
+	var hunks []hunk
+	switch {
+	case p == len(old) && p == len(body):
+		if m.lines[1] == header {
+			return nil, false
+		}
+		hunks = []hunk{mkHunk(m.lines, 1, 1, []string{header})}
+	case p <= 2*ctxLines:
+		add := append(append([]string{header}, old[:p]...), body[p:len(body)-q]...)
+		hunks = []hunk{mkHunk(m.lines, 1, 1+len(old)-q, add)}
+	default:
+		hunks = []hunk{mkHunk(m.lines, 1, 1, []string{header}), mkHunk(m.lines, 2+p, len(old)-p-q, clone(body[p:len(body)-q]))}
+	}
+	return &changeSet{Files: []fileChange{{Op: opModify, Path: manPath(src), Hunks: hunks}}}, true
+}
+
+// upVersion is the version upstream's generated files name: its latest
+// release.
+func (g *upstreamGen) upVersion() string {
+	if len(g.tags) == 0 {
+		return "Linux 5.9"
+	}
+	r := g.tags[len(g.tags)-1].name
+	return "Linux " + strings.TrimPrefix(r, "v")
+}
+
+// manInit adds the generated man pages.
+func (g *upstreamGen) manInit() (bool, error) {
+	ch := &changeSet{}
+	for _, src := range manSources {
+		if c, ok := regenerate(g.root, src, fmtDay(g.clock), g.upVersion()); ok {
+			ch.Files = append(ch.Files, c.Files...)
+		}
+	}
+	if len(ch.Files) == 0 {
+		return false, nil
+	}
+	return true, g.botCommit(ch, "Documentation: infiniband: Add generated man pages", nil)
+}
+
+// botCommit writes a docs bot's commit on master.
+func (g *upstreamGen) botCommit(ch *changeSet, subject string, regenOf *ucommit) error {
+	res, ok := applyChange(g.root, ch, true)
+	if !ok {
+		return fmt.Errorf("upstream: %s does not apply", subject)
+	}
+	t := g.tick()
+	c := &ucommit{reverts: -1, revertedBy: -1, change: ch, area: areaByName("docs"), subject: subject}
+	c.body = "Generated by the docs bot"
+	if regenOf != nil {
+		c.body += " after " + regenOf.id.short() + " (\"" + regenOf.subject + "\")"
+		regenOf.regen = len(g.commits)
+	}
+	c.body += ".\n\n" + sob(docsBot)
+	c.obj = commitObj{parents: []oid{g.tip}, author: docsBot, authorTime: t, committer: docsBot, commitTime: t}
+	if err := g.writeCommit(c, res.root); err != nil {
+		return err
+	}
+	g.add(c)
+	g.advance(false, c, res.root)
+	return nil
+}
+
+// docRegen changes a source document and has the bot regenerate its man
+// page.
+func (g *upstreamGen) docRegen() (bool, error) {
+	if g.topic != nil && g.topic.area.name == "docs" {
+		return false, nil
+	}
+	src := pick(g.r, manSources)
+	f := g.root.get(src)
+	if f == nil || g.root.get(manPath(src)) == nil {
+		return false, nil
+	}
+	a := areaByName("docs")
+	e, ok := (code{r: g.r, a: a}).editText(f.lines)
+	if !ok {
+		return false, nil
+	}
+	ch := &changeSet{Files: []fileChange{{Op: opModify, Path: src, Hunks: e.hunks}}}
+	res, ok := applyChange(g.root, ch, true)
+	if !ok {
+		return false, nil
+	}
+	au := g.author(a)
+	t := g.tick()
+	c := &ucommit{reverts: -1, revertedBy: -1, area: a, change: ch, regen: -1,
+		subject: joinSubject("Documentation: infiniband", fill(e.what, e.fn)+" in "+src[strings.LastIndexByte(src, '/')+1:])}
+	c.obj = commitObj{parents: []oid{g.tip}, author: au, authorTime: t, committer: g.maintainer(a), commitTime: t + g.step/4}
+	c.body = wrap(fill(e.why, e.fn)) + "\n\n" + sob(au) + sob(c.obj.committer)
+	if err := g.writeCommit(c, res.root); err != nil {
+		return false, err
+	}
+	g.add(c)
+	g.advance(false, c, res.root)
+	rc, ok := regenerate(g.root, src, fmtDay(g.clock), g.upVersion())
+	if !ok {
+		return true, nil
+	}
+	return true, g.botCommit(rc, "Documentation: infiniband: Regenerate man pages", c)
+}
+
+// plantRegenerated backports an upstream documentation change and has the
+// downstream's bot regenerate the man page: it carries the upstream
+// regeneration of the same change.
+func (d *downGen) plantRegenerated() (bool, error) {
+	const lag = 2 * 86400
+	var cand []*ucommit
+	for _, c := range d.up.commits[d.base.idx+1 : d.nextUp] {
+		if c.regen > 0 && !d.carried[c.idx] && !d.carried[c.regen] && d.up.commits[c.regen].obj.commitTime < d.clock-lag {
+			cand = append(cand, c)
+		}
+	}
+	for len(cand) > 0 {
+		k := d.r.Intn(len(cand))
+		u := cand[k]
+		cand = append(cand[:k], cand[k+1:]...)
+		res, ok := applyChange(d.root, u.change, true)
+		if !ok {
+			continue
+		}
+		src := u.change.Files[0].Path
+		obj, e := d.message(KindExact, "", u, nil, u.change)
+		e.Upstream = []string{u.id.String()}
+		d.take(u.idx)
+		if err := d.commit(res.root, []*changeSet{u.change}, obj, e); err != nil {
+			return false, err
+		}
+		d.tick()
+		bot, version := distroDocsBot, fmt.Sprintf("Linux 5.14.0-%d.el9", 70+len(d.commits))
+		if d.spec.kind == "vendor" {
+			bot, version = vendorDocsBot, "MLNX_OFED 23.04"
+		}
+		rc, ok := regenerate(d.root, src, fmtDay(d.clock), version)
+		if !ok {
+			return true, nil
+		}
+		r2, ok := applyChange(d.root, rc, true)
+		if !ok {
+			return true, nil
+		}
+		r := d.up.commits[u.regen]
+		obj = commitObj{author: bot, authorTime: d.clock, committer: bot, commitTime: d.clock}
+		obj.message = "Documentation: infiniband: Regenerate man pages\n\nGenerated by this tree's docs bot.\n\n" + sob(bot)
+		d.take(r.idx)
+		return true, d.commit(r2.root, []*changeSet{rc}, obj, Entry{Kind: KindRegenerated, Upstream: []string{r.id.String()},
+			Subject: "Documentation: infiniband: Regenerate man pages", Phenomenon: PhRegenerated})
+	}
+	return false, nil
 }

@@ -32,6 +32,7 @@ type ucommit struct {
 	isFix      bool
 	generic    bool  // a subject that repeats
 	lists      []int // release notes: the commits they list
+	regen      int   // a documentation change: the bot's regeneration after it (0: none)
 }
 
 func (c *ucommit) backportable() bool {
@@ -332,6 +333,11 @@ func areaFiles(root *dir, a *area) []string {
 	var out []string
 	for _, p := range root.getDir(a.dir).files(a.dir, nil) {
 		if areaOfPath(p) != a || root.get(p).binary() {
+			continue
+		}
+		if generatedPath(p) || p == pathNews || root.get(manPath(p)) != nil {
+			// Written by a bot, release notes, and the sources of generated
+			// man pages (changed only with their regeneration, docRegen).
 			continue
 		}
 		if a.text || strings.HasSuffix(p, ".c") || strings.HasSuffix(p, ".h") {
@@ -693,6 +699,10 @@ func (g *upstreamGen) special(ev string) (bool, error) {
 	switch ev {
 	case "revert":
 		return g.revert()
+	case "man-init":
+		return g.manInit()
+	case "doc-regen":
+		return g.docRegen()
 	case "rename", "rename-edit":
 		for try := 0; try < 10; try++ {
 			a = pickArea(g.r, nil)

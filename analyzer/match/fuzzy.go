@@ -497,7 +497,10 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 			(s.subject || m.sameAuthor(s.k, d))
 	}
 	if s.subject {
-		return true
+		// A subject many upstream commits share ("Fix typo in comment")
+		// agrees with all of them: then the lines must show a fair share
+		// of this one.
+		return !m.genericSubject() || s.coverUp >= minCoverUp || s.flatUp >= subjectFlatUp
 	}
 	if d.SubjectNamesFile() && s.same >= minCommon && s.coverUp >= fileSubjectCoverUp && s.coverDn >= onlyCoverDown {
 		// OFED's backports/ patches are named for the file they patch and
@@ -511,6 +514,16 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 	// agree too (git cherry-pick keeps it) and the lines must be real.
 	return s.same >= minCommon && m.sameAuthor(s.k, d) &&
 		(s.coverUp >= minCoverUpAlone || s.same >= manyLines && s.coverUp >= minCoverUp)
+}
+
+// genericSubjectPeers: a subject key this many upstream commits share is
+// generic.
+const genericSubjectPeers = 3
+
+// genericSubject says whether many upstream commits have the downstream
+// commit's subject.
+func (m *matcher) genericSubject() bool {
+	return len(m.ix.bySubject[m.dKey]) >= genericSubjectPeers
 }
 
 // sameAuthor says whether upstream commit k has d's author.
@@ -732,6 +745,9 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 		parts = append(parts, p)
 	}
 	res.Why = fmt.Sprintf("%.0f%% of this change's lines agree with upstream; %s", 100*f.coverDn, strings.Join(parts, "; "))
+	if regeneration(d) && regeneration(ix.ups[first.k]) {
+		res.Why = fmt.Sprintf("a regeneration of the same source change as %s (the generated lines agree; a date or version line differs); ", change.Short(ix.ups[first.k].ID)) + res.Why
+	}
 	if first.newer {
 		res.Method = MethodUpstreamed
 		res.Why = upstreamedWhy(d, ix.ups[first.k]) + "; " + res.Why

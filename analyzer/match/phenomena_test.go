@@ -185,3 +185,26 @@ func TestReleaseEngineering(t *testing.T) {
 		}
 	}
 }
+
+// A downstream bot's regeneration of a man page pairs with upstream's
+// regeneration of the same source change, not with another regeneration
+// of the same subject, and says so.
+func TestRegenerated(t *testing.T) {
+	man := "Documentation/infiniband/man/ipoib.7"
+	regen := func(name, date string, plus, minus []string) *change.Fingerprint {
+		c := commit(name, "Documentation: infiniband: Regenerate man pages",
+			file(man, append([]string{`.TH IPOIB 7 "` + date + `" "Linux 6.2"`}, plus...), append([]string{`.TH IPOIB 7 "2023-01-01" "Linux 6.1"`}, minus...)))
+		return withAuthor(c, "Docs Bot", "docs-bot@example.org", t0)
+	}
+	a := regen("regen-a", "2023-02-01", []string{"The connected mode is the default on ConnectX\\-4."}, []string{"The datagram mode is the default."})
+	b := regen("regen-b", "2023-03-01", []string{"Set the MTU with ip link before bringing the interface up."}, nil)
+	ix := NewIndex([]*change.Fingerprint{a, b})
+	d := commit("d-regen", "Documentation: infiniband: Regenerate man pages",
+		file(man, []string{`.TH IPOIB 7 "2024-05-05" "Linux 5.14.0-284.el9"`, "Set the MTU with ip link before bringing the interface up."},
+			[]string{`.TH IPOIB 7 "2021-07-01" "Linux 5.14"`}))
+	withAuthor(d, "CKI Docs Bot", "cki-docs-bot@example.com", t0.Add(400*24*time.Hour))
+	got, _ := ix.Match([]*change.Fingerprint{d}, nil)
+	if !sameSet(got[0].Upstream, []string{b.ID}) || !strings.Contains(got[0].Why, "regeneration of the same source change as "+change.Short(b.ID)) {
+		t.Errorf("got %v by %s: %s; want %s, said to be a regeneration", shortAll(got[0].Upstream), got[0].Method, got[0].Why, change.Short(b.ID))
+	}
+}

@@ -85,3 +85,39 @@ func (m *matcher) releaseApart(k int32) bool {
 	}
 	return !(up && m.dRelease && m.dVersion != "" && m.dVersion == m.ix.version[k])
 }
+
+// Regenerated files: man pages made from markdown or reStructuredText,
+// configure scripts, prebuilt documentation. A bot's regeneration differs
+// from another's of the same source change only in a date or version
+// line, and every regeneration has the same subject: the lines decide,
+// and the explanation says what was compared.
+
+var reRegenerate = regexp.MustCompile(`(?i)\b(regenerat\w*|re-generat\w*|update generated|autogenerat\w*|pandoc-prebuilt)\b`)
+
+// generatedFile says whether a path is a generated file committed to a
+// tree.
+func generatedFile(p string) bool {
+	base := path.Base(p)
+	if base == "configure" || strings.HasSuffix(base, "_shipped") || strings.Contains(p, "pandoc-prebuilt/") {
+		return true
+	}
+	dir := path.Dir(p)
+	ext := path.Ext(base)
+	return (path.Base(dir) == "man" || strings.HasPrefix(path.Base(dir), "man")) && len(ext) == 2 && ext[1] >= '1' && ext[1] <= '9'
+}
+
+// regeneration says whether a commit regenerates generated files.
+func regeneration(f *change.Fingerprint) bool {
+	if reRegenerate.MatchString(f.Subject) {
+		return true
+	}
+	if len(f.Files) == 0 {
+		return false
+	}
+	for _, fl := range f.Files {
+		if !generatedFile(fl.Path) {
+			return false
+		}
+	}
+	return true
+}
