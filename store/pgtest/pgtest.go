@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,25 +31,60 @@ import (
 // (trust authentication, a user that may create databases).
 const Env = "KDELTA_TEST_POSTGRES"
 
+// lazy is the server a test binary starts for itself, on the first test
+// that asks for a database: one per test binary (a helper's only state).
+var lazy struct {
+	sync.Mutex
+	enabled bool
+	server  *Server
+	err     error
+}
+
 // Main runs a test binary's tests (run: m.Run, or more) with a server:
-// $KDELTA_TEST_POSTGRES when set, else one started for this binary when
-// the binaries are here, and stopped after. It returns the exit code for
-// os.Exit.
+// $KDELTA_TEST_POSTGRES when set, else one this binary starts when its
+// first test asks for a database and the binaries are here, stopped when
+// the tests end. It returns the exit code for os.Exit.
 func Main(run func() int) int {
 	if os.Getenv(Env) != "" {
 		return run()
 	}
-	s, err := Start(filepath.Join(os.TempDir(), ""))
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "pgtest: no PostgreSQL server: %v; PostgreSQL tests skip\n", err)
-		return run()
-	}
-	os.Setenv(Env, s.URL)
+	lazy.Lock()
+	lazy.enabled = true
+	lazy.Unlock()
 	code := run()
-	if err := s.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+	lazy.Lock()
+	defer lazy.Unlock()
+	if lazy.server != nil {
+		if err := lazy.server.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		}
+		os.Unsetenv(Env)
+		lazy.server = nil
 	}
 	return code
+}
+
+// adminURL returns the URL of the server's admin database, starting the
+// binary's own server when Main allows it; "" when there is none.
+func adminURL() string {
+	if u := os.Getenv(Env); u != "" {
+		return u
+	}
+	lazy.Lock()
+	defer lazy.Unlock()
+	if !lazy.enabled || lazy.err != nil {
+		return ""
+	}
+	if lazy.server == nil {
+		lazy.server, lazy.err = Start(filepath.Join(os.TempDir(), ""))
+		if lazy.err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: no PostgreSQL server: %v; PostgreSQL tests skip\n", lazy.err)
+			return ""
+		}
+		// Processes the tests start (a test binary run again) use it too.
+		os.Setenv(Env, lazy.server.URL)
+	}
+	return lazy.server.URL
 }
 
 // Server is a PostgreSQL server started in a temporary directory.
@@ -152,8 +188,9 @@ func lastLine(b []byte) string {
 	return lines[len(lines)-1]
 }
 
-// Available says whether there is a server for Database.
-func Available() bool { return os.Getenv(Env) != "" }
+// Available says whether there is a server for Database (starting the
+// binary's own when Main allows it).
+func Available() bool { return adminURL() != "" }
 
 var notName = regexp.MustCompile(`[^a-z0-9_]+`)
 
@@ -162,7 +199,7 @@ var notName = regexp.MustCompile(`[^a-z0-9_]+`)
 // server (Main found no binaries to start one).
 func Database(t testing.TB) string {
 	t.Helper()
-	admin := os.Getenv(Env)
+	admin := adminURL()
 	if admin == "" {
 		t.Skip("no PostgreSQL server: PostgreSQL is not installed here")
 	}
