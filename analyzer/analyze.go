@@ -27,7 +27,7 @@ import (
 
 // Version names the analysis method; a stored analysis made by another
 // version, or by another build of kdelta, is computed again.
-const Version = "4"
+const Version = "5"
 
 // build identifies the running program: a kept analysis made by another
 // build (a new matcher, say) is not trusted. The executable's path, size
@@ -220,7 +220,8 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 		return nil, err
 	}
 	// Everything upstream has in scope, older than the base too: what a
-	// reference or a Fixes: tag may name.
+	// reference or a Fixes: tag may name, and what a downstream that merged
+	// upstream since carries copies of (matched as duplicates).
 	knownIDs, err := db.RefCommitIDs(ctx, upRef.ID)
 	if err != nil {
 		return nil, err
@@ -228,6 +229,19 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	known, err := db.Heads(ctx, keys(knownIDs, up))
 	if err != nil {
 		return nil, err
+	}
+	// A copy keeps its subject: the older commits with the subject of a
+	// downstream commit are matched by their changed lines too (a copy
+	// applied with another context has another patch-id). Reading every
+	// older commit's lines would cost more than the whole analysis.
+	if copies := olderPeers(known, down); len(copies) > 0 {
+		full, err := db.Fingerprints(ctx, copies, upSrc.Layout)
+		if err != nil {
+			return nil, err
+		}
+		for id, fp := range full {
+			known[id] = fp
+		}
 	}
 	mine, err := db.RefCommitIDs(ctx, ref.ID)
 	if err != nil {
@@ -256,7 +270,7 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	}
 
 	upList, downList, knownList := values(up), values(down), values(known)
-	ix := match.NewIndex(append(upList, knownList...))
+	ix := match.NewIndexWithBase(upList, knownList)
 	matches, problems := ix.Match(downList, overrides)
 	pairs := make([]delta.Pair, len(matches))
 	for i, m := range matches {
@@ -287,6 +301,25 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 		})
 	}
 	return r, nil
+}
+
+// olderPeers lists the store ids of the older upstream commits whose
+// subject agrees with a downstream commit's.
+func olderPeers(older, down map[int64]*change.Fingerprint) []int64 {
+	subjects := make(map[string]bool, len(down))
+	for _, fp := range down {
+		if k := match.SubjectKey(fp.Subject); k != "" {
+			subjects[k] = true
+		}
+	}
+	var out []int64
+	for id, fp := range older {
+		if subjects[match.SubjectKey(fp.Subject)] {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // keys lists the ids of a ref's commits that are not already loaded.

@@ -25,6 +25,9 @@ type dsSpec struct {
 	// phenomena.go); none in the small world, whose fixtures other tests
 	// read.
 	plant map[Phenomenon]int
+	// forkTag, when set, is the release the branch forks from before it
+	// merges baseTag (plantTwins).
+	forkTag string
 	// keep is how many commits from the start keep their file versions
 	// for the extra sources (see genRepo); downstream-only commits
 	// always keep them.
@@ -97,6 +100,10 @@ func newDownstream(r *rand.Rand, up *upstreamGen, spec dsSpec, pw *packWriter) *
 	b := up.snaps[spec.baseTag]
 	d := &downGen{spec: spec, r: r, up: up, base: b, pw: pw, root: b.root, tip: up.commits[b.idx].id,
 		nextUp: b.idx + 1, carried: map[int]bool{}, fixedBy: map[int][]int{}}
+	if f, ok := up.snaps[spec.forkTag]; ok && spec.forkTag != "" {
+		// Start from the fork; plantTwins brings the branch to the base.
+		d.root, d.tip, d.nextUp, b = f.root, up.commits[f.idx].id, f.idx+1, f
+	}
 	d.where = make([]int32, len(up.commits))
 	for i := range d.where {
 		d.where[i] = -1
@@ -109,7 +116,13 @@ func newDownstream(r *rand.Rand, up *upstreamGen, spec dsSpec, pw *packWriter) *
 	start := up.commits[b.idx].obj.commitTime + 86400
 	end := up.clock + 30*86400
 	d.clock = start
-	d.step = max(60, (end-start)/int64(spec.n+1))
+	// The planted phenomena make commits on top of the kinds' n; the
+	// commits after the base share the time to the end.
+	from := start
+	if d.base.idx != b.idx {
+		from = up.commits[d.base.idx].obj.commitTime + 86400
+	}
+	d.step = max(60, (end-from)/int64(spec.n+plantedCommits(spec.plant)+1))
 	return d
 }
 
@@ -194,6 +207,11 @@ func schedule(r *rand.Rand, n int, mix []kindShare) []kindShare {
 }
 
 func (d *downGen) run(progress func(int)) error {
+	if d.spec.forkTag != "" {
+		if err := d.plantTwins(); err != nil {
+			return err
+		}
+	}
 	var sched []slot
 	for _, s := range schedule(d.r, d.spec.n, d.spec.mix) {
 		sched = append(sched, slot{share: s})

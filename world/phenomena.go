@@ -44,9 +44,12 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease, PhRegenerated} {
 		out[p] = n
 	}
+	if kind == "vendor" {
+		out[PhTwin] = 2*n + 4 // plantTwins, before the base
+	}
 	// On top of the vendor's landed patches (KindLanded), which are all
 	// upstreamed later.
-	out[PhUpstreamed] = n / 2
+	out[PhUpstreamed] = n
 	if kind == "vendor" {
 		out[PhUpstreamed] = n
 	}
@@ -57,6 +60,9 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 // random places.
 func (d *downGen) withPhenomena(sched []slot) []slot {
 	for _, p := range Phenomena() {
+		if p == PhTwin {
+			continue // planted before the schedule starts (plantTwins)
+		}
 		for i := 0; i < d.spec.plant[p]; i++ {
 			at := d.r.Intn(len(sched) + 1)
 			sched = append(sched[:at], append([]slot{{ph: p}}, sched[at:]...)...)
@@ -816,4 +822,114 @@ func (d *downGen) plantRegenerated() (bool, error) {
 			Subject: "Documentation: infiniband: Regenerate man pages", Phenomenon: PhRegenerated})
 	}
 	return false, nil
+}
+
+// Twins older than the base (issue 13, phenomenon 8). A branch that
+// merges upstream now and then (a Debian packaging branch, a vendor
+// branch that syncs) carries copies of upstream commits made before it
+// merged the release that has them: after the merge, its base is that
+// release, and the copies are equal to upstream commits older than the
+// base. Cherry-picked in another order than upstream's, some apply with
+// another context (another patch-id, the same lines).
+
+// plantTwins forks the branch at spec.forkTag, carries commits of the
+// next release out of order, then merges spec.baseTag; the branch goes on
+// from there.
+func (d *downGen) plantTwins() error {
+	fork, base := d.up.snaps[d.spec.forkTag], d.up.snaps[d.spec.baseTag]
+	var cand []*ucommit
+	for _, c := range d.up.commits[fork.idx+1 : base.idx+1] {
+		if c.onMaster && c.backportable() && allModify(c.change) && c.reverts < 0 &&
+			(c.revertedBy < 0 || c.revertedBy > base.idx) {
+			cand = append(cand, c)
+		}
+	}
+	// A sample, a third of it commits whose context differs on the fork
+	// (an earlier upstream commit the branch does not take changed lines
+	// next to them), in upstream's order but for later commits of a file
+	// taken before earlier ones of it.
+	n := d.spec.plant[PhTwin]
+	d.r.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
+	var shifted, plain []*ucommit
+	for _, c := range cand {
+		if _, exact := applyChange(d.root, c.change, true); exact {
+			plain = append(plain, c)
+		} else if _, ok := applyChange(d.root, c.change, false); ok {
+			shifted = append(shifted, c)
+		}
+	}
+	k := min(len(shifted), n/3)
+	cand = append(shifted[:k:k], plain[:min(len(plain), 2*n-k)]...)
+	sort.Slice(cand, func(i, j int) bool { return cand[i].idx < cand[j].idx })
+	for i := 0; i+1 < len(cand); i++ {
+		if sharesPath(cand[i].change, cand[i+1].change) && chance(d.r, 0.7) {
+			cand[i], cand[i+1] = cand[i+1], cand[i]
+			i++
+		}
+	}
+	end := d.up.commits[base.idx].obj.commitTime
+	for _, u := range cand {
+		if n == 0 {
+			break
+		}
+		res, ok := applyChange(d.root, u.change, false)
+		if !ok {
+			continue
+		}
+		d.clock = max(d.clock, u.obj.commitTime) + 3600 + d.r.Int63n(86400)
+		kind := KindExact
+		if res.fuzzy > 0 {
+			kind = KindContext
+		}
+		// A plain cherry-pick without -x: the message and author kept.
+		obj := commitObj{author: u.obj.author, authorTime: u.obj.authorTime, committer: pick(d.r, vendorEngineers), commitTime: d.clock,
+			message: upstreamMessage(u)}
+		e := Entry{Kind: kind, Upstream: []string{u.id.String()}, Subject: u.subject, Phenomenon: PhTwin}
+		d.carried[u.idx] = true
+		if err := d.commit(res.root, []*changeSet{u.change}, obj, e); err != nil {
+			return err
+		}
+		n--
+	}
+	// The merge: upstream's release, which has every commit carried.
+	eng := pick(d.r, vendorEngineers)
+	d.clock = max(d.clock, end) + 86400
+	obj := commitObj{parents: []oid{d.tip, d.up.commits[base.idx].id}, author: eng, authorTime: d.clock, committer: eng, commitTime: d.clock,
+		message: fmt.Sprintf("Merge tag '%s' into %s\n\nSync with upstream %s.\n\n%s", d.spec.baseTag, d.spec.branch, d.spec.baseTag, sob(eng))}
+	tree, err := d.pw.putTree(base.root)
+	if err != nil {
+		return err
+	}
+	obj.tree = tree
+	id, err := d.pw.put(objCommit, obj.encode())
+	if err != nil {
+		return err
+	}
+	d.merges = append(d.merges, id.String())
+	d.root, d.tip = base.root, id
+	// What the release has is no longer to be backported.
+	for i := fork.idx + 1; i <= base.idx; i++ {
+		d.take(i)
+	}
+	d.nextUp = max(d.nextUp, base.idx+1)
+	return nil
+}
+
+// plantedCommits is about how many commits after the base the planted
+// phenomena add to a downstream (a revert pair and a regeneration are two,
+// a release takes a few fixes first).
+func plantedCommits(plant map[Phenomenon]int) int {
+	n := 0
+	for p, k := range plant {
+		switch p {
+		case PhTwin:
+		case PhRevert, PhRegenerated:
+			n += 2 * k
+		case PhRelease:
+			n += 4 * k
+		default:
+			n += k
+		}
+	}
+	return n
 }

@@ -598,7 +598,7 @@ func (g *upstreamGen) release(k int) error {
 		tr.object = obj
 	}
 	g.tags = append(g.tags, tr)
-	for _, b := range []string{g.cfg.distroBase, g.cfg.vendorBase} {
+	for _, b := range []string{g.cfg.distroBase, g.cfg.vendorBase, g.cfg.vendorFork} {
 		if b == rel.name {
 			g.snaps[b] = snapshot{root: g.root, idx: c.idx, prefixEnd: g.pw.off}
 		}
@@ -773,7 +773,7 @@ func (g *upstreamGen) special(ev string) (bool, error) {
 				continue
 			}
 			a = c.area
-			ch = &changeSet{Files: []fileChange{{Op: opDelete, Path: p, Lines: f.lines}}}
+			ch = &changeSet{Files: []fileChange{{Op: opDelete, Path: p, Lines: f.lines, Mode: f.mode}}}
 			subject = joinSubject(pick(g.r, a.prefixes), fmt.Sprintf("Remove %s", p[strings.LastIndex(p, "/")+1:]))
 			why = "Nothing uses this code any more. Remove it."
 		}

@@ -67,6 +67,10 @@ type sizeConfig struct {
 	// plant says the world plants issue 13's phenomena (phenomena.go),
 	// which need more of some upstream commits than chance gives.
 	plant bool
+	// vendorFork, when set, is the release the vendor branch forks from:
+	// it carries some commits of the next release, its base, then merges
+	// that release (twins older than the base, phenomena.go).
+	vendorFork string
 }
 
 func configFor(s Size) (sizeConfig, error) {
@@ -74,9 +78,9 @@ func configFor(s Size) (sizeConfig, error) {
 	case Small:
 		return sizeConfig{upstream: 300, distro: 60, vendor: 40, distroBase: "v5.14", vendorBase: "v6.1"}, nil
 	case Demo:
-		return sizeConfig{upstream: 3000, distro: 400, vendor: 200, distroBase: "v5.14", vendorBase: "v6.1", plant: true}, nil
+		return sizeConfig{upstream: 3000, distro: 400, vendor: 200, distroBase: "v5.14", vendorBase: "v6.1", plant: true, vendorFork: "v6.0"}, nil
 	case Bench:
-		return sizeConfig{upstream: 100000, distro: 10000, vendor: 2000, distroBase: "v5.14", vendorBase: "v6.1", plant: true}, nil
+		return sizeConfig{upstream: 100000, distro: 10000, vendor: 2000, distroBase: "v5.14", vendorBase: "v6.1", plant: true, vendorFork: "v6.0"}, nil
 	}
 	return sizeConfig{}, fmt.Errorf("world: unknown size %q (want small, demo or bench)", s)
 }
@@ -167,7 +171,7 @@ func Build(opts Options) (*World, error) {
 		seed int64
 	}{
 		{dsSpec{name: distroName, kind: "distro", branch: distroBranch, baseTag: cfg.distroBase, n: cfg.distro, mix: distroMix, keep: 4 * xcfg.series, plant: plantFor(opts.Size, "distro")}, distroSeed},
-		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix, keep: 4 * xcfg.backports, plant: plantFor(opts.Size, "vendor")}, vendorSeed},
+		{dsSpec{name: vendorName, kind: "vendor", branch: vendorBranch, baseTag: cfg.vendorBase, n: cfg.vendor, mix: vendorMix, keep: 4 * xcfg.backports, plant: plantFor(opts.Size, "vendor"), forkTag: cfg.vendorFork}, vendorSeed},
 	}
 	gens := map[string]*genRepo{}
 	for _, s := range specs {

@@ -262,10 +262,32 @@ type accuracy struct {
 	wrong              []string
 }
 
+// indexFor is the index analyze builds for a downstream: upstream's
+// commits after its base, and those at or before it (matches with these
+// only are duplicates).
+func indexFor(l *loaded, d world.Downstream) *Index {
+	older := map[string]bool{}
+	for _, c := range l.truth.Upstream.Commits {
+		older[c.ID] = true
+		if c.ID == d.BaseCommit {
+			break
+		}
+	}
+	var since, before []*change.Fingerprint
+	for _, u := range l.upstream {
+		if older[u.ID] {
+			before = append(before, u)
+		} else {
+			since = append(since, u)
+		}
+	}
+	return NewIndexWithBase(since, before)
+}
+
 func measure(tb testing.TB, l *loaded) *accuracy {
-	ix := NewIndex(l.upstream)
 	acc := newAccuracy()
 	for _, d := range l.truth.Downstreams {
+		ix := indexFor(l, d)
 		fps := l.down[d.Source]
 		got, probs := ix.Match(fps, nil)
 		acc.problems += len(probs)
@@ -306,6 +328,9 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 			if reworked[e.Kind] && e.Trailer == "" {
 				acc.rework.add(e.Upstream, m.Upstream)
 				acc.reworkBase.add(e.Upstream, base[e.ID])
+			}
+			if e.Phenomenon == world.PhTwin && sameSet(e.Upstream, m.Upstream) && m.Method != MethodDuplicate {
+				tb.Errorf("%s %s: a copy of %v older than the base is matched by %s, want %s", d.Source, e.ID[:10], shortAll(e.Upstream), m.Method, MethodDuplicate)
 			}
 			if p := e.Phenomenon; p != "" {
 				if acc.phen[p] == nil {

@@ -232,14 +232,18 @@ func (m *matcher) score(k int32) pairScore {
 	s.upTotal, s.explains = upTotal, expl
 	s.nfiles = len(u.Files)
 	for i := range u.Files {
-		f := &u.Files[i]
-		if m.pairedByName(f) {
+		if m.pairedByName(&u.Files[i]) {
 			s.files++
-		} else if m.pairedByContent(f) {
-			// Renamed on one side since the other forked: the files pair
-			// by what they change, as git pairs renames by similarity.
-			s.files++
-			s.renamed++
+		}
+	}
+	if s.files == 0 && s.same > 0 {
+		// Renamed on one side since the other forked: the files pair by
+		// what they change, as git pairs renames by similarity.
+		for i := range u.Files {
+			if m.pairedByContent(&u.Files[i]) {
+				s.files++
+				s.renamed++
+			}
 		}
 	}
 	s.rank = s.same + crossWeight*s.cross
@@ -260,6 +264,11 @@ const renameSimilarity = 0.5
 // pairedByContent says whether the downstream commit changes most of
 // upstream file f's lines the same way, under whatever name.
 func (m *matcher) pairedByContent(f *change.File) bool {
+	if len(f.Plus)+len(f.Minus) > 2*len(m.d)*int(1/commonWeight) {
+		// Even if every downstream line were among them, too few of its
+		// (every line weighs at least commonWeight).
+		return false
+	}
 	var same, total float64
 	n := 0
 	for _, h := range f.Plus {

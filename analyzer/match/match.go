@@ -38,6 +38,9 @@ const (
 	// commit it matches, which its author upstreamed later.
 	MethodUpstreamed = "upstreamed"
 	MethodNone       = "none"
+	// MethodDuplicate: the downstream commit is a copy of upstream commits
+	// at or before its base (it merged upstream since it carried them).
+	MethodDuplicate = "duplicate"
 )
 
 // Match pairs one downstream commit with the upstream commits it carries.
@@ -87,6 +90,8 @@ type Index struct {
 	// and version is the version its subject names.
 	release []bool
 	version []string
+	// nSince: ups[:nSince] are after the base, the rest at or before it.
+	nSince int
 
 	// lines maps a normalized changed-line hash to the upstream commits
 	// that add or remove it, for hashes in at most rareLineDF commits.
@@ -204,6 +209,25 @@ const (
 
 // NewIndex prepares an upstream set for matching.
 func NewIndex(upstream []*change.Fingerprint) *Index {
+	return NewIndexWithBase(upstream, nil)
+}
+
+// NewIndexWithBase prepares an upstream set for matching: since are
+// upstream's commits after the downstream's base, older those at or before
+// it. Every upstream commit's fingerprint is in the store, and a
+// downstream that merged upstream since carries copies of older ones: a
+// match with older commits only is a duplicate (MethodDuplicate).
+func NewIndexWithBase(since, older []*change.Fingerprint) *Index {
+	upstream := since
+	if len(older) > 0 {
+		upstream = append(append(make([]*change.Fingerprint, 0, len(since)+len(older)), since...), older...)
+	}
+	ix := newIndex(upstream)
+	ix.nSince = len(since)
+	return ix
+}
+
+func newIndex(upstream []*change.Fingerprint) *Index {
 	ix := &Index{
 		ups:         upstream,
 		byID:        make(map[string]int32, len(upstream)),
@@ -381,6 +405,7 @@ func (ix *Index) Match(downstream []*change.Fingerprint, overrides map[string][]
 	m := newMatcher(ix)
 	for _, d := range downstream {
 		res, probs := m.one(d, overrides)
+		ix.markDuplicate(&res)
 		out = append(out, res)
 		problems = append(problems, probs...)
 	}
@@ -528,12 +553,31 @@ func (ix *Index) ids(ks []int32) []string {
 	return out
 }
 
+// markDuplicate turns a match with upstream commits older than the base,
+// only, into a duplicate: the downstream has them twice, by ancestry and
+// as a copy.
+func (ix *Index) markDuplicate(res *Match) {
+	switch res.Method {
+	case MethodManual, MethodRevert, MethodNone, MethodDuplicate:
+		return
+	}
+	if len(res.Upstream) == 0 {
+		return
+	}
+	for _, id := range res.Upstream {
+		if k, ok := ix.byID[strings.ToLower(id)]; !ok || int(k) < ix.nSince {
+			return
+		}
+	}
+	res.Why = fmt.Sprintf("a copy of %s, which the base already has (found by %s): %s", change.ShortList(res.Upstream), res.Method, res.Why)
+	res.Method = MethodDuplicate
+}
+
 // corroborated says whether a diff match with upstream commit k is
 // backed by the message: the same subject, or the same author (git
 // cherry-pick keeps it).
 func (ix *Index) corroborated(k int32, d *change.Fingerprint) bool {
-	u := ix.ups[k]
-	return sameSubject(u.Subject, d.Subject) || sameAuthor(u, d)
+	return keysAgree(ix.keys[k], normSubject(d.Subject)) || sameAuthor(ix.ups[k], d)
 }
 
 // patchIDMatch pairs d with the upstream commit of the same patch-id,
@@ -582,10 +626,11 @@ func plural(n int, one, many string) string {
 // whose subject agrees with d, then whose author does, else the first.
 func (ix *Index) prefer(ks []int32, d *change.Fingerprint) int32 {
 	best, bestScore := ks[0], -1
+	dk := normSubject(d.Subject)
 	for _, k := range ks {
 		u := ix.ups[k]
 		s := 0
-		if sameSubject(u.Subject, d.Subject) {
+		if keysAgree(ix.keys[k], dk) {
 			s += 2
 		}
 		if sameAuthor(u, d) {

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -15,41 +14,63 @@ import (
 // with "...". subjectKey takes all of that off; two subjects agree when
 // their keys are equal, or when one key is a truncation of the other.
 
-var (
-	// reLeadTags: leading bracketed tags of any kind ("[v5.14.y]",
-	// "[infiniband]", "[PATCH v2 1/3]", "[ofed]").
-	reLeadTags = regexp.MustCompile(`^(\s*\[[^\[\]]{1,60}\])+`)
-	// reLeadWords: leading provenance words, each followed by a colon.
-	reLeadWords = regexp.MustCompile(`(?i)^(\s*(UPSTREAM|BACKPORT|FROMGIT|FROMLIST|ANDROID|CHROMIUM|UBUNTU|SAUCE|NVIDIA|RHEL|PENDING|LOCAL)\s*:)+`)
-	// reTailNote: a trailing branch or backport note in parentheses or
-	// brackets ("(for 1.6.x)", "(backport)", "[cherry-picked from 6.2]").
-	reTailNote = regexp.MustCompile(`(?i)\s*[(\[]\s*(for|backport|backported|cherry[- ]?pick|cherry[- ]picked|partial|stable|v?\d+\.\d+[.\dxy-]*\b)[^()\[\]]*[)\]]$`)
-	// reInnerTag: OFED's "[ofed]" marker after the prefix.
-	reInnerTag = regexp.MustCompile(`(?i)\[(ofed|mlnx_ofed|backport)\]\s*`)
-)
+// leadWords are provenance words that prefix a subject, each followed by
+// a colon.
+var leadWords = [...]string{"upstream", "backport", "fromgit", "fromlist", "android", "chromium", "ubuntu", "sauce",
+	"nvidia", "rhel", "pending", "local"}
+
+// tailWords open a trailing branch or backport note: "(for 1.6.x)",
+// "(backport)", "[cherry-picked from 6.2]".
+var tailWords = [...]string{"for ", "backport", "cherry-pick", "cherry pick", "cherrypick", "partial", "stable"}
 
 // subjectKey is a subject as compared: lower case, single spaces, without
 // branch and backport tags, provenance words, branch notes, a trailing
 // period or truncation mark. truncated says the subject ended in a
-// truncation mark ("..." or "…").
+// truncation mark ("..." or "…"). It runs on every upstream subject, so
+// it is written out rather than in regular expressions.
 func subjectKey(s string) (key string, truncated bool) {
 	s = strings.TrimSpace(s)
-	for {
-		t := reLeadTags.ReplaceAllString(s, "")
-		t = strings.TrimSpace(reLeadWords.ReplaceAllString(t, ""))
-		if t == s {
+	for changed := true; changed; {
+		changed = false
+		// Leading bracketed tags of any kind ("[v5.14.y]", "[PATCH v2
+		// 1/3]", "[infiniband]").
+		for len(s) > 0 && s[0] == '[' {
+			j := strings.IndexByte(s, ']')
+			if j < 0 || j > 61 || strings.IndexByte(s[1:j], '[') >= 0 {
+				break
+			}
+			s, changed = strings.TrimSpace(s[j+1:]), true
+		}
+		// Leading provenance words ("BACKPORT:", "UBUNTU: SAUCE:").
+		for _, w := range leadWords {
+			if len(s) > len(w) && strings.EqualFold(s[:len(w)], w) {
+				rest := strings.TrimLeft(s[len(w):], " \t")
+				if len(rest) > 0 && rest[0] == ':' {
+					s, changed = strings.TrimSpace(rest[1:]), true
+				}
+			}
+		}
+	}
+	// Trailing branch notes.
+	for len(s) > 0 && (s[len(s)-1] == ')' || s[len(s)-1] == ']') {
+		open := byte('(')
+		if s[len(s)-1] == ']' {
+			open = '['
+		}
+		i := strings.LastIndexByte(s, open)
+		if i <= 0 || !tailNote(s[i+1:len(s)-1]) {
 			break
 		}
-		s = t
+		s = strings.TrimSpace(s[:i])
 	}
-	for {
-		t := strings.TrimSpace(reTailNote.ReplaceAllString(s, ""))
-		if t == s || t == "" {
-			break
+	// OFED's "[ofed]" marker after the prefix.
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		for _, m := range []string{"[ofed] ", "[mlnx_ofed] ", "[backport] "} {
+			if j := indexFold(s, m); j >= 0 {
+				s = s[:j] + s[j+len(m):]
+			}
 		}
-		s = t
 	}
-	s = reInnerTag.ReplaceAllString(s, "")
 	switch {
 	case strings.HasSuffix(s, "..."):
 		s, truncated = strings.TrimRight(s, ". "), true
@@ -58,8 +79,46 @@ func subjectKey(s string) (key string, truncated bool) {
 	default:
 		s = strings.TrimRight(s, ". ")
 	}
-	return strings.ToLower(strings.Join(strings.Fields(s), " ")), truncated
+	s = strings.ToLower(s)
+	if strings.Contains(s, "  ") || strings.ContainsAny(s, "\t\r\n") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	return s, truncated
 }
+
+// tailNote says whether the text of a trailing parenthesis is a branch
+// or backport note: it starts with a note word or a version ("5.14.y",
+// "v6.1").
+func tailNote(in string) bool {
+	in = strings.TrimSpace(in)
+	for _, w := range tailWords {
+		if len(in) >= len(w) && strings.EqualFold(in[:len(w)], w) {
+			return true
+		}
+	}
+	v := strings.TrimPrefix(strings.TrimPrefix(in, "v"), "V")
+	d := 0
+	for d < len(v) && v[d] >= '0' && v[d] <= '9' {
+		d++
+	}
+	return d > 0 && d+1 < len(v) && v[d] == '.' && v[d+1] >= '0' && v[d+1] <= '9'
+}
+
+// indexFold is strings.Index, ASCII case folded.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// SubjectKey is a subject as the matcher compares it: lower case, without
+// branch and backport tags, provenance words, branch notes, a trailing
+// period or truncation mark. Two commits whose keys are equal have the
+// same subject.
+func SubjectKey(s string) string { return normSubject(s) }
 
 // normSubject is the key of a subject (see subjectKey).
 func normSubject(s string) string {
