@@ -329,8 +329,14 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 				acc.rework.add(e.Upstream, m.Upstream)
 				acc.reworkBase.add(e.Upstream, base[e.ID])
 			}
-			if e.Phenomenon == world.PhTwin && sameSet(e.Upstream, m.Upstream) && m.Method != MethodDuplicate {
+			right := sameSet(e.Upstream, m.Upstream)
+			switch {
+			case e.Phenomenon == world.PhTwin && right && m.Method != MethodDuplicate:
 				tb.Errorf("%s %s: a copy of %v older than the base is matched by %s, want %s", d.Source, e.ID[:10], shortAll(e.Upstream), m.Method, MethodDuplicate)
+			case e.Kind == world.KindSplit && right && (m.Method != MethodPartial || !strings.Contains(m.Why, "split across downstream commits")):
+				tb.Errorf("%s %s: a part of split %v is matched by %s (%s), want %s naming its sibling", d.Source, e.ID[:10], shortAll(e.Upstream), m.Method, m.Why, MethodPartial)
+			case e.Kind == world.KindSquash && right && !strings.Contains(m.Why, "each part's share"):
+				tb.Errorf("%s %s: squash %v: %s; want each part's share", d.Source, e.ID[:10], shortAll(e.Upstream), m.Why)
 			}
 			if p := e.Phenomenon; p != "" {
 				if acc.phen[p] == nil {

@@ -406,9 +406,11 @@ func (ix *Index) Match(downstream []*change.Fingerprint, overrides map[string][]
 	for _, d := range downstream {
 		res, probs := m.one(d, overrides)
 		ix.markDuplicate(&res)
+		ix.shareParts(&res, d)
 		out = append(out, res)
 		problems = append(problems, probs...)
 	}
+	ix.markSplits(out, downstream)
 	return out, problems
 }
 

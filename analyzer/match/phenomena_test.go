@@ -208,3 +208,33 @@ func TestRegenerated(t *testing.T) {
 		t.Errorf("got %v by %s: %s; want %s, said to be a regeneration", shortAll(got[0].Upstream), got[0].Method, got[0].Why, change.Short(b.ID))
 	}
 }
+
+// An upstream commit carried in two downstream commits: each part says
+// partial and names the other; a squash lists each part's share.
+func TestSplitAndSquashParts(t *testing.T) {
+	qp := "drivers/infiniband/hw/mlx5/qp.c"
+	cq := "drivers/infiniband/hw/mlx5/cq.c"
+	both := commit("both", "RDMA/mlx5: Use the CQ lock in mlx5_ib_poll_cq() and its caller",
+		file(cq, []string{"spin_lock_irqsave(&cq->lock, flags);", "mlx5_ib_poll_sw_comp(cq, num, wc, &npolled);", "spin_unlock_irqrestore(&cq->lock, flags);"}, []string{"mlx5_ib_poll_sw_comp(cq, num, wc);"}),
+		file(qp, []string{"mlx5_ib_qp_drain(qp, &npolled);", "qp->drained = npolled;", "complete(&qp->drain_done);"}, []string{"mlx5_ib_qp_drain(qp);"}))
+	other := commit("other", "RDMA/mlx5: Reject a CQ resize below the outstanding entries",
+		file(cq, []string{"if (entries < cq->outstanding)", "return -EBUSY;", "cq->resize_pending = true;"}, []string{"cq->resize_pending = false;"}))
+	ix := NewIndex([]*change.Fingerprint{both, other})
+	part1 := commit("d-part-1", both.Subject, both.Files[0])
+	part1.Files[0].PatchID, part1.PatchID = hexID("p1"), hexID("p1 commit")
+	part2 := commit("d-part-2", both.Subject, both.Files[1])
+	part2.Files[0].PatchID, part2.PatchID = hexID("p2"), hexID("p2 commit")
+	squash := commit("d-squash", both.Subject, append(append([]change.File{}, both.Files...), other.Files...)...)
+	squash.Files[0].PatchID, squash.Files[2].PatchID = hexID("s0"), hexID("s2")
+	squash.PatchID = hexID("squash commit")
+	got, _ := ix.Match([]*change.Fingerprint{part1, part2, squash}, nil)
+	for i, sib := range []*change.Fingerprint{part2, part1} {
+		m := got[i]
+		if m.Method != MethodPartial || !sameSet(m.Upstream, []string{both.ID}) || !strings.Contains(m.Why, "with "+change.Short(sib.ID)+" (50%)") {
+			t.Errorf("part %d: %v by %s: %s; want %s, partial, naming %s", i+1, shortAll(m.Upstream), m.Method, m.Why, change.Short(both.ID), change.Short(sib.ID))
+		}
+	}
+	if m := got[2]; m.Method != MethodSquash || !strings.Contains(m.Why, "each part's share of this change's lines: ") {
+		t.Errorf("squash: %v by %s: %s", shortAll(m.Upstream), m.Method, m.Why)
+	}
+}
