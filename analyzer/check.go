@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/kdelta/kdelta/analyzer/status"
@@ -35,6 +36,9 @@ type Finding struct {
 	Was        string `json:"was"` // in the baseline
 	Now        string `json:"now"`
 	Detail     string `json:"detail"` // one line a maintainer can act on
+	// Rank is a new missing fix's rank (see Ranks); its findings come
+	// most critical first.
+	Rank string `json:"rank,omitempty"`
 }
 
 // CheckResult is the outcome of comparing the current analysis with a
@@ -49,7 +53,11 @@ type Check struct {
 	Downstream string    `json:"downstream"`
 	Kind       string    `json:"kind"`
 	Findings   []Finding `json:"findings"`          // empty when it passed
-	Skipped    string    `json:"skipped,omitempty"` // why it did not run (turned off by the policy, not in the baseline)
+	Skipped    string    `json:"skipped,omitempty"` // why it did not run (turned off by the policy, not in the baseline, no results)
+	// NoResults says the test check had nothing to compare: no test
+	// result of the downstream is imported. It did not pass; it did not
+	// run (Skipped says so).
+	NoResults bool `json:"no_results,omitempty"`
 }
 
 // statusRank orders the statuses by how far upstream they are; a drop is a
@@ -88,6 +96,9 @@ func CheckAgainst(baselineName string, baseline, current []Overview, policy *pro
 				c.Skipped = was.Partial
 			case kind == CheckGrowth && !hasGrowthLimit(policy):
 				c.Skipped = "no growth limit set (see --policy)"
+			case kind == CheckTest && len(cur.Tests) == 0:
+				c.NoResults = true
+				c.Skipped = "no results: no test result of " + cur.Downstream + " is imported ('kdelta results import')"
 			default:
 				c.Findings = checkers[kind](was, cur, policy)
 			}
@@ -133,8 +144,12 @@ func checkStatuses(was, cur *Overview, _ *project.Policy) []Finding {
 	byPath := map[string]*Carried{}
 	byAuthor := map[string]*Carried{}
 	bySubject := map[string]*Carried{} // nil when the subject repeats
-	for i := range cur.Carried {
-		c := &cur.Carried[i]
+	now := cur.changes
+	if now == nil {
+		now = cur.Carried
+	}
+	for i := range now {
+		c := &now[i]
 		byID[c.ID] = c
 		if c.Path != "" {
 			byPath[c.Path] = c
@@ -147,7 +162,7 @@ func checkStatuses(was, cur *Overview, _ *project.Policy) []Finding {
 		}
 	}
 	out := []Finding{}
-	for _, b := range was.Carried {
+	for _, b := range baselineChanges(was) {
 		c := byID[b.ID]
 		if c == nil && b.Path != "" {
 			c = byPath[b.Path]
@@ -184,6 +199,35 @@ func checkStatuses(was, cur *Overview, _ *project.Policy) []Finding {
 			f.Detail = fmt.Sprintf("%s -> %s", b.Status.Status, c.Status.Status)
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// baselineChanges are the changes of a baseline with their statuses: the
+// carried ones, then each backport's carriers as mainline (a baseline
+// written before kdelta kept backports out of carried lists them once).
+// A baseline read from the store has them all.
+func baselineChanges(was *Overview) []Carried {
+	if was.changes != nil {
+		return was.changes
+	}
+	out := append([]Carried(nil), was.Carried...)
+	seen := map[string]bool{}
+	for _, c := range was.Carried {
+		seen[c.ID] = true
+	}
+	for _, b := range was.Backports {
+		if b.RevertedBy != "" {
+			continue // no longer mainline: its status was not kept
+		}
+		for _, id := range b.Carried {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			out = append(out, Carried{ID: id, Subject: b.Subject, Components: b.Components,
+				Status: status.Status{Status: status.Mainline, Upstream: []string{b.Upstream}}})
+		}
 	}
 	return out
 }
@@ -242,10 +286,14 @@ func checkMissingFixes(was, cur *Overview, p *project.Policy) []Finding {
 		if len(fixes) == 0 {
 			fixes = []string{change.ShortList(f.Fixes)}
 		}
+		detail := fmt.Sprintf("upstream %.12s fixes %s, which the downstream has", f.ID, strings.Join(fixes, ", "))
+		if f.Rank != "" && f.Rank != RankOther {
+			detail += fmt.Sprintf(" [%s: %s]", f.Rank, f.Reason)
+		}
 		out = append(out, Finding{Downstream: cur.Downstream, Kind: CheckMissingFix, Component: comp, Subject: f.Subject, ID: f.ID,
-			Was: "not missing", Now: "missing fix",
-			Detail: fmt.Sprintf("upstream %.12s fixes %s, which the downstream has", f.ID, strings.Join(fixes, ", "))})
+			Was: "not missing", Now: "missing fix", Detail: detail, Rank: f.Rank})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return RankOrder(out[i].Rank) < RankOrder(out[j].Rank) })
 	return out
 }
 

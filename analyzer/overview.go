@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kdelta/kdelta/project"
@@ -12,10 +13,18 @@ import (
 
 // Overview is what a release manager's report and the CI gate know of one
 // downstream: per component counts and their change since the previous
-// snapshot, the missing fixes, every carried change with its status, the
-// backports, the latest test results, the regressions, and the trend of
-// the counts across snapshots. Its JSON form is the report's, versioned by
-// the report's schema_version.
+// snapshot, the critical missing commits, the missing fixes (most critical
+// first), every carried change with its status, the backports, the latest
+// test results, the regressions, and the trend of the counts across
+// snapshots. Its JSON form is the report's, versioned by the report's
+// schema_version.
+//
+// Carried, everywhere kdelta says it (the CLI, the TUI, every report
+// format and the JSON schema), is one set: the changes a downstream
+// carries since its base that upstream lacks (no upstream commit matches
+// them; "downstream-only" in kdelta delta's columns). A backport is not
+// carried: it is backported. The carried changes are counted by status,
+// and the statuses add up to the carried count.
 type Overview struct {
 	Downstream string `json:"downstream"` // SOURCE@REF
 	Kind       string `json:"kind"`       // distro, vendor, stable
@@ -25,18 +34,27 @@ type Overview struct {
 	Tip        string `json:"tip"`
 	// Snapshot is the snapshot the overview was read from (a baseline from
 	// the store), or the latest one it was compared with; 0 when none.
-	Snapshot     int64              `json:"snapshot,omitempty"`
-	Components   []ComponentSummary `json:"components"` // the whole first (component ""), then by name
-	MissingFixes []MissingFix       `json:"missing_fixes"`
-	Carried      []Carried          `json:"carried"`
-	Backports    []Backport         `json:"backports"`
-	Tests        []TestStatus       `json:"tests"`
-	Regressions  []Regression       `json:"regressions"`
-	Trend        []TrendPoint       `json:"trend"` // oldest first
+	Snapshot   int64              `json:"snapshot,omitempty"`
+	Components []ComponentSummary `json:"components"` // the whole first (component ""), then by name
+	// Critical are the missing commits to take first: those ranked cve or
+	// release (see Ranks), most critical first.
+	Critical     []MissingFix `json:"critical"`
+	MissingFixes []MissingFix `json:"missing_fixes"` // most critical first
+	Carried      []Carried    `json:"carried"`       // the changes upstream lacks, in the downstream's order
+	Backports    []Backport   `json:"backports"`
+	Tests        []TestStatus `json:"tests"`
+	Regressions  []Regression `json:"regressions"`
+	Trend        []TrendPoint `json:"trend"` // oldest first
 	// Partial says what the overview lacks, when it was read from a
 	// snapshot that did not record everything (missing fixes before
 	// kdelta kept them); "" when complete.
 	Partial string `json:"partial,omitempty"`
+
+	// changes are every change the downstream has since its base, the
+	// backports too, with its status: what the status check follows a
+	// change into, whatever it became (nil when read from a file or a
+	// snapshot).
+	changes []Carried
 }
 
 // ComponentSummary is the counts of one component.
@@ -45,9 +63,12 @@ type ComponentSummary struct {
 	Backported   int            `json:"backported"`
 	Missing      int            `json:"missing"`
 	MissingFixes int            `json:"missing_fixes"`
-	Carried      int            `json:"carried"`   // downstream-only changes
-	ByStatus     map[string]int `json:"by_status"` // every carried change (backports are "mainline") by status
+	CVEs         int            `json:"cves"`      // missing commits that name a CVE
+	Carried      int            `json:"carried"`   // changes it carries that upstream lacks
+	ByStatus     map[string]int `json:"by_status"` // the carried changes by status: they add up to Carried
 	Tests        TestCounts     `json:"tests"`
+	// Severity is the worst of the component's items (see Severities).
+	Severity string `json:"severity"`
 	// Change is the difference of the counts with the previous snapshot;
 	// nil when there is none.
 	Change *CountChange `json:"change,omitempty"`
@@ -70,9 +91,11 @@ type CountChange struct {
 	Carried      int       `json:"carried"`
 }
 
-// MissingFix is an upstream fix the downstream lacks for code it has.
+// MissingFix is an upstream fix the downstream lacks for code it has (or,
+// in Critical, a missing commit that names a CVE), with its priority.
 type MissingFix struct {
 	Commit
+	Priority
 	Components []string   `json:"components"`
 	FixesWhat  []FixedRef `json:"fixes_what"` // the commits it fixes, with their subjects
 }
@@ -93,6 +116,9 @@ type Backport struct {
 	Date       time.Time `json:"date"`
 	Components []string  `json:"components"`
 	Carried    []string  `json:"carried"` // the downstream changes that carry it
+	// RevertedBy is the upstream commit that reverted it upstream since:
+	// the downstream carries what upstream took back.
+	RevertedBy string `json:"reverted_by,omitempty"`
 }
 
 // TrendPoint is the whole-downstream counts in one snapshot.
@@ -125,15 +151,19 @@ func Overviews(ctx context.Context, db *store.DB, cfg *project.Config, targets [
 }
 
 func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *project.TestRules, target string, ev *evidence) (*Overview, error) {
-	carried, r, err := statuses(ctx, db, target, ev)
+	all, r, err := statuses(ctx, db, target, ev)
 	if err != nil {
 		return nil, err
 	}
 	if err := AttachTests(ctx, db, rules, r); err != nil {
 		return nil, err
 	}
+	rk, err := NewRanker(ctx, db, cfg, r)
+	if err != nil {
+		return nil, err
+	}
 	source, refName := Target(r.Downstream)
-	ov := &Overview{Downstream: r.Downstream, Upstream: r.Upstream, Base: r.Base, BaseHow: r.BaseHow, Tip: r.Tip, Carried: carried}
+	ov := &Overview{Downstream: r.Downstream, Upstream: r.Upstream, Base: r.Base, BaseHow: r.BaseHow, Tip: r.Tip, Carried: onlyCarried(r, all), changes: all}
 	if s := cfg.Source(source); s != nil {
 		ov.Kind = s.Kind
 	}
@@ -144,25 +174,38 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 		}
 		byStatus[comp][st]++
 	}
-	for _, c := range carried {
+	for _, c := range ov.Carried {
 		count("", c.Status.Status)
 		for _, comp := range c.Components {
 			count(comp, c.Status.Status)
 		}
 	}
-	for _, cd := range r.Components {
+	for i := range r.Components {
+		cd := &r.Components[i]
 		cs := ComponentSummary{Component: cd.Component, Backported: len(cd.Backported), Missing: len(cd.Missing),
-			MissingFixes: len(cd.MissingFixes), Carried: len(cd.DownstreamOnly), ByStatus: byStatus[cd.Component]}
+			MissingFixes: len(cd.MissingFixes), CVEs: countCVEs(cd.Missing), Carried: len(cd.DownstreamOnly), ByStatus: byStatus[cd.Component]}
 		if cs.ByStatus == nil {
 			cs.ByStatus = map[string]int{}
 		}
 		cs.Tests = CountTests(cd.Tests)
+		cs.Severity = cs.severity()
 		ov.Components = append(ov.Components, cs)
 	}
-	ov.MissingFixes = missingFixes(r)
-	if err := fixedSubjects(ctx, db, r, ov.MissingFixes); err != nil {
-		return nil, err
+	ov.MissingFixes = missingCommits(r, func(cd *ComponentDelta) []Commit { return cd.MissingFixes })
+	ov.Critical = missingCommits(r, func(cd *ComponentDelta) []Commit { return cd.Missing })
+	for _, list := range [][]MissingFix{ov.MissingFixes, ov.Critical} {
+		if err := fixedSubjects(ctx, db, r, list); err != nil {
+			return nil, err
+		}
 	}
+	ov.MissingFixes = rankFixes(rk, ov.MissingFixes)
+	critical := []MissingFix{}
+	for _, m := range rankFixes(rk, ov.Critical) {
+		if RankOrder(m.Rank) <= RankOrder(RankRelease) {
+			critical = append(critical, m)
+		}
+	}
+	ov.Critical = critical
 	ov.Backports = backports(r)
 	ov.Tests = []TestStatus{}
 	if all := r.Component(""); all != nil && all.Tests != nil {
@@ -190,6 +233,83 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 	return ov, nil
 }
 
+// onlyCarried keeps, of every change a downstream has since its base, the
+// carried ones: those its analysis found no upstream commit for (not the
+// backports, nor its reverts of its own changes).
+func onlyCarried(r *Result, all []Carried) []Carried {
+	only := map[string]bool{}
+	if whole := r.Component(""); whole != nil {
+		for _, c := range whole.DownstreamOnly {
+			only[c.ID] = true
+		}
+	}
+	out := []Carried{}
+	for _, c := range all {
+		if only[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// countCVEs counts the commits that name a CVE.
+func countCVEs(cs []Commit) int {
+	n := 0
+	for _, c := range cs {
+		if len(c.CVEs) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// The severities of a component, worst first: what colours a cell of the
+// component x downstream matrix (the TUI, the HTML report) and what the
+// matrix's legend explains.
+const (
+	SeverityCVE     = "cve"     // a missing commit names a CVE
+	SeverityFix     = "fix"     // a missing fix: upstream fixed code the downstream has
+	SeverityTest    = "test"    // a test covering it fails
+	SeverityMissing = "missing" // only missing commits that fix nothing it has (features, cleanups)
+	SeverityNone    = "none"    // nothing missing, nothing failing
+)
+
+// Severities lists the severities, worst first, with what each means.
+func Severities() [][2]string {
+	return [][2]string{
+		{SeverityCVE, "a CVE fix missing"},
+		{SeverityFix, "a missing fix"},
+		{SeverityTest, "a failing test"},
+		{SeverityMissing, "only missing features"},
+		{SeverityNone, "nothing missing"},
+	}
+}
+
+// SeverityOf is the worst item of a component's counts.
+func SeverityOf(cves, missingFixes, failingTests, missing int) string {
+	switch {
+	case cves > 0:
+		return SeverityCVE
+	case missingFixes > 0:
+		return SeverityFix
+	case failingTests > 0:
+		return SeverityTest
+	case missing > 0:
+		return SeverityMissing
+	}
+	return SeverityNone
+}
+
+func (cs ComponentSummary) severity() string {
+	return SeverityOf(cs.CVEs, cs.MissingFixes, cs.Tests.Fail, cs.Missing)
+}
+
+// DeltaSeverity is the worst item of a component's delta (with its tests
+// attached).
+func DeltaSeverity(cd *ComponentDelta) string {
+	return SeverityOf(countCVEs(cd.Missing), len(cd.MissingFixes), cd.FailingTests, len(cd.Missing))
+}
+
 // CountTests counts test results by outcome.
 func CountTests(ts []TestStatus) TestCounts {
 	var n TestCounts
@@ -206,25 +326,42 @@ func CountTests(ts []TestStatus) TestCounts {
 	return n
 }
 
-// missingFixes lists the missing fixes of an analysis with their
-// components.
-func missingFixes(r *Result) []MissingFix {
+// missingCommits lists a missing list of an analysis (of, from each
+// component's delta) with the components of each commit.
+func missingCommits(r *Result, of func(*ComponentDelta) []Commit) []MissingFix {
 	comps := map[string][]string{}
-	for _, cd := range r.Components {
+	for i := range r.Components {
+		cd := &r.Components[i]
 		if cd.Component == "" {
 			continue
 		}
-		for _, c := range cd.MissingFixes {
+		for _, c := range of(cd) {
 			comps[c.ID] = append(comps[c.ID], cd.Component)
 		}
 	}
 	out := []MissingFix{}
 	if all := r.Component(""); all != nil {
-		for _, c := range all.MissingFixes {
+		for _, c := range of(all) {
 			out = append(out, MissingFix{Commit: c, Components: nonNil(comps[c.ID]), FixesWhat: []FixedRef{}})
 		}
 	}
 	return out
+}
+
+// missingFixes lists the missing fixes of an analysis with their
+// components, in the analysis's order.
+func missingFixes(r *Result) []MissingFix {
+	return missingCommits(r, func(cd *ComponentDelta) []Commit { return cd.MissingFixes })
+}
+
+// rankFixes gives each missing commit its priority and sorts them most
+// critical first, in their order within a rank.
+func rankFixes(rk *Ranker, fixes []MissingFix) []MissingFix {
+	for i := range fixes {
+		fixes[i].Priority = rk.Priority(fixes[i].Commit)
+	}
+	sort.SliceStable(fixes, func(i, j int) bool { return RankOrder(fixes[i].Rank) < RankOrder(fixes[j].Rank) })
+	return fixes
 }
 
 // fixedSubjects fills in what each missing fix fixes: the commit's subject
@@ -286,7 +423,8 @@ func backports(r *Result) []Backport {
 	out := []Backport{}
 	if all := r.Component(""); all != nil {
 		for _, c := range all.Backported {
-			out = append(out, Backport{Upstream: c.ID, Subject: c.Subject, Date: c.Date, Components: nonNil(comps[c.ID]), Carried: nonNil(c.Carried)})
+			out = append(out, Backport{Upstream: c.ID, Subject: c.Subject, Date: c.Date, Components: nonNil(comps[c.ID]), Carried: nonNil(c.Carried),
+				RevertedBy: c.RevertedBy})
 		}
 	}
 	return out
@@ -363,21 +501,33 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 	var out []Overview
 	for _, ref := range refs {
 		ov := Overview{Downstream: ref.Source + "@" + ref.Ref, Snapshot: snapshot, Carried: []Carried{}, Backports: []Backport{},
-			MissingFixes: []MissingFix{}, Regressions: []Regression{}, Trend: []TrendPoint{}}
+			Critical: []MissingFix{}, MissingFixes: []MissingFix{}, Regressions: []Regression{}, Trend: []TrendPoint{}}
 		if s := cfg.Source(ref.Source); s != nil {
 			ov.Kind = s.Kind
 		}
+		// A snapshot keeps the status of every change, the backports'
+		// too: carried are the others.
+		backport := map[string]bool{}
+		for _, b := range ref.Backports {
+			ov.Backports = append(ov.Backports, Backport{Upstream: b.Upstream, Subject: b.Subject, Components: []string{}, Carried: nonNil(b.Carried)})
+			for _, c := range b.Carried {
+				backport[c] = true
+			}
+		}
 		byStatus := map[string]int{}
+		ov.changes = []Carried{}
 		for _, st := range ref.Statuses {
 			s, err := decodeStatus(st.Detail)
 			if err != nil {
 				return nil, fmt.Errorf("snapshot %d: status of %.12s: %w", snapshot, st.Change, err)
 			}
+			c := Carried{ID: st.Change, Path: st.Path, Subject: st.Subject, Components: []string{}, Status: s}
+			ov.changes = append(ov.changes, c)
+			if backport[st.Change] || strings.HasPrefix(st.Subject, "Revert \"") {
+				continue
+			}
 			byStatus[s.Status]++
-			ov.Carried = append(ov.Carried, Carried{ID: st.Change, Path: st.Path, Subject: st.Subject, Components: []string{}, Status: s})
-		}
-		for _, b := range ref.Backports {
-			ov.Backports = append(ov.Backports, Backport{Upstream: b.Upstream, Subject: b.Subject, Components: []string{}, Carried: nonNil(b.Carried)})
+			ov.Carried = append(ov.Carried, c)
 		}
 		for _, c := range ref.Counts {
 			cs := ComponentSummary{Component: c.Component, Backported: c.Backported, Missing: c.Missing, MissingFixes: c.MissingFixes,
@@ -401,7 +551,9 @@ func OverviewsAt(ctx context.Context, db *store.DB, cfg *project.Config, snapsho
 		}
 		ov.Tests = nonNilTests(latest[""])
 		for i := range ov.Components {
-			ov.Components[i].Tests = CountTests(latest[ov.Components[i].Component])
+			c := &ov.Components[i]
+			c.Tests = CountTests(latest[c.Component])
+			c.Severity = c.severity()
 		}
 		out = append(out, ov)
 	}
