@@ -201,7 +201,10 @@ func WriteCheckMarkdown(w io.Writer, r *analyzer.CheckResult) error {
 				}
 				add(&findings, findingLine(f, mdPlain), d)
 			}
-			if c.Skipped != "" && len(c.Findings) == 0 {
+			switch {
+			case c.Skipped != "" && len(c.Findings) == 0 && c.NoResults:
+				add(&skipped, mdPlain(k)+" did not run\x00"+mdPlain(c.Skipped), d)
+			case c.Skipped != "" && len(c.Findings) == 0:
 				add(&skipped, mdPlain(k)+" skipped\x00"+mdPlain(c.Skipped), d)
 			}
 		}
@@ -330,6 +333,8 @@ func checkCell(c *analyzer.Check) string {
 		return "-"
 	case len(c.Findings) > 0:
 		return fmt.Sprintf("FAIL (%d)", len(c.Findings))
+	case c.NoResults:
+		return "no results"
 	case c.Skipped != "":
 		return "skipped"
 	}

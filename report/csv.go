@@ -16,7 +16,7 @@ func csvHeader() []string {
 		h = append(h, "carried_"+s)
 	}
 	return append(h, "tests_pass", "tests_fail", "tests_other",
-		"change_backported", "change_missing", "change_missing_fixes", "change_carried")
+		"change_backported", "change_missing", "change_missing_fixes", "change_carried", "cves", "severity")
 }
 
 // WriteCSV writes one row per downstream and component, after a header
@@ -43,6 +43,7 @@ func WriteCSV(w io.Writer, d *Document) error {
 			} else {
 				row = append(row, "", "", "", "")
 			}
+			row = append(row, n(c.CVEs), c.Severity)
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -4,18 +4,42 @@
 // check` (an analyzer.CheckResult) as a Markdown summary and JUnit XML.
 //
 // Every format tells the same story per downstream against its upstream:
-// the base and tip; per component the counts (backported, missing, missing
-// fixes, carried, carried changes by status), the latest test results and
-// the change since the previous snapshot; the missing fixes with what they
-// fix; the carried changes grouped by status (mainline, queued, submitted,
-// rejected, never, unknown) with their evidence; the failing tests and the
-// regressions, grouped by source, targets and components, with their
-// suspects and missing fixes. With several downstreams a component x
-// downstream matrix comes first. Repository text (subjects, authors, test
+// a one-screen summary first (the critical missing commits, the counts,
+// the trend); the base and tip; per component the counts (backported,
+// missing, missing fixes, carried, carried changes by status), the latest
+// test results and the change since the previous snapshot; the missing
+// fixes, most critical first, with their rank, its reason and what they
+// fix; the carried changes grouped by status (mainline, queued,
+// submitted, rejected, never, unknown) with their evidence; the failing
+// tests and the regressions, grouped by source, targets and components,
+// with their suspects and missing fixes. With several downstreams a
+// component x downstream matrix comes first, each cell coloured by its
+// worst item, with a legend. Repository text (subjects, authors, test
 // messages) is untrusted: Markdown escapes it for Markdown and for HTML,
 // the HTML page goes through html/template, JUnit through encoding/xml.
 //
-// # JSON schema (version 1)
+// # Words
+//
+// Carried means one set in every format, in the CLI and in the TUI: the
+// changes a downstream carries since its base that upstream lacks (no
+// upstream commit matches them; kdelta delta calls them downstream-only).
+// A downstream change that carries an upstream commit is a backport, not
+// carried. The carried changes are counted by status, and the status
+// counts of a component add up to its carried count.
+//
+// A missing commit's rank says how critical it is, most critical first:
+// cve (it names a CVE), release (it fixes code the downstream already
+// ships in a release: its base, or a carried change a release tag of the
+// downstream holds), stable (Cc: stable), fix (it fixes code the
+// downstream has that no release ships yet, or another missing fix),
+// other. Its reason says why in words, every rule that applies:
+// "CVE-2023-1234; fixes code in kernel-5.14.0-250.el9; Cc: stable".
+//
+// A component's severity is its worst item, worst first: cve (a missing
+// commit names a CVE), fix (a missing fix), test (a failing test),
+// missing (only missing features), none.
+//
+// # JSON schema (version 2)
 //
 // WriteJSON writes and ReadJSON reads this object. Fields are written in
 // the order below, indented; map keys are sorted; arrays and objects are
@@ -23,7 +47,7 @@
 // is left out when it has no value. Times are RFC 3339 in UTC; commit
 // ids are full hex ids unless said otherwise.
 //
-//	schema_version  int     SchemaVersion (1)
+//	schema_version  int     SchemaVersion (2)
 //	generator       string  "kdelta"
 //	generated       time    when the report was made
 //	downstreams     array of downstream objects:
@@ -31,7 +55,7 @@
 //	  kind          string  distro, vendor, stable
 //	  upstream      string  SOURCE@REF of its upstream
 //	  base          string  the upstream commit it starts from
-//	  base_how      string  how the base was found ("merge-base", "tag v5.14", ...)
+//	  base_how      string  how the base was found ("merge-base of ...", "configured base v5.14", ...)
 //	  tip           string  the downstream commit analyzed
 //	  snapshot      int     the snapshot it was read from or compared with; omitted when none
 //	  components    array, the whole (component "") first, then by name:
@@ -39,19 +63,25 @@
 //	    backported    int     upstream commits since the base the downstream has
 //	    missing       int     upstream commits since the base it lacks
 //	    missing_fixes int     missing commits that fix code it has
+//	    cves          int     missing commits that name a CVE
 //	    carried       int     changes it carries that upstream lacks
-//	    by_status     object  status -> count of every carried change (backports count as mainline)
+//	    by_status     object  status -> count of the carried changes; the counts add up to carried
 //	    tests         object  {pass, fail, other}: the latest result of each test covering it
+//	    severity      string  its worst item: cve, fix, test, missing or none (see Words)
 //	    change        object  since the previous snapshot; omitted when there is none:
 //	                          {since (snapshot), since_date, backported, missing, missing_fixes, carried}
 //	                          as differences (+ grew, - shrank)
-//	  missing_fixes array: id, subject, author, date; fixes (ids it fixes), stable (Cc: stable),
-//	                cves, carried, reverted_by (the commit fields, omitted when empty; carried and
-//	                reverted_by concern backports); components; fixes_what: [{id, subject, carried}],
-//	                the commits it fixes with their subjects and, when the downstream has them as
+//	  critical      array: the missing commits ranked cve or release, most critical first, as
+//	                missing_fixes (a CVE that fixes nothing the downstream has has no fixes)
+//	  missing_fixes array, most critical first: id, subject, author, date; fixes (ids it fixes),
+//	                stable (Cc: stable), cves, carried, reverted_by (the commit fields, omitted when
+//	                empty; carried and reverted_by concern backports); rank (cve, release, stable,
+//	                fix, other; empty when read from a snapshot that did not record it), reason
+//	                (omitted when empty); components; fixes_what: [{id, subject, carried}], the
+//	                commits it fixes with their subjects and, when the downstream has them as
 //	                backports, the downstream changes carrying them (omitted when from the base).
 //	                A fixes_what id may be abbreviated when the Fixes: tag did not resolve.
-//	  carried       array of every change the downstream carries, in its order:
+//	  carried       array of the changes the downstream carries (see Words), in its order:
 //	                id, path (a patch's file; omitted when none), subject, author, date, components,
 //	                status: {status (mainline, queued, submitted, rejected, never, unknown),
 //	                release (first upstream tag with it), upstream (matched commits), date (latest
@@ -59,7 +89,8 @@
 //	                empty; evidence: [{from, says, what}] strongest first, from being
 //	                annotation, upstream, queue, list, patchwork or header; conflict: evidence that
 //	                disagrees with the status, omitted when none}
-//	  backports     array: upstream (id), subject, date, components, carried (downstream ids)
+//	  backports     array: upstream (id), subject, date, components, carried (downstream ids),
+//	                reverted_by (the upstream revert of it since; omitted when none)
 //	  tests         array, failing first: test, components, lab, hardware, status (FAIL, ERROR,
 //	                MISS, PASS, DONE, SKIP), target (SOURCE@LABEL), commit, started, duration_s,
 //	                message, log_url; all but test, status and target omitted when empty
@@ -73,6 +104,11 @@
 //	                (the whole downstream's counts in each snapshot)
 //	  partial       string  what the overview lacks when it was read from a snapshot that did not
 //	                record everything; omitted when complete
+//
+// Version 1 counted the backports among the carried changes (as
+// mainline, in carried and by_status, though not in a component's carried
+// count); ReadJSON reads a version 1 baseline as version 2, its backports
+// taken out of carried and by_status.
 //
 // schema_version changes only when a field's meaning changes or a field
 // is removed. Added fields keep the version, so a consumer must ignore
@@ -92,7 +128,7 @@
 //	missing               upstream commits since the base it lacks
 //	missing_fixes         missing commits that fix code it has
 //	carried               changes it carries that upstream lacks
-//	carried_mainline      carried changes by status (backports count as mainline):
+//	carried_mainline      carried changes by status (they add up to carried):
 //	carried_queued        ...
 //	carried_submitted
 //	carried_rejected
@@ -105,14 +141,18 @@
 //	change_missing        (signed; empty when there is no previous snapshot)
 //	change_missing_fixes
 //	change_carried
+//	cves                  missing commits that name a CVE
+//	severity              the component's worst item: cve, fix, test, missing, none
 //
 // # Check outputs
 //
 // WriteCheckMarkdown writes a headline ("kdelta check: N regressions in M
 // checks against BASELINE", or "kdelta check: no regressions (M checks
 // against BASELINE)", M counting the checks that ran), a downstream x
-// check kind table (pass, FAIL (n), skipped, - when not run), then each
-// finding and each skipped check on a line. WriteJUnit writes a
+// check kind table (pass, FAIL (n), skipped, no results (the test check
+// of a downstream with no test result imported), - when not run), then
+// each finding (new missing fixes most critical first, with their rank's
+// reason) and each skipped check on a line. WriteJUnit writes a
 // <testsuites name="kdelta check"> with a <testsuite> per downstream and a
 // <testcase classname="kdelta.check.DOWNSTREAM" name="KIND"> per check.
 package report

@@ -16,9 +16,14 @@ import (
 )
 
 // SchemaVersion is the version of the JSON form of a Document that this
-// kdelta writes and reads. It changes only when a field's meaning changes
-// or a field is removed; added fields keep it.
-const SchemaVersion = 1
+// kdelta writes. It changes only when a field's meaning changes or a field
+// is removed; added fields keep it. Version 2 made carried one set
+// everywhere: the changes upstream lacks, backports no longer among them.
+const SchemaVersion = 2
+
+// oldestSchema is the oldest version ReadJSON reads (as a baseline): a
+// version 1 document is read as version 2 (see fromV1).
+const oldestSchema = 1
 
 // Generator is what a Document written by kdelta has in its generator field.
 const Generator = "kdelta"
@@ -77,14 +82,14 @@ func ReadJSON(name string, data []byte) (*Document, error) {
 		}
 	})
 	if version == nil || string(version) == "null" {
-		return nil, fmt.Errorf("%s: no schema_version: not a kdelta report (this kdelta reads schema_version %d)", name, SchemaVersion)
+		return nil, fmt.Errorf("%s: no schema_version: not a kdelta report (this kdelta reads schema_version %s)", name, readable())
 	}
 	v, err := strconv.Atoi(string(version))
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: schema_version: expected an integer, got %s", name, lineAt(data, versionAt), describeRaw(version))
 	}
-	if v != SchemaVersion {
-		return nil, fmt.Errorf("%s: schema_version %d is not supported; this kdelta reads %d", name, v, SchemaVersion)
+	if v < oldestSchema || v > SchemaVersion {
+		return nil, fmt.Errorf("%s: schema_version %d is not supported; this kdelta reads %s", name, v, readable())
 	}
 	var d Document
 	if err := json.Unmarshal(data, &d); err != nil {
@@ -97,7 +102,58 @@ func ReadJSON(name string, data []byte) (*Document, error) {
 		}
 		return nil, fmt.Errorf("%s: %s", name, oneLine(err.Error()))
 	}
+	if v == 1 {
+		fromV1(&d)
+	}
 	return filled(&d, nil), nil
+}
+
+// readable says which schema versions ReadJSON reads.
+func readable() string {
+	if oldestSchema == SchemaVersion {
+		return strconv.Itoa(SchemaVersion)
+	}
+	return fmt.Sprintf("%d to %d", oldestSchema, SchemaVersion)
+}
+
+// fromV1 reads a version 1 document as version 2: its carried lists held
+// the backports too (as mainline, counted in by_status); they go, and
+// their counts with them.
+func fromV1(d *Document) {
+	d.SchemaVersion = SchemaVersion
+	for i := range d.Downstreams {
+		o := &d.Downstreams[i]
+		backport := map[string]bool{}
+		for _, b := range o.Backports {
+			for _, c := range b.Carried {
+				backport[c] = true
+			}
+		}
+		byComp := map[string]*analyzer.ComponentSummary{}
+		for j := range o.Components {
+			byComp[o.Components[j].Component] = &o.Components[j]
+		}
+		uncount := func(comp, st string) {
+			if cs := byComp[comp]; cs != nil && cs.ByStatus[st] > 0 {
+				cs.ByStatus[st]--
+				if cs.ByStatus[st] == 0 {
+					delete(cs.ByStatus, st)
+				}
+			}
+		}
+		var keep []analyzer.Carried
+		for _, c := range o.Carried {
+			if !backport[c.ID] {
+				keep = append(keep, c)
+				continue
+			}
+			uncount("", c.Status.Status)
+			for _, comp := range c.Components {
+				uncount(comp, c.Status.Status)
+			}
+		}
+		o.Carried = keep
+	}
 }
 
 // lineAt is the line of the byte at offset off of data, from 1.
@@ -390,8 +446,8 @@ func filled(d *Document, str func(string) string) *Document {
 }
 
 // deepCopy copies v, making nil slices and maps empty and mapping strings
-// (not map keys) through str. Structs with unexported fields (time.Time)
-// are copied as they are.
+// (not map keys) through str. The unexported fields of a struct
+// (time.Time's) are copied as they are.
 func deepCopy(v reflect.Value, str func(string) string) reflect.Value {
 	switch v.Kind() {
 	case reflect.String:
@@ -422,15 +478,15 @@ func deepCopy(v reflect.Value, str func(string) string) reflect.Value {
 		out.Elem().Set(deepCopy(v.Elem(), str))
 		return out
 	case reflect.Struct:
+		// Unexported fields (all of time.Time's) are copied as they are,
+		// the exported ones deeply.
 		t := v.Type()
-		for i := range t.NumField() {
-			if !t.Field(i).IsExported() {
-				return v
-			}
-		}
 		out := reflect.New(t).Elem()
+		out.Set(v)
 		for i := range t.NumField() {
-			out.Field(i).Set(deepCopy(v.Field(i), str))
+			if t.Field(i).IsExported() {
+				out.Field(i).Set(deepCopy(v.Field(i), str))
+			}
 		}
 		return out
 	}

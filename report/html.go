@@ -32,6 +32,9 @@ func htmlTemplate() (*template.Template, error) {
 		"plural": plural,
 		"status": statusName,
 		"pct":    func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"prio":   priorityText,
+		"base":   analyzer.BaseText,
+		"add":    func(a, b int) int { return a + b },
 	}).Parse(htmlSource)
 }
 
@@ -85,8 +88,13 @@ type htmlPage struct {
 	Generator   string
 	Schema      int
 	Matrix      *matrix
+	Legend      [][2]string // the matrix's severities, worst first, with what each means
 	Downstreams []*htmlDownstream
 }
+
+// foldAbove is how many rows a list shows before it is folded: a longer
+// one is shown closed (<details>), its count in its summary.
+const foldAbove = 10
 
 // htmlDownstream is one downstream's section.
 type htmlDownstream struct {
@@ -97,6 +105,12 @@ type htmlDownstream struct {
 	StatusCols   []string
 	Components   []htmlComponent
 	ChangeSince  string
+	Whole        analyzer.ComponentSummary
+	StatusCounts string    // the carried changes by status, in words
+	Critical     []htmlFix // the first critical missing commits, for the summary
+	CriticalRest []htmlFix // the others, folded
+	TrendText    string    // the trend in words; "" with fewer than two snapshots
+	FoldFixes    bool      // the missing fixes are many: their table is folded
 	MissingFixes []htmlFix
 	Fixed        []htmlFixed // commits fixed by missing fixes that no other row lists
 	Groups       []htmlGroup
@@ -125,7 +139,8 @@ type link struct {
 // htmlFix is a missing fix.
 type htmlFix struct {
 	analyzer.MissingFix
-	Anchor string
+	Anchor string // the row's own anchor
+	Href   string // a link to its row elsewhere (the summary's), "" when none
 	Fixes  []link
 	Flags  []string
 }
@@ -143,7 +158,7 @@ type htmlFixed struct {
 // htmlGroup is the carried changes of one status.
 type htmlGroup struct {
 	Status string
-	Folded bool // inside <details>: the long mainline list
+	Folded bool // inside <details>: a long list
 	Rows   []htmlCarried
 }
 
@@ -301,6 +316,7 @@ func newHTMLPage(d *Document) *htmlPage {
 	if len(d.Downstreams) > 1 {
 		m := buildMatrix(d.Downstreams)
 		p.Matrix = &m
+		p.Legend = analyzer.Severities()
 	}
 	page := &anchors{used: map[string]bool{}}
 	for i := range d.Downstreams {
@@ -311,7 +327,9 @@ func newHTMLPage(d *Document) *htmlPage {
 
 func newHTMLDownstream(o *analyzer.Overview, ra *rowAnchors) *htmlDownstream {
 	v := &htmlDownstream{Section: fmt.Sprintf("d%d", ra.section), O: o, Bars: newBarChart(o.Components), Trend: newTrendChart(o.Trend),
-		StatusCols: statusColumns(o.Components), ChangeSince: changeSince(o.Components)}
+		StatusCols: statusColumns(o.Components), ChangeSince: changeSince(o.Components), Whole: whole(o),
+		TrendText: trendText(o.Trend), FoldFixes: len(o.MissingFixes) > foldAbove}
+	v.StatusCounts = cleanText(statusCounts(v.Whole)) // map keys, which filled leaves as they are
 	for _, c := range o.Components {
 		hc := htmlComponent{ComponentSummary: c}
 		for _, s := range v.StatusCols {
@@ -399,8 +417,19 @@ func newHTMLDownstream(o *analyzer.Overview, ra *rowAnchors) *htmlDownstream {
 		}
 		v.MissingFixes = append(v.MissingFixes, hf)
 	}
+	// The summary's critical commits link to their rows when the page has
+	// them (a missing fix); a CVE that fixes nothing the downstream has
+	// has none.
+	for i, m := range o.Critical {
+		hf := htmlFix{MissingFix: m, Href: href(ra.up.find(m.ID)), Flags: flags(m.Commit)}
+		if i < summaryCritical {
+			v.Critical = append(v.Critical, hf)
+		} else {
+			v.CriticalRest = append(v.CriticalRest, hf)
+		}
+	}
 	for _, g := range groupCarried(o.Carried) {
-		hg := htmlGroup{Status: g.Status, Folded: g.Status == status.Mainline}
+		hg := htmlGroup{Status: g.Status, Folded: g.Status == status.Mainline || len(g.Changes) > foldAbove}
 		for _, c := range g.Changes {
 			hc := htmlCarried{Carried: c, Anchor: claim(ra.down.anchor[c.ID]), Facts: evidenceFacts(c.Status)}
 			for _, u := range c.Status.Upstream {

@@ -91,30 +91,30 @@ func TestReadJSONRefuses(t *testing.T) {
 		{"empty", "", "base.json:1: malformed JSON: unexpected end of JSON input"},
 		{"not JSON", "<html>", "base.json:1: malformed JSON: invalid character '<' looking for beginning of value"},
 		{"truncated", good.String()[:200], "base.json:"},
-		{"syntax on line 3", "{\n \"schema_version\": 1,\n \"generator\": kdelta\n}", "base.json:3: malformed JSON: invalid character 'k' looking for beginning of value"},
+		{"syntax on line 3", "{\n \"schema_version\": 2,\n \"generator\": kdelta\n}", "base.json:3: malformed JSON: invalid character 'k' looking for beginning of value"},
 		{"trailing", "{\"schema_version\": 1}\n{}", "base.json:2: malformed JSON: invalid character '{' after top-level value"},
 		{"array", "[1, 2]", "base.json:1: expected a JSON object (a kdelta report), got an array"},
 		{"null", "null", "base.json:1: expected a JSON object (a kdelta report), got null"},
-		{"no version", `{"generator": "kdelta", "downstreams": []}`, "base.json: no schema_version: not a kdelta report (this kdelta reads schema_version 1)"},
-		{"null version", `{"schema_version": null}`, "base.json: no schema_version: not a kdelta report (this kdelta reads schema_version 1)"},
-		{"newer", `{"schema_version": 2, "downstreams": []}`, "base.json: schema_version 2 is not supported; this kdelta reads 1"},
-		{"older", `{"schema_version": 0}`, "base.json: schema_version 0 is not supported; this kdelta reads 1"},
+		{"no version", `{"generator": "kdelta", "downstreams": []}`, "base.json: no schema_version: not a kdelta report (this kdelta reads schema_version 1 to 2)"},
+		{"null version", `{"schema_version": null}`, "base.json: no schema_version: not a kdelta report (this kdelta reads schema_version 1 to 2)"},
+		{"newer", `{"schema_version": 3, "downstreams": []}`, "base.json: schema_version 3 is not supported; this kdelta reads 1 to 2"},
+		{"older", `{"schema_version": 0}`, "base.json: schema_version 0 is not supported; this kdelta reads 1 to 2"},
 		{"string version", "{\n\"schema_version\": \"1\"}", `base.json:2: schema_version: expected an integer, got string "1"`},
 		{"fraction version", `{"schema_version": 1.5}`, "base.json:1: schema_version: expected an integer, got number 1.5"},
 		{"count a string", replace(`"backported": 120`, `"backported": "120"`),
 			"base.json:" + strconv.Itoa(lineOf(good.String(), `"backported": 120`)) + `: downstreams[0].components[0].backported: expected an integer, got string "120"`},
-		{"downstreams an object", `{"schema_version": 1, "downstreams": {}}`, "base.json:1: downstreams: expected an array, got an object"},
+		{"downstreams an object", `{"schema_version": 2, "downstreams": {}}`, "base.json:1: downstreams: expected an array, got an object"},
 		{"bad time", replace(`"generated": "2025-03-01T12:00:00Z"`, `"generated": "yesterday"`),
 			"base.json:4: generated: expected an RFC 3339 time string, got string \"yesterday\": ..."},
 		{"time a number", replace(`"since_date": "2025-02-01T10:30:00Z"`, `"since_date": 5`),
 			"base.json:" + strconv.Itoa(lineOf(good.String(), `"since_date"`)) + ": downstreams[0].components[0].change.since_date: expected an RFC 3339 time string, got number 5: ..."},
-		{"status count", replace(`"mainline": 121`, `"mainline": true`),
-			"base.json:" + strconv.Itoa(lineOf(good.String(), `"mainline": 121`)) + ": downstreams[0].components[0].by_status.mainline: expected an integer, got boolean true"},
+		{"status count", replace(`"mainline": 1,`, `"mainline": true,`),
+			"base.json:" + strconv.Itoa(lineOf(good.String(), `"mainline": 1,`)) + ": downstreams[0].components[0].by_status.mainline: expected an integer, got boolean true"},
 		{"evidence not a list", replace(`"evidence": [`, `"evidence": 7, "x": [`),
 			"base.json:" + strconv.Itoa(lineOf(good.String(), `"evidence": [`)) + ": downstreams[0].carried[0].status.evidence: expected an array, got number 7"},
 		{"embedded commit field", replace(`"stable": true`, `"stable": "yes"`),
-			"base.json:" + strconv.Itoa(lineOf(good.String(), `"stable": true`)) + `: downstreams[0].missing_fixes[0].stable: expected true or false, got string "yes"`},
-		{"map key with a newline", `{"schema_version": 1, "downstreams": [{"components": [{"by_status": {"a\nb": "x"}}]}]}`,
+			"base.json:" + strconv.Itoa(lineOf(good.String(), `"stable": true`)) + `: downstreams[0].critical[1].stable: expected true or false, got string "yes"`},
+		{"map key with a newline", `{"schema_version": 2, "downstreams": [{"components": [{"by_status": {"a\nb": "x"}}]}]}`,
 			`base.json:1: downstreams[0].components[0].by_status."a\nb": expected an integer, got string "x"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,7 +142,7 @@ func TestReadJSONRefuses(t *testing.T) {
 // TestReadJSONIgnoresUnknown: a newer kdelta's additions do not break an
 // older one, and what is missing reads as empty.
 func TestReadJSONIgnoresUnknown(t *testing.T) {
-	data := `{"schema_version": 1, "generator": "kdelta", "new_top": {"x": [1]},
+	data := `{"schema_version": 2, "generator": "kdelta", "new_top": {"x": [1]},
 	"downstreams": [{"downstream": "rhel@main", "new_field": "x", "components": [{"component": "mlx5", "missing": 4, "future": [null]}]}]}`
 	d, err := ReadJSON("new.json", []byte(data))
 	if err != nil {
@@ -154,5 +154,35 @@ func TestReadJSONIgnoresUnknown(t *testing.T) {
 	}
 	if o.Carried == nil || o.MissingFixes == nil || o.Trend == nil || o.Components[0].ByStatus == nil {
 		t.Errorf("nil slices or maps in %+v", o)
+	}
+}
+
+// TestReadJSONVersion1 reads a baseline written before carried was one
+// set: its backports leave the carried list and the status counts, so
+// that the statuses add up to the carried count, as now.
+func TestReadJSONVersion1(t *testing.T) {
+	data := `{"schema_version": 1, "generator": "kdelta", "downstreams": [{"downstream": "rhel@main",
+	"components": [{"component": "", "carried": 1, "by_status": {"mainline": 2, "never": 1}},
+	               {"component": "mlx5", "carried": 1, "by_status": {"mainline": 1, "never": 1}}],
+	"carried": [{"id": "b1", "components": ["mlx5"], "status": {"status": "mainline"}},
+	            {"id": "b2", "components": [], "status": {"status": "mainline"}},
+	            {"id": "d1", "components": ["mlx5"], "status": {"status": "never"}}],
+	"backports": [{"upstream": "u1", "carried": ["b1"]}, {"upstream": "u2", "carried": ["b2"]}]}]}`
+	d, err := ReadJSON("v1.json", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := d.Downstreams[0]
+	if d.SchemaVersion != SchemaVersion || len(o.Carried) != 1 || o.Carried[0].ID != "d1" {
+		t.Fatalf("version %d, carried %+v", d.SchemaVersion, o.Carried)
+	}
+	for _, c := range o.Components {
+		sum := 0
+		for _, n := range c.ByStatus {
+			sum += n
+		}
+		if sum != c.Carried || c.ByStatus["mainline"] != 0 {
+			t.Errorf("component %q: by_status %v does not add up to carried %d", c.Component, c.ByStatus, c.Carried)
+		}
 	}
 }

@@ -35,7 +35,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	b.WriteString(".\n")
 	if len(d.Downstreams) > 1 {
 		m := buildMatrix(d.Downstreams)
-		b.WriteString("\n## Components by downstream\n\nEach cell: missing fixes / missing / carried; **!** marks a component with failing tests, - one the downstream does not have.\n\n")
+		b.WriteString("\n## Components by downstream\n\n" + mdText(matrixLegend) + "\n\n")
 		head := []string{"component"}
 		right := []bool{false}
 		for _, n := range m.Downstreams {
@@ -72,17 +72,16 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 	if o.Kind != "" {
 		fmt.Fprintf(b, "- kind: %s\n", mdText(o.Kind))
 	}
-	fmt.Fprintf(b, "- base: %s", mdCode(change.Short(o.Base)))
-	if o.BaseHow != "" {
-		fmt.Fprintf(b, " (%s)", mdText(o.BaseHow))
-	}
-	fmt.Fprintf(b, "\n- tip: %s\n", mdCode(change.Short(o.Tip)))
+	fmt.Fprintf(b, "- base: %s\n", mdText(analyzer.BaseText(o.Base, o.BaseHow)))
+	fmt.Fprintf(b, "- tip: %s\n", mdCode(change.Short(o.Tip)))
 	if o.Snapshot != 0 {
 		fmt.Fprintf(b, "- snapshot: %d\n", o.Snapshot)
 	}
 	if o.Partial != "" {
 		fmt.Fprintf(b, "\n**Partial:** %s\n", mdText(o.Partial))
 	}
+
+	markdownSummary(b, o)
 
 	// Components.
 	b.WriteString("\n### Components\n\n")
@@ -109,7 +108,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 		rows = append(rows, row)
 	}
 	mdTable(b, head, right, rows)
-	b.WriteString("\ncarried: downstream-only changes; the status columns count every carried change, backports as mainline. **!**: the component has failing tests.")
+	b.WriteString("\ncarried: the changes the downstream carries that upstream lacks; the status columns split them. **!**: the component has failing tests.")
 	if since := changeSince(o.Components); since != "" {
 		fmt.Fprintf(b, " change: backported / missing / missing fixes / carried since %s; - when there is no earlier snapshot.", mdText(since))
 	} else {
@@ -118,7 +117,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 	b.WriteString("\n")
 
 	// Missing fixes.
-	fmt.Fprintf(b, "\n### Missing fixes (%d)\n\n", len(o.MissingFixes))
+	fmt.Fprintf(b, "\n### Missing fixes (%d)\n\nMost critical first: CVE, then fixes of code a release ships, then Cc: stable, then the rest.\n\n", len(o.MissingFixes))
 	if len(o.MissingFixes) == 0 {
 		b.WriteString("None: the downstream has every upstream fix for code it has.\n")
 	} else {
@@ -138,15 +137,15 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 				}
 				fixes = append(fixes, s)
 			}
-			rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(m.Subject), mdText(m.Author), day(m.Date),
-				mdText(componentList(m.Components)), strings.Join(fixes, "<br>"), mdText(strings.Join(flags(m.Commit), ", "))})
+			rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(priorityText(m.Priority)), mdText(m.Subject), mdText(m.Author), day(m.Date),
+				mdText(componentList(m.Components)), strings.Join(fixes, "<br>")})
 		}
-		mdTable(b, []string{"id", "subject", "author", "date", "components", "fixes", "flags"}, nil, rows)
+		mdTable(b, []string{"id", "priority", "subject", "author", "date", "components", "fixes"}, nil, rows)
 	}
 
 	// Carried changes.
 	groups := groupCarried(o.Carried)
-	fmt.Fprintf(b, "\n### Carried changes (%d)\n\n", len(o.Carried))
+	fmt.Fprintf(b, "\n### Carried changes (%d)\n\nThe changes %s carries that upstream lacks, by where they stand on their way upstream.\n\n", len(o.Carried), mdText(o.Downstream))
 	if len(groups) == 0 {
 		b.WriteString("None.\n")
 	} else {
@@ -235,6 +234,43 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 				mdTable(b, []string{"id", "subject", "date", "fixes", "flags"}, nil, rows)
 			}
 		}
+	}
+}
+
+// markdownSummary writes the one-screen summary of a downstream: the
+// critical missing commits, the counts and the trend.
+func markdownSummary(b *bytes.Buffer, o *analyzer.Overview) {
+	w := whole(o)
+	b.WriteString("\n### Summary\n\n")
+	fmt.Fprintf(b, "- critical: %s", plural(len(o.Critical), "missing commit names a CVE or fixes code a release ships", "missing commits name a CVE or fix code a release ships"))
+	if len(o.Critical) == 0 {
+		b.WriteString("\n")
+	} else {
+		b.WriteString(":\n")
+	}
+	for i, m := range o.Critical {
+		if i == summaryCritical {
+			fmt.Fprintf(b, "  - ... and %d more (see Missing fixes)\n", len(o.Critical)-i)
+			break
+		}
+		fmt.Fprintf(b, "  - %s %s: %s", mdCode(change.Short(m.ID)), mdText(m.Subject), mdText(priorityText(m.Priority)))
+		if len(m.Components) > 0 {
+			fmt.Fprintf(b, " (%s)", mdText(componentList(m.Components)))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "- missing: %d upstream commits, %d of them fixes of code it has, %d naming a CVE\n", w.Missing, w.MissingFixes, w.CVEs)
+	fmt.Fprintf(b, "- carried: %d changes upstream lacks", w.Carried)
+	if sc := statusCounts(w); sc != "" {
+		fmt.Fprintf(b, " (%s)", mdText(sc))
+	}
+	fmt.Fprintf(b, "; backported: %d upstream commits\n", w.Backported)
+	fmt.Fprintf(b, "- tests: %d pass, %d fail, %d other; %s\n", w.Tests.Pass, w.Tests.Fail, w.Tests.Other,
+		plural(len(o.Regressions), "test went from PASS to FAIL", "tests went from PASS to FAIL"))
+	if t := trendText(o.Trend); t != "" {
+		fmt.Fprintf(b, "- trend: %s\n", mdText(t))
+	} else {
+		b.WriteString("- trend: one snapshot so far\n")
 	}
 }
 

@@ -207,6 +207,68 @@ func samePrefix(a, b string) bool {
 	return n >= 7 && strings.EqualFold(a[:n], b[:n]) || a == b
 }
 
+// priorityText is a missing commit's rank and reason: "cve: CVE-2023-1",
+// "other"; "" when it has no rank (read from an old snapshot).
+func priorityText(p analyzer.Priority) string {
+	switch {
+	case p.Rank == "":
+		return ""
+	case p.Reason == "":
+		return p.Rank
+	}
+	return p.Rank + ": " + p.Reason
+}
+
+// summaryCritical is how many critical items the summary lists before it
+// points to the full lists.
+const summaryCritical = 8
+
+// statusCounts says how the carried changes split by status: "never 3,
+// submitted 1", in the order of the statuses; "" when none.
+func statusCounts(c analyzer.ComponentSummary) string {
+	var parts []string
+	for _, s := range statusColumns([]analyzer.ComponentSummary{c}) {
+		if n := c.ByStatus[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", statusName(s), n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// whole is the whole-downstream summary of an overview (component "").
+func whole(o *analyzer.Overview) analyzer.ComponentSummary {
+	for _, c := range o.Components {
+		if c.Component == "" {
+			return c
+		}
+	}
+	return analyzer.ComponentSummary{ByStatus: map[string]int{}}
+}
+
+// trendText tells the trend of the counts in words: "missing 50 → 47 →
+// 45, missing fixes 1 → 2 → 3, carried 7 → 6 → 6 over snapshots 40 to 42
+// (2025-01-15 to 2025-03-01)", the last six snapshots at most; "" with
+// fewer than two.
+func trendText(ps []analyzer.TrendPoint) string {
+	if len(ps) < 2 {
+		return ""
+	}
+	ps = ps[max(len(ps)-6, 0):]
+	series := func(name string, v func(analyzer.TrendPoint) int) string {
+		vals := make([]string, len(ps))
+		for i, p := range ps {
+			vals[i] = fmt.Sprint(v(p))
+		}
+		return name + " " + strings.Join(vals, " → ")
+	}
+	first, last := ps[0], ps[len(ps)-1]
+	return fmt.Sprintf("%s, %s, %s over snapshots %d to %d (%s to %s)",
+		series("missing", func(p analyzer.TrendPoint) int { return p.Missing }),
+		series("missing fixes", func(p analyzer.TrendPoint) int { return p.MissingFixes }),
+		series("carried", func(p analyzer.TrendPoint) int { return p.Carried }),
+		first.Snapshot, last.Snapshot, day(first.Date), day(last.Date))
+}
+
 // flags are a commit's priority marks: stable, then its CVEs.
 func flags(c analyzer.Commit) []string {
 	var out []string
@@ -249,21 +311,31 @@ type matrixRow struct {
 type matrixCell struct {
 	Present                        bool // the downstream has the component
 	MissingFixes, Missing, Carried int
-	Failing                        bool // it has failing tests
+	CVE                            bool   // a missing commit names a CVE
+	Failing                        bool   // it has failing tests
+	Severity                       string // its worst item (analyzer.Severities)
 }
 
 // Text is the cell as shown: "missing fixes / missing / carried", marked
-// with "!" when it has failing tests, "-" when absent.
+// with "*" when a missing commit names a CVE and "!" when it has failing
+// tests, "-" when absent.
 func (c matrixCell) Text() string {
 	if !c.Present {
 		return "-"
 	}
 	s := fmt.Sprintf("%d / %d / %d", c.MissingFixes, c.Missing, c.Carried)
+	if c.CVE {
+		s += " *"
+	}
 	if c.Failing {
 		s += " !"
 	}
 	return s
 }
+
+// matrixLegend explains a matrix cell in words, for the formats without
+// colours.
+const matrixLegend = "Each cell: missing fixes / missing / carried (changes upstream lacks); * marks a component with a missing CVE fix, ! one with failing tests, - one the downstream does not have."
 
 // buildMatrix lays the components of every downstream side by side: the
 // whole first, then by name.
@@ -287,7 +359,11 @@ func buildMatrix(ds []analyzer.Overview) matrix {
 			var cell matrixCell
 			for _, c := range o.Components {
 				if c.Component == name {
-					cell = matrixCell{Present: true, MissingFixes: c.MissingFixes, Missing: c.Missing, Carried: c.Carried, Failing: c.Tests.Fail > 0}
+					cell = matrixCell{Present: true, MissingFixes: c.MissingFixes, Missing: c.Missing, Carried: c.Carried, CVE: c.CVEs > 0,
+						Failing: c.Tests.Fail > 0, Severity: c.Severity}
+					if cell.Severity == "" {
+						cell.Severity = analyzer.SeverityOf(c.CVEs, c.MissingFixes, c.Tests.Fail, c.Missing)
+					}
 					break
 				}
 			}
