@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -15,21 +16,29 @@ type syncOptions struct {
 	config  string
 	workers int
 	wait    time.Duration
+	waitSet bool // --wait was given
 	sources []string
 	noSnap  bool
 }
+
+// teamWait is how long a sync waits by default for another run that holds
+// a source it syncs on a PostgreSQL store: there, several CI runners and
+// maintainers share one store, and a second sync of a source should take
+// its turn, not fail.
+const teamWait = 30 * time.Minute
 
 func runSync(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "sync")
 	var o syncOptions
 	fs.StringVar(&o.config, "config", "kdelta.toml", "the project file")
 	fs.IntVar(&o.workers, "workers", 0, "diff workers (default: one per CPU)")
-	fs.DurationVar(&o.wait, "wait", 0, "how long to wait when another kdelta run holds the store (e.g. 5m)")
+	fs.DurationVar(&o.wait, "wait", 0, "how long to wait when another kdelta run holds the store or a source it syncs (e.g. 5m; default: not at all on a SQLite store, "+teamWait.String()+" on a team store, where syncs of one source take turns)")
 	fs.BoolVar(&o.noSnap, "no-snapshot", false, "do not save a snapshot of the statuses and counts after the sync")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	o.sources = fs.Args()
+	fs.Visit(func(f *flag.Flag) { o.waitSet = o.waitSet || f.Name == "wait" })
 	return doSync(ctx, e, o)
 }
 
@@ -37,6 +46,9 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 	cfg, err := loadConfig(o.config)
 	if err != nil {
 		return err
+	}
+	if !o.waitSet && cfg.Store.URL != "" {
+		o.wait = teamWait // CI runners of one team store queue up
 	}
 	start := e.now()
 	p := newProgress(e)

@@ -336,7 +336,8 @@ func (p *kdeltaProcess) wait() int {
 }
 
 // TestSecondSyncOfASourceWaits: a sync of a source another process holds
-// waits for it, says so and whom it waits for, then syncs.
+// waits for it (without --wait: that is the team store's default), says
+// so and whom it waits for, then syncs.
 func TestSecondSyncOfASourceWaits(t *testing.T) {
 	pg := pgtest.Database(t)
 	t.Setenv(project.StoreURLEnv, pg)
@@ -347,7 +348,8 @@ func TestSecondSyncOfASourceWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p := startKdelta(t, "sync rhel", nil, "sync", "--config", filepath.Join(dir, "kdelta.toml"), "--wait", "2m", "rhel")
+	// No --wait: on a team store a sync takes its turn by default.
+	p := startKdelta(t, "sync rhel", nil, "sync", "--config", filepath.Join(dir, "kdelta.toml"), "rhel")
 	deadline := time.Now().Add(time.Minute)
 	for !strings.Contains(p.stderr.String(), "waiting for the store") && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
