@@ -74,7 +74,7 @@ func suggest(s string, candidates []string) string {
 	best, bestD := "", -1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		d := editDistance(ls, strings.ToLower(c))
+		d := EditDistance(ls, strings.ToLower(c))
 		limit := 2
 		if len(c) <= 4 {
 			limit = 1
@@ -86,10 +86,10 @@ func suggest(s string, candidates []string) string {
 	return best
 }
 
-// editDistance is the optimal-string-alignment distance of a and b (edits
+// EditDistance is the optimal-string-alignment distance of a and b (edits
 // and transpositions of adjacent bytes), capped for long inputs: a typo is
-// short.
-func editDistance(a, b string) int {
+// short. Every "did you mean" of kdelta ranks names by it.
+func EditDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		if a == b {
 			return 0

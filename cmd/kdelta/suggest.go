@@ -3,6 +3,8 @@ package main
 import (
 	"slices"
 	"strings"
+
+	"github.com/kdelta/kdelta/project"
 )
 
 // didYouMean returns the candidates a mistyped name most likely meant,
@@ -20,7 +22,7 @@ func didYouMean(name string, candidates []string, n int) []string {
 	if len(near) == 0 {
 		best := -1
 		for _, c := range candidates {
-			d := typos(l, strings.ToLower(c))
+			d := project.EditDistance(l, strings.ToLower(c))
 			limit := 2
 			if len(c) <= 4 {
 				limit = 1
@@ -38,38 +40,6 @@ func didYouMean(name string, candidates []string, n int) []string {
 		near = near[:n]
 	}
 	return near
-}
-
-// typos is the number of edits (insertions, deletions, substitutions and
-// swaps of neighbours) between a and b; long names are only equal or far.
-func typos(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		if a == b {
-			return 0
-		}
-		return 64
-	}
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
 
 // quoteList quotes names and joins them for a "did you mean" hint.
