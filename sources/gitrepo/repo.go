@@ -6,8 +6,6 @@
 package gitrepo
 
 import (
-	"container/heap"
-	"context"
 	"crypto"
 	"crypto/sha1"
 	"encoding/hex"
@@ -299,48 +297,3 @@ func (r *Repo) Has(h plumbing.Hash) bool {
 	return err == nil
 }
 
-// WalkDamaged is Walk over a repository that may be damaged: a commit that
-// cannot be read is handed to missing, with the commit that names it as a
-// parent (zero for a tip), instead of ending the walk. The history behind
-// a missing commit is walked only as far as other commits reach it. An
-// error from fn or missing ends the walk with it.
-func (r *Repo) WalkDamaged(ctx context.Context, tips []plumbing.Hash, fn func(*Node) error,
-	missing func(h, child plumbing.Hash, err error) error) error {
-	seen := map[plumbing.Hash]bool{}
-	q := &commitQueue{}
-	visit := func(h, child plumbing.Hash) error {
-		if seen[h] {
-			return nil
-		}
-		seen[h] = true
-		n, err := r.Node(h)
-		if errors.Is(err, ErrDamaged) {
-			return missing(h, child, err)
-		}
-		if err != nil {
-			return err
-		}
-		heap.Push(q, n)
-		return nil
-	}
-	for _, h := range tips {
-		if err := visit(h, plumbing.ZeroHash); err != nil {
-			return err
-		}
-	}
-	for q.Len() > 0 {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n := heap.Pop(q).(*Node)
-		if err := fn(n); err != nil {
-			return err
-		}
-		for _, p := range n.Parents {
-			if err := visit(p, n.Hash); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}

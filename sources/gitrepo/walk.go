@@ -244,20 +244,40 @@ func sortNewestFirst(ns []Node) {
 
 // Walk calls fn for every commit reachable from tips, newest first by
 // committer time, as it reads them: `git rev-list --full-history tips`
-// without waiting for the end of the walk.
+// without waiting for the end of the walk. A commit that cannot be read
+// ends it (WalkDamaged walks around such commits).
 func (r *Repo) Walk(ctx context.Context, tips []plumbing.Hash, fn func(*Node) error) error {
+	return r.WalkDamaged(ctx, tips, fn, func(_, _ plumbing.Hash, err error) error { return err })
+}
+
+// WalkDamaged is Walk over a repository that may be damaged: a commit that
+// cannot be read is handed to missing, with the commit that names it as a
+// parent (zero for a tip), instead of ending the walk. The history behind
+// a missing commit is walked only as far as other commits reach it. An
+// error from fn or missing ends the walk with it.
+func (r *Repo) WalkDamaged(ctx context.Context, tips []plumbing.Hash, fn func(*Node) error,
+	missing func(h, child plumbing.Hash, err error) error) error {
 	seen := map[plumbing.Hash]bool{}
 	q := &commitQueue{}
-	for _, h := range tips {
+	visit := func(h, child plumbing.Hash) error {
 		if seen[h] {
-			continue
+			return nil
 		}
 		seen[h] = true
 		n, err := r.Node(h)
+		if errors.Is(err, ErrDamaged) {
+			return missing(h, child, err)
+		}
 		if err != nil {
 			return err
 		}
 		heap.Push(q, n)
+		return nil
+	}
+	for _, h := range tips {
+		if err := visit(h, plumbing.ZeroHash); err != nil {
+			return err
+		}
 	}
 	for q.Len() > 0 {
 		if err := ctx.Err(); err != nil {
@@ -268,15 +288,9 @@ func (r *Repo) Walk(ctx context.Context, tips []plumbing.Hash, fn func(*Node) er
 			return err
 		}
 		for _, p := range n.Parents {
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			pn, err := r.Node(p)
-			if err != nil {
+			if err := visit(p, n.Hash); err != nil {
 				return err
 			}
-			heap.Push(q, pn)
 		}
 	}
 	return nil
