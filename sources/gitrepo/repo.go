@@ -296,4 +296,3 @@ func (r *Repo) Has(h plumbing.Hash) bool {
 	_, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
 	return err == nil
 }
-
