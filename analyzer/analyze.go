@@ -222,7 +222,7 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	// Everything upstream has in scope, older than the base too: what a
 	// reference or a Fixes: tag may name, and what a downstream that merged
 	// upstream since carries copies of (matched as duplicates).
-	knownIDs, err := db.RefCommitIDs(ctx, upRef.ID)
+	knownIDs, err := db.SourceCommitIDs(ctx, upSrc.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -60,3 +60,24 @@ func (db *DB) ForgetRefsExcept(ctx context.Context, sourceID int64, keep []strin
 	}
 	return names, nil
 }
+
+// SourceCommitIDs returns the store ids of the commits any synced ref of a
+// source contains: what an upstream with several refs (master and stable
+// branches) has.
+func (db *DB) SourceCommitIDs(ctx context.Context, sourceID int64) (map[int64]bool, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT rc.commit_id FROM ref_commits rc JOIN refs r ON r.id = rc.ref_id
+		WHERE r.source_id = ? AND r.tip != ''`, sourceID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = true
+	}
+	return out, translate(rows.Err())
+}
