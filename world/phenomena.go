@@ -41,7 +41,7 @@ func plantFor(s Size, kind string) map[Phenomenon]int {
 		return nil
 	}
 	out := map[Phenomenon]int{}
-	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease, PhRegenerated} {
+	for _, p := range []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhRelease, PhRegenerated, PhBoilerplate} {
 		out[p] = n
 	}
 	if kind == "vendor" {
@@ -91,6 +91,8 @@ func (d *downGen) plantOne(p Phenomenon) (bool, error) {
 		return d.plantRelease()
 	case PhRegenerated:
 		return d.plantRegenerated()
+	case PhBoilerplate:
+		return d.plantBoilerplate()
 	}
 	return false, fmt.Errorf("phenomenon %s is not planted in a downstream", p)
 }
@@ -225,6 +227,14 @@ func (g *upstreamGen) plantEvents(r *rand.Rand, lo, hi int) {
 		at++
 	}
 	g.events[at] = "man-init"
+	// KUnit tests, each file with the same scaffolding.
+	for i := 0; i < 30; i++ {
+		at := n/10 + r.Intn(max(1, hi-n/10))
+		for g.events[at] != "" {
+			at++
+		}
+		g.events[at] = "kunit"
+	}
 	for i := 0; i < 48; i++ {
 		at := lo + r.Intn(max(1, hi-lo))
 		for g.events[at] != "" {
@@ -757,6 +767,9 @@ func (g *upstreamGen) docRegen() (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	if rc, ok := regenerate(res.root, src, "", ""); !ok || len(rc.Files[0].Hunks) == 1 && len(rc.Files[0].Hunks[0].Add) == 1 {
+		return false, nil // the generated text would not change: no change worth regenerating
+	}
 	au := g.author(a)
 	t := g.tick()
 	c := &ucommit{reverts: -1, revertedBy: -1, area: a, change: ch, regen: -1,
@@ -932,4 +945,110 @@ func plantedCommits(plant map[Phenomenon]int) int {
 		}
 	}
 	return n
+}
+
+// Copy-paste boilerplate (issue 13, phenomenon 10). KUnit test files
+// share their scaffolding (license, includes, init function, suite
+// declaration); the people who write them upstream write the vendor's and
+// the distro's own tests too, copying it. Only the test itself differs.
+
+const kunitDir = "drivers/infiniband/core/kunit/"
+
+// kunitAuthors write KUnit tests upstream and downstream.
+func kunitAuthors(domain string) []person {
+	var out []person
+	for _, p := range developers {
+		if strings.HasSuffix(p.email, "@"+domain) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// kunitFile is a KUnit test file of name testing fn on noun.
+func kunitFile(c code, name, fn, noun string) []string {
+	out := []string{"// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB", "/*",
+		" * Copyright (c) 2023, NVIDIA CORPORATION & AFFILIATES. All rights reserved.", " */", "",
+		"#include <kunit/test.h>", "#include <rdma/ib_verbs.h>", "#include \"../core_priv.h\"", "",
+		"static int rdma_kunit_init(struct kunit *test)", "{",
+		"\ttest->priv = kunit_kzalloc(test, sizeof(struct ib_device), GFP_KERNEL);",
+		"\treturn test->priv ? 0 : -ENOMEM;", "}", "",
+		fmt.Sprintf("static void %s(struct kunit *test)", fn), "{",
+		"\tstruct ib_device *dev = test->priv;", ""}
+	for i := 0; i < 2+c.r.Intn(3); i++ {
+		f := c.field()
+		out = append(out, fmt.Sprintf("\tKUNIT_EXPECT_EQ(test, %s(dev, %d), %s);", c.a.ident+"_"+noun+"_get_"+f, c.r.Intn(8), pick(c.r, errCodes)))
+	}
+	out = append(out, "}", "",
+		fmt.Sprintf("static struct kunit_case %s_cases[] = {", name), fmt.Sprintf("\tKUNIT_CASE(%s),", fn), "\t{}", "};", "",
+		fmt.Sprintf("static struct kunit_suite %s_suite = {", name), fmt.Sprintf("\t.name = \"%s\",", name),
+		"\t.init = rdma_kunit_init,", fmt.Sprintf("\t.test_cases = %s_cases,", name), "};", "",
+		fmt.Sprintf("kunit_test_suite(%s_suite);", name), "", "MODULE_LICENSE(\"Dual BSD/GPL\");")
+	return out
+}
+
+// kunitTest adds an upstream KUnit test.
+func (g *upstreamGen) kunitTest() (bool, error) {
+	a := areaByName("core")
+	if g.topic != nil && g.topic.area == a {
+		return false, nil
+	}
+	c := code{r: g.r, a: a}
+	noun, verb := c.noun(), c.verb()
+	name := "rdma_" + noun + "_" + verb
+	path := kunitDir + noun + "_" + verb + "_test.c"
+	if g.root.get(path) != nil {
+		return false, nil
+	}
+	ch := &changeSet{Files: []fileChange{{Op: opCreate, Path: path, Mode: modeFile, Lines: kunitFile(c, name, "rdma_test_"+noun+"_"+verb, noun)}}}
+	res, ok := applyChange(g.root, ch, true)
+	if !ok {
+		return false, nil
+	}
+	au := pick(g.r, append(kunitAuthors("nvidia.com")[:4], kunitAuthors("redhat.com")...))
+	t := g.tick()
+	u := &ucommit{reverts: -1, revertedBy: -1, area: a, change: ch, subject: fmt.Sprintf("RDMA/core: Add KUnit test for %s %s", noun, verb)}
+	u.obj = commitObj{parents: []oid{g.tip}, author: au, authorTime: t, committer: g.maintainer(a), commitTime: t + g.step/4}
+	u.body = wrap(fmt.Sprintf("Cover %s() of the %s code with a KUnit test, so that regressions show in CI.", verb, noun)) + "\n\n" +
+		"Link: " + g.link(t, au) + "\n" + sob(au) + sob(u.obj.committer)
+	if err := g.writeCommit(u, res.root); err != nil {
+		return false, err
+	}
+	g.add(u)
+	g.advance(false, u, res.root)
+	return true, nil
+}
+
+// plantBoilerplate adds a downstream-only KUnit test, by someone who
+// writes them upstream too: its scaffolding is upstream's, line for line.
+func (d *downGen) plantBoilerplate() (bool, error) {
+	a := areaByName("core")
+	c := code{r: d.r, a: a}
+	noun, field := c.noun(), c.field()
+	var path, name, subject, body string
+	var au person
+	if d.spec.kind == "vendor" {
+		au = pick(d.r, kunitAuthors("nvidia.com")[:4])
+		name = "mlnx_" + noun + "_" + field
+		subject = fmt.Sprintf("RDMA/core: Add a KUnit test for the %s %s of ConnectX-8", noun, field)
+		body = wrap("Test the values the ConnectX-8 firmware of this release reports.") + "\n\n" +
+			fmt.Sprintf("Issue: %d\nChange-Id: %s\n", 3000000+d.r.Intn(900000), changeID(d.r))
+	} else {
+		au = pick(d.r, kunitAuthors("redhat.com"))
+		name = "rhel_" + noun + "_" + field
+		subject = fmt.Sprintf("RDMA/core: Add a KUnit test for the %s %s defaults", noun, field)
+		body = jira(d.r) + "Upstream Status: RHEL-only\n\n" + wrap("Test the defaults this release ships.") + "\n\n"
+	}
+	path = kunitDir + name + "_test.c"
+	if d.root.get(path) != nil {
+		return false, nil
+	}
+	ch := &changeSet{Files: []fileChange{{Op: opCreate, Path: path, Mode: modeFile, Lines: kunitFile(c, name, "test_"+name, noun)}}}
+	res, ok := applyChange(d.root, ch, true)
+	if !ok {
+		return false, nil
+	}
+	obj := commitObj{author: au, authorTime: d.clock - int64(d.r.Intn(86400)), committer: d.engineer(""), commitTime: d.clock,
+		message: subject + "\n\n" + body + sob(au)}
+	return true, d.commit(res.root, []*changeSet{ch}, obj, Entry{Kind: KindDownstreamOnly, Subject: subject, Phenomenon: PhBoilerplate})
 }

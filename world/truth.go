@@ -83,7 +83,7 @@ const (
 
 // Phenomena lists the planted phenomena in the order of issue 13.
 func Phenomena() []Phenomenon {
-	return []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhUpstreamed, PhRelease, PhRegenerated, PhTwin, PhSquash}
+	return []Phenomenon{PhMetadata, PhSubject, PhRevert, PhRename, PhProse, PhUpstreamed, PhRelease, PhRegenerated, PhTwin, PhSquash, PhBoilerplate}
 }
 
 // Truth is the ground truth of a synthetic world, stored as Dir/truth.json.

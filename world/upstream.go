@@ -703,6 +703,8 @@ func (g *upstreamGen) special(ev string) (bool, error) {
 		return g.manInit()
 	case "doc-regen":
 		return g.docRegen()
+	case "kunit":
+		return g.kunitTest()
 	case "rename", "rename-edit":
 		for try := 0; try < 10; try++ {
 			a = pickArea(g.r, nil)

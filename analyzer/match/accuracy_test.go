@@ -310,6 +310,13 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 			fpOf[m.Downstream] = fps[i]
 		}
 		base := baseline(l.upstream, fps)
+		// The parts of each split that are in the store.
+		parts := map[string]int{}
+		for _, e := range d.Commits {
+			if _, ok := byID[e.ID]; ok && e.Kind == world.KindSplit {
+				parts[e.Upstream[0]]++
+			}
+		}
 		for _, e := range d.Commits {
 			m, ok := byID[e.ID]
 			if !ok {
@@ -333,7 +340,7 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 			switch {
 			case e.Phenomenon == world.PhTwin && right && m.Method != MethodDuplicate:
 				tb.Errorf("%s %s: a copy of %v older than the base is matched by %s, want %s", d.Source, e.ID[:10], shortAll(e.Upstream), m.Method, MethodDuplicate)
-			case e.Kind == world.KindSplit && right && (m.Method != MethodPartial || !strings.Contains(m.Why, "split across downstream commits")):
+			case e.Kind == world.KindSplit && right && parts[e.Upstream[0]] > 1 && (m.Method != MethodPartial || !strings.Contains(m.Why, "split across downstream commits")):
 				tb.Errorf("%s %s: a part of split %v is matched by %s (%s), want %s naming its sibling", d.Source, e.ID[:10], shortAll(e.Upstream), m.Method, m.Why, MethodPartial)
 			case e.Kind == world.KindSquash && right && !strings.Contains(m.Why, "each part's share"):
 				tb.Errorf("%s %s: squash %v: %s; want each part's share", d.Source, e.ID[:10], shortAll(e.Upstream), m.Why)

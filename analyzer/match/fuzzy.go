@@ -462,6 +462,18 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 		res.chosen = append(res.chosen, s.k)
 		res.scores = append(res.scores, s)
 	}
+	// A commit of the downstream's subject whose every line a chosen one
+	// changes again (a line added, then changed by the follow-up) shows no
+	// line of its own in the squash: its subject says it is there.
+	for _, s := range scores[1:] {
+		if len(res.chosen) >= maxSquash || containsInt(res.chosen, s.k) || s.same > 0 || !s.subject || s.files == 0 || s.newer && !s.author {
+			continue
+		}
+		if in := m.internal(s.k); in > 0 && s.upTotal-in <= 0 {
+			res.chosen = append(res.chosen, s.k)
+			res.scores = append(res.scores, s)
+		}
+	}
 	res.coverDn = m.explainedShare(false)
 	if res.coverDn < minCoverDown {
 		// With the same subject, a weaker agreement is enough, and lines
@@ -505,6 +517,12 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 		return s.same >= manyLines && s.coverUp >= onlyCoverUp && s.coverDn >= onlyCoverDown &&
 			(s.subject || m.sameAuthor(s.k, d))
 	}
+	if m.named[s.k] && s.coverUp >= namedCoverUp {
+		// The message quotes its subject (a squash lists what it carries),
+		// and half its lines are here (the others may be lines it changes
+		// that the squash adds itself).
+		return true
+	}
 	if s.subject {
 		// A subject many upstream commits share ("Fix typo in comment")
 		// agrees with all of them: then the lines must show a fair share
@@ -521,8 +539,49 @@ func (m *matcher) acceptable(s pairScore, d *change.Fingerprint) bool {
 	// Without the same subject, lines alone are weak in a large upstream:
 	// the same small change recurs by chance, so the upstream author must
 	// agree too (git cherry-pick keeps it) and the lines must be real.
-	return s.same >= minCommon && m.sameAuthor(s.k, d) &&
-		(s.coverUp >= minCoverUpAlone || s.same >= manyLines && s.coverUp >= minCoverUp)
+	// Weighed by how few upstream commits change each line: boilerplate
+	// that dozens of commits add (a license header, test scaffolding
+	// copied from file to file) agrees with all of them and says nothing
+	// of this one.
+	rare, rareUp := m.rarity(s.k)
+	return s.same >= minCommon && m.sameAuthor(s.k, d) && rare >= minCommon &&
+		(s.coverUp >= minCoverUpAlone && rareUp >= minCoverUpAlone || s.same >= manyLines && s.coverUp >= minCoverUp && rare >= manyLines && rareUp >= minCoverUp)
+}
+
+// rareLines: a line that this many upstream commits change, or fewer,
+// counts fully as evidence for one of them; one that df commits change
+// counts rareLines/df.
+const rareLines = 2
+
+// rarity is how much of the agreement with upstream commit k is its own:
+// the downstream lines k changes the same way, each weighed by how few
+// upstream commits change it (rareLines/df, at most 1), and that share of
+// k's lines so weighed.
+func (m *matcher) rarity(k int32) (float64, float64) {
+	sig := &m.ix.sig[k]
+	w := func(h uint64) float64 {
+		if df := float64(m.ix.df[h]); df > rareLines {
+			return rareLines / df
+		}
+		return 1
+	}
+	var same, total float64
+	for _, h := range sig.plus {
+		total += w(h)
+		if m.d[h]&inPlus != 0 {
+			same += w(h)
+		}
+	}
+	for _, h := range sig.minus {
+		total += w(h)
+		if m.d[h]&inMinus != 0 {
+			same += w(h)
+		}
+	}
+	if total == 0 {
+		return 0, 0
+	}
+	return same, same / total
 }
 
 // genericSubjectPeers: a subject key this many upstream commits share is

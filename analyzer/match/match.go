@@ -181,6 +181,9 @@ const (
 	// explained, and at least squashCoverUp of its own lines are present.
 	minSquashGain = 0.1
 	squashCoverUp = 0.6
+	// namedCoverUp: an upstream commit whose subject the downstream
+	// message quotes is a first pick with this share of its lines present.
+	namedCoverUp = 0.5
 	// maxSquash: at most this many upstream commits in one squash.
 	maxSquash = 6
 	// subjectCoverDown: with an equal (normalized) subject, a weaker line

@@ -238,3 +238,32 @@ func TestSplitAndSquashParts(t *testing.T) {
 		t.Errorf("squash: %v by %s: %s", shortAll(m.Upstream), m.Method, m.Why)
 	}
 }
+
+// Test scaffolding copied from file to file agrees with every commit that
+// adds a test: by the same author, it is still no evidence of one of them.
+func TestBoilerplate(t *testing.T) {
+	scaffold := []string{"#include <kunit/test.h>", "#include <rdma/ib_verbs.h>", "static int rdma_kunit_init(struct kunit *test)",
+		"test->priv = kunit_kzalloc(test, sizeof(struct ib_device), GFP_KERNEL);", "return test->priv ? 0 : -ENOMEM;",
+		".init = rdma_kunit_init,", "MODULE_LICENSE(\"Dual BSD/GPL\");", "// SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB"}
+	test := func(name string, own ...string) []string { return append(append([]string{}, scaffold...), own...) }
+	var ups []*change.Fingerprint
+	for i := 0; i < 10; i++ {
+		n := string(rune('a' + i))
+		ups = append(ups, commit("kunit-"+n, "RDMA/core: Add KUnit test for case "+n,
+			file("drivers/infiniband/core/kunit/"+n+"_test.c", test(n, "static void rdma_test_"+n+"(struct kunit *test)", "KUNIT_CASE(rdma_test_"+n+"),", "KUNIT_EXPECT_EQ(test, ib_"+n+"_get(dev), 0);"), nil)))
+	}
+	ix := NewIndex(ups)
+	d := commit("d-kunit", "RDMA/core: Add a KUnit test for the ConnectX-8 counters",
+		file("drivers/infiniband/core/kunit/mlnx_counters_test.c", test("mlnx", "static void test_mlnx_counters(struct kunit *test)", "KUNIT_CASE(test_mlnx_counters),", "KUNIT_EXPECT_EQ(test, mlx5_counters_get(dev), -EINVAL);"), nil))
+	got, _ := ix.Match([]*change.Fingerprint{d}, nil)
+	if len(got[0].Upstream) != 0 {
+		t.Errorf("a downstream test by the same author, sharing only the scaffolding: %v by %s: %s; want none", shortAll(got[0].Upstream), got[0].Method, got[0].Why)
+	}
+	// A copy of one of them, by its author, is found all the same.
+	cp := commit("d-copy", "RDMA/core: add the KUnit test of case c", ups[2].Files...)
+	cp.Files[0].PatchID, cp.PatchID = hexID("copy context"), hexID("copy context commit")
+	got, _ = ix.Match([]*change.Fingerprint{cp}, nil)
+	if !sameSet(got[0].Upstream, []string{ups[2].ID}) {
+		t.Errorf("a copy of one test: %v by %s: %s; want %s", shortAll(got[0].Upstream), got[0].Method, got[0].Why, change.Short(ups[2].ID))
+	}
+}
