@@ -104,6 +104,19 @@
 //	                (the whole downstream's counts in each snapshot)
 //	  partial       string  what the overview lacks when it was read from a snapshot that did not
 //	                record everything; omitted when complete
+//	comparisons     array of pairs of downstreams compared (kdelta report --compare A:B); omitted
+//	                when none; the JSON of kdelta compare is one of them:
+//	  a, b          string  SOURCE@REF of each
+//	  upstream      string  SOURCE@REF both are measured against
+//	  base_a, base_b string each one's base, named once ("v5.14 (1a2b3c4d5e6f)")
+//	  components    array, the whole (component "") first, then each component with a difference:
+//	    component   string
+//	    a_lacks     array: the upstream commits b has (from its base or as backports) and a lacks,
+//	                most critical for a first: the commit fields and rank, reason (as missing_fixes)
+//	    b_lacks     array: the same the other way round, ranked for b
+//	    a_alone     array: the changes a carries (see Words) that b carries no equal of, as carried
+//	    b_alone     array: the same of b
+//	    tests       array of tests that pass on one and fail on the other: test, a, b (test objects)
 //
 // Version 1 counted the backports among the carried changes (as
 // mainline, in carried and by_status, though not in a component's carried

@@ -35,6 +35,9 @@ type Document struct {
 	Generator     string              `json:"generator"` // "kdelta"
 	Generated     time.Time           `json:"generated"` // injected by the caller
 	Downstreams   []analyzer.Overview `json:"downstreams"`
+	// Comparisons are the pairs of downstreams the report compares
+	// (kdelta report --compare A:B); omitted when none.
+	Comparisons []analyzer.Comparison `json:"comparisons,omitempty"`
 }
 
 // WriteJSON writes d as indented JSON: fields in a stable order (the

@@ -167,8 +167,22 @@ func fixtureDocument() *Document {
 		Trend:       []analyzer.TrendPoint{{Snapshot: 42, Date: at(3, 1), Backported: 300, Missing: 12, MissingFixes: 1, Carried: 2}},
 		Partial:     "missing fixes before snapshot 40 were not kept",
 	}
+	cmp := analyzer.Comparison{A: "rhel@main", B: "ofed@24.10", Upstream: "linux@master",
+		BaseA: "369195255d06 (tag v5.14)", BaseB: oid("v6.6")[:12] + " (configured)",
+		Components: []analyzer.ComponentComparison{
+			{Component: "mlx5",
+				ALacks: []analyzer.RankedCommit{
+					{Commit: rhel.MissingFixes[0].Commit, Priority: rhel.MissingFixes[0].Priority},
+					{Commit: analyzer.Commit{ID: oid("feature-1"), Subject: "net/mlx5: add a steering mode", Date: at(1, 11)}, Priority: analyzer.Priority{Rank: analyzer.RankOther}},
+				},
+				BLacks: []analyzer.RankedCommit{},
+				AAlone: []analyzer.Carried{rhel.Carried[1], rhel.Carried[3]},
+				BAlone: []analyzer.Carried{ofed.Carried[1]},
+				Tests: []analyzer.TestDiff{{Test: "mlx5.roce.rping", A: rhel.Tests[0],
+					B: analyzer.TestStatus{Test: "mlx5.roce.rping", Status: "PASS", Target: "ofed@24.10-1", Lab: "unh-iol"}}}},
+		}}
 	return &Document{SchemaVersion: SchemaVersion, Generator: Generator, Generated: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC),
-		Downstreams: []analyzer.Overview{rhel, ofed}}
+		Downstreams: []analyzer.Overview{rhel, ofed}, Comparisons: []analyzer.Comparison{cmp}}
 }
 
 // fixtureCheck is a check result on two downstreams: passes, findings

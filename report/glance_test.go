@@ -232,3 +232,43 @@ func TestBaseOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestComparisonSection: a report that compares a pair shows, per
+// component, the counts of each side and the commits ranked above other
+// (the feature is counted, not listed); kdelta compare's Markdown lists
+// them all, and what each side carries alone.
+func TestComparisonSection(t *testing.T) {
+	d := fixtureDocument()
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, d); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	for _, want := range []string{"## rhel@main and ofed@24.10 compared", "| mlx5 | 2 (1 fixes, CVEs, stable) | 0 (0 fixes, CVEs, stable) | 2 | 1 | 1 |",
+		"What rhel@main would gain with ofed@24.10 (upstream commits ofed@24.10 has and rhel@main lacks): 2, 1 of them fixes, CVEs or stable.",
+		"cve: CVE-2025-0001"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "add a steering mode") {
+		t.Error("the report lists a feature of the comparison")
+	}
+	var full bytes.Buffer
+	if err := WriteComparisonMarkdown(&full, &d.Comparisons[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"add a steering mode", "net/mlx5: queued change", "| `mlx5.roce.rping` | FAIL on rhel@9.4 (unh-iol, ConnectX-6) | PASS on ofed@24.10-1 (unh-iol) |"} {
+		if !strings.Contains(full.String(), want) {
+			t.Errorf("kdelta compare's Markdown lacks %q", want)
+		}
+	}
+	_, root := renderHTML(t, d)
+	sec := root.all(classed("section", "comparison"))
+	if len(sec) != 1 {
+		t.Fatalf("%d comparison sections", len(sec))
+	}
+	if rows := sec[0].all(classed("table", "ranked"))[0].all(named("tr")); len(rows) != 2 {
+		t.Errorf("the comparison lists %d rows, want the header and the one CVE fix", len(rows))
+	}
+}

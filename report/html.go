@@ -90,6 +90,27 @@ type htmlPage struct {
 	Matrix      *matrix
 	Legend      [][2]string // the matrix's severities, worst first, with what each means
 	Downstreams []*htmlDownstream
+	Comparisons []*htmlComparison
+}
+
+// htmlComparison is a pair of downstreams compared.
+type htmlComparison struct {
+	Section    string
+	C          *analyzer.Comparison
+	Rows       []comparisonRow
+	Components []htmlCompared
+}
+
+// htmlCompared is one component of a comparison: the commits ranked above
+// other on each side (the counts say how many more), what each carries
+// alone by status, the tests that differ.
+type htmlCompared struct {
+	Name             string
+	ALacks, BLacks   []analyzer.RankedCommit
+	ALacksN, BLacksN int
+	AAlone, BAlone   string // by status, in words
+	AAloneN, BAloneN int
+	Tests            []analyzer.TestDiff
 }
 
 // foldAbove is how many rows a list shows before it is folded: a longer
@@ -317,6 +338,17 @@ func newHTMLPage(d *Document) *htmlPage {
 		m := buildMatrix(d.Downstreams)
 		p.Matrix = &m
 		p.Legend = analyzer.Severities()
+	}
+	for i := range d.Comparisons {
+		c := &d.Comparisons[i]
+		hc := &htmlComparison{Section: fmt.Sprintf("cmp%d", i+1), C: c, Rows: comparisonRows(c)}
+		for _, cc := range c.Components {
+			hc.Components = append(hc.Components, htmlCompared{Name: componentName(cc.Component),
+				ALacks: critical(cc.ALacks), BLacks: critical(cc.BLacks), ALacksN: len(cc.ALacks), BLacksN: len(cc.BLacks),
+				AAlone: cleanText(carriedByStatus(cc.AAlone)), BAlone: cleanText(carriedByStatus(cc.BAlone)),
+				AAloneN: len(cc.AAlone), BAloneN: len(cc.BAlone), Tests: cc.Tests})
+		}
+		p.Comparisons = append(p.Comparisons, hc)
 	}
 	page := &anchors{used: map[string]bool{}}
 	for i := range d.Downstreams {

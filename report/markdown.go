@@ -52,6 +52,11 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		}
 		mdTable(&b, head, right, rows)
 	}
+	for i := range d.Comparisons {
+		c := &d.Comparisons[i]
+		fmt.Fprintf(&b, "\n## %s and %s compared\n", mdText(c.A), mdText(c.B))
+		markdownComparison(&b, c, false, "###")
+	}
 	for i := range d.Downstreams {
 		markdownDownstream(&b, &d.Downstreams[i])
 	}
