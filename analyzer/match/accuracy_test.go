@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -257,6 +258,7 @@ type accuracy struct {
 	rework, reworkBase tally
 	kind, kindBase     map[world.Kind]*tally
 	phen, phenBase     map[world.Phenomenon]*tally
+	methods            map[string]int // matches per method
 	skipped            int
 	problems           int
 	wrong              []string
@@ -308,6 +310,10 @@ func measure(tb testing.TB, l *loaded) *accuracy {
 			}
 			byID[m.Downstream] = m
 			fpOf[m.Downstream] = fps[i]
+			if !slices.Contains(MethodNames(), m.Method) {
+				tb.Errorf("%s: method %q is not among the methods kdelta lists (%v)", m.Downstream, m.Method, MethodNames())
+			}
+			acc.methods[m.Method]++
 		}
 		base := baseline(l.upstream, fps)
 		// The parts of each split that are in the store.
@@ -390,6 +396,11 @@ func (acc *accuracy) log(tb testing.TB, name string) {
 				name, p, o.total, o.precision(), o.recall(), ratio(o.right, o.total), ratio(b.right, b.total))
 		}
 	}
+	var ms []string
+	for _, m := range MethodNames() {
+		ms = append(ms, fmt.Sprintf("%s %d", m, acc.methods[m]))
+	}
+	tb.Logf("%s: matches by method: %s", name, strings.Join(ms, ", "))
 	tb.Logf("%s: %d truth entries out of scope (not in the store), %d problems reported", name, acc.skipped, acc.problems)
 	for _, w := range acc.wrong {
 		tb.Logf("%s: wrong: %s", name, w)
@@ -447,7 +458,7 @@ func (acc *accuracy) checkPhenomena(t *testing.T, name string) {
 
 func newAccuracy() *accuracy {
 	return &accuracy{kind: map[world.Kind]*tally{}, kindBase: map[world.Kind]*tally{},
-		phen: map[world.Phenomenon]*tally{}, phenBase: map[world.Phenomenon]*tally{}}
+		phen: map[world.Phenomenon]*tally{}, phenBase: map[world.Phenomenon]*tally{}, methods: map[string]int{}}
 }
 
 func TestAccuracyAgainstTruth(t *testing.T) {
@@ -510,6 +521,9 @@ func (acc *accuracy) merge(o *accuracy) {
 		}
 		add(acc.kind[k], *v)
 		add(acc.kindBase[k], *o.kindBase[k])
+	}
+	for k, v := range o.methods {
+		acc.methods[k] += v
 	}
 	for p, v := range o.phen {
 		if acc.phen[p] == nil {

@@ -326,6 +326,7 @@ func containsHash(hs []uint64, h uint64) bool {
 type fuzzyResult struct {
 	chosen   []int32
 	scores   []pairScore
+	all      []pairScore // every candidate scored, best first
 	coverDn  float64 // share of the downstream's lines explained by all chosen
 	best     int32   // best candidate, even when rejected
 	bestDown float64
@@ -407,7 +408,7 @@ func (m *matcher) fuzzy(d *change.Fingerprint) (fuzzyResult, bool) {
 		return a.k < b.k
 	})
 	first := scores[0]
-	res.best, res.bestDown = first.k, first.coverDn
+	res.best, res.bestDown, res.all = first.k, first.coverDn, scores
 	if !first.ok {
 		return res, false
 	}
@@ -813,6 +814,9 @@ func (m *matcher) result(d *change.Fingerprint, f fuzzyResult) Match {
 		parts = append(parts, p)
 	}
 	res.Why = fmt.Sprintf("%.0f%% of this change's lines agree with upstream; %s", 100*f.coverDn, strings.Join(parts, "; "))
+	if c := competitors(f, ix); c != "" {
+		res.Why += "; " + c
+	}
 	if regeneration(d) && regeneration(ix.ups[first.k]) {
 		res.Why = fmt.Sprintf("a regeneration of the same source change as %s (the generated lines agree; a date or version line differs); ", change.Short(ix.ups[first.k].ID)) + res.Why
 	}
@@ -834,4 +838,32 @@ func upstreamedWhy(d, u *change.Fingerprint) string {
 		who = "by another author"
 	}
 	return fmt.Sprintf("upstreamed as %s, authored %s %d days after this commit", change.Short(u.ID), who, days)
+}
+
+// maxCompetitors: an explanation names at most this many of the
+// candidates that were not chosen.
+const maxCompetitors = 3
+
+// competitors names the candidates that could have been chosen and were
+// not: acceptable by themselves, or of the same subject with some lines
+// in common.
+func competitors(f fuzzyResult, ix *Index) string {
+	var out []string
+	for _, s := range f.all {
+		if len(out) == maxCompetitors {
+			break
+		}
+		if containsInt(f.chosen, s.k) || !s.ok && !(s.subject && s.same > 0) {
+			continue
+		}
+		c := fmt.Sprintf("%s (%.0f%% of its lines present", change.Short(ix.id(s.k)), 100*s.coverUp)
+		if s.subject {
+			c += ", same subject"
+		}
+		out = append(out, c+")")
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "other candidates: " + strings.Join(out, ", ")
 }

@@ -2,11 +2,22 @@
 // carry. It is a pure function of fingerprints: build an Index once per
 // upstream set, then Match a downstream's commits against it.
 //
-// Methods, cheapest and most certain first (DESIGN.md, "Matching"):
-// a manual override, a downstream revert, references in the message,
-// exact whole-commit patch-id, per-file patch-ids, fuzzy changed-line
-// similarity (candidates from an inverted index of rare lines), and
-// identity (author, author time and subject all equal).
+// Order, cheapest and most certain first (DESIGN.md, "Matching"): a
+// manual override, references in the message (in trailers or in prose),
+// exact whole-commit patch-id (whatever the message says: kdelta finds at
+// least what git cherry finds), per-file patch-ids, fuzzy changed-line
+// similarity (candidates from an inverted index of rare lines; files paired
+// by name or by what they change), identity (author, author time and
+// subject all equal), and last a downstream revert that is no upstream
+// change. Then a match with upstream commits older than the base is a
+// duplicate, and the parts of an upstream commit split across downstream
+// commits are partial. Methods lists the methods a match can have.
+//
+// What release branches do is taken into account (issue 13): subjects are
+// compared without branch and backport tags and truncation (subject.go);
+// an upstream commit written after the downstream one is not its source
+// unless its author upstreamed it; release engineering pairs only with
+// the same version's (release.go); lines count by how rare they are.
 package match
 
 import (
@@ -43,12 +54,44 @@ const (
 	MethodDuplicate = "duplicate"
 )
 
+// Method is one way a match can be made, with what it means.
+type Method struct {
+	Name    string
+	Meaning string
+}
+
+// Methods lists every method a Match can have, most certain first.
+func Methods() []Method {
+	return []Method{
+		{MethodManual, "set by hand (kdelta match)"},
+		{MethodTrailer, "the message references the upstream commits (cherry-pick, stable, RHEL, SUSE, ChromeOS trailers, or in prose)"},
+		{MethodPartial, "carries part of the upstream commit: a partial reference, or one of the downstream commits it was split into"},
+		{MethodPatchID, "the same patch-id (git patch-id --stable), for the whole commit or file by file"},
+		{MethodDuplicate, "a copy of upstream commits the base already has (the downstream merged upstream since)"},
+		{MethodUpstreamed, "older than the upstream commit: its author upstreamed it later"},
+		{MethodFuzzy, "its changed lines agree with the upstream commit's (another context, rework, #ifdef, renamed file)"},
+		{MethodSquash, "carries several upstream commits, each with its share of the lines"},
+		{MethodIdentity, "author, author time and subject equal the upstream commit's"},
+		{MethodRevert, "reverts a downstream commit and is no upstream change"},
+		{MethodNone, "no upstream counterpart: downstream-only"},
+	}
+}
+
+// MethodNames lists the names of Methods, in order.
+func MethodNames() []string {
+	var out []string
+	for _, m := range Methods() {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
 // Match pairs one downstream commit with the upstream commits it carries.
 // Its JSON form is the `kdelta matches` contract.
 type Match struct {
 	Downstream string   `json:"downstream"` // 40-hex id
 	Upstream   []string `json:"upstream"`   // 40-hex ids; [] for a downstream-only commit
-	Method     string   `json:"method"`     // trailer, patch-id, fuzzy, identity, squash, manual, revert, none
+	Method     string   `json:"method"`     // one of Methods()
 	Score      float64  `json:"score"`      // confidence in [0,1]
 	Why        string   `json:"why"`        // what a maintainer can check
 }
@@ -504,6 +547,9 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 		res.Upstream = []string{ix.id(idk)}
 		res.Why = fmt.Sprintf("author %s <%s>, author time %s and subject equal those of %s",
 			d.AuthorName, d.AuthorEmail, d.AuthorTime.UTC().Format("2006-01-02 15:04:05"), change.Short(ix.id(idk)))
+		if fz.best >= 0 && fz.best != idk && fz.bestDown > 0 {
+			res.Why += fmt.Sprintf("; by lines, %s shares %.0f%% of this change's (another subject or author)", change.Short(ix.id(fz.best)), 100*fz.bestDown)
+		}
 		return res, problems
 	}
 	if fok {

@@ -267,3 +267,19 @@ func TestBoilerplate(t *testing.T) {
 		t.Errorf("a copy of one test: %v by %s: %s; want %s", shortAll(got[0].Upstream), got[0].Method, got[0].Why, change.Short(ups[2].ID))
 	}
 }
+
+// With several upstream commits in the running, the explanation names
+// the ones not chosen.
+func TestWhyNamesCompetitors(t *testing.T) {
+	cq := "drivers/infiniband/hw/mlx5/cq.c"
+	a := commit("typo-a", "RDMA/mlx5: Fix typo", file(cq, []string{"/* the completion queue overflowed */", "/* and is drained */"}, []string{"/* the completion queue overfloed */"}))
+	b := commit("typo-b", "RDMA/mlx5: Fix typo", file(cq, []string{"/* the completion queue overflowed */"}, []string{"/* the completion queue overfloed */", "/* and is draind */"}))
+	ix := NewIndex([]*change.Fingerprint{a, b})
+	d := withAuthor(commit("d-typo", "RDMA/mlx5: Fix typo", file(cq, []string{"/* the completion queue overflowed */", "/* and is drained */"}, []string{"/* the completion queue overfloed */"})),
+		"Eng", "eng@example.com", t0)
+	d.Files[0].PatchID, d.PatchID = hexID("typo ctx"), hexID("typo ctx commit")
+	got, _ := ix.Match([]*change.Fingerprint{d}, nil)
+	if !sameSet(got[0].Upstream, []string{a.ID}) || !strings.Contains(got[0].Why, "other candidates: "+change.Short(b.ID)) {
+		t.Errorf("got %v by %s: %s; want %s, naming %s", shortAll(got[0].Upstream), got[0].Method, got[0].Why, change.Short(a.ID), change.Short(b.ID))
+	}
+}
