@@ -327,8 +327,8 @@ type fuzzyResult struct {
 	chosen   []int32
 	scores   []pairScore
 	all      []pairScore // every candidate scored, best first
-	coverDn  float64 // share of the downstream's lines explained by all chosen
-	best     int32   // best candidate, even when rejected
+	coverDn  float64     // share of the downstream's lines explained by all chosen
+	best     int32       // best candidate, even when rejected
 	bestDown float64
 }
 
