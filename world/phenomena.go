@@ -881,9 +881,24 @@ func (d *downGen) plantTwins() error {
 		}
 	}
 	end := d.up.commits[base.idx].obj.commitTime
+	merged := base.root // the merge's tree: upstream's release and the branch's own changes
+	diverge := max(3, n/4)
 	for _, u := range cand {
 		if n == 0 {
 			break
+		}
+		if diverge > 0 {
+			// The branch changed a line next to where u applies first:
+			// u goes on with another context (another patch-id).
+			if only, root, ok := d.contextChange(u, merged); ok {
+				if r, ok := applyChange(only.root, u.change, false); ok && r.fuzzy > 0 {
+					if err := d.writeOnly(only.area, only.path, only.e, only.ch, only.root); err != nil {
+						return err
+					}
+					merged = root
+					diverge--
+				}
+			}
 		}
 		res, ok := applyChange(d.root, u.change, false)
 		if !ok {
@@ -909,7 +924,7 @@ func (d *downGen) plantTwins() error {
 	d.clock = max(d.clock, end) + 86400
 	obj := commitObj{parents: []oid{d.tip, d.up.commits[base.idx].id}, author: eng, authorTime: d.clock, committer: eng, commitTime: d.clock,
 		message: fmt.Sprintf("Merge tag '%s' into %s\n\nSync with upstream %s.\n\n%s", d.spec.baseTag, d.spec.branch, d.spec.baseTag, sob(eng))}
-	tree, err := d.pw.putTree(base.root)
+	tree, err := d.pw.putTree(merged)
 	if err != nil {
 		return err
 	}
@@ -919,7 +934,7 @@ func (d *downGen) plantTwins() error {
 		return err
 	}
 	d.merges = append(d.merges, id.String())
-	d.root, d.tip = base.root, id
+	d.root, d.tip = merged, id
 	// What the release has is no longer to be backported.
 	for i := fork.idx + 1; i <= base.idx; i++ {
 		d.take(i)
@@ -1051,4 +1066,70 @@ func (d *downGen) plantBoilerplate() (bool, error) {
 	obj := commitObj{author: au, authorTime: d.clock - int64(d.r.Intn(86400)), committer: d.engineer(""), commitTime: d.clock,
 		message: subject + "\n\n" + body + sob(au)}
 	return true, d.commit(res.root, []*changeSet{ch}, obj, Entry{Kind: KindDownstreamOnly, Subject: subject, Phenomenon: PhBoilerplate})
+}
+
+// branchChange is a change of the branch's own, about to be committed.
+type branchChange struct {
+	area *area
+	path string
+	e    edit
+	ch   *changeSet
+	root *dir // the branch's tree with it
+}
+
+// contextChange makes a change of the branch's own to a line next to
+// where upstream commit u's first hunk applies (outside the lines a fuzzy
+// apply needs), which applies to merged too; it returns merged with it.
+func (d *downGen) contextChange(u *ucommit, merged *dir) (branchChange, *dir, bool) {
+	fc := u.change.Files[0]
+	h := fc.Hunks[0]
+	f := d.root.get(fc.Path)
+	if f == nil {
+		return branchChange{}, nil, false
+	}
+	pos, fit := locate(f.lines, h)
+	if fit != fitExact {
+		return branchChange{}, nil, false
+	}
+	a := areaOfPath(fc.Path)
+	if a == nil {
+		a = u.area
+	}
+	cd := code{r: d.r, a: a}
+	var cand []int
+	if len(h.Before) == ctxLines {
+		cand = append(cand, pos-3, pos-2)
+	}
+	if len(h.After) == ctxLines {
+		cand = append(cand, pos+len(h.Del)+1, pos+len(h.Del)+2)
+	}
+	for _, at := range cand {
+		nl, what, ok := cd.mutate(f.lines[at])
+		if !ok {
+			continue
+		}
+		fn := "this"
+		if sp := spanOf(funcSpans(f.lines), at); sp != nil {
+			fn = sp.name
+		}
+		e := edit{fn: fn, what: what, why: "Adjust %s() for the hardware and firmware this release supports.",
+			hunks: []hunk{mkHunk(f.lines, at, 1, []string{nl})}}
+		if !uniqueHunk(f.lines, e.hunks[0]) {
+			continue
+		}
+		ch := &changeSet{Files: []fileChange{{Op: opModify, Path: fc.Path, Hunks: e.hunks}}}
+		if d.duplicatesUpstream(ch) {
+			continue
+		}
+		r1, ok := applyChange(d.root, ch, true)
+		if !ok {
+			continue
+		}
+		m, ok := applyChange(merged, ch, false)
+		if !ok {
+			continue
+		}
+		return branchChange{area: a, path: fc.Path, e: e, ch: ch, root: r1.root}, m.root, true
+	}
+	return branchChange{}, nil, false
 }
