@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -109,13 +110,47 @@ func (db *DB) Analysis(ctx context.Context, refID int64, key string) ([]byte, bo
 	return b, true, nil
 }
 
-// PutAnalysis keeps the analysis of a ref, made with key.
+// PutAnalysis keeps the analysis of a ref, made with key. The analysis is
+// a cache, and a reader must not wait for a writer: a read-only store
+// keeps none, and a SQLite store that another run is writing keeps none
+// now rather than wait for it (the next reader computes it again).
 func (db *DB) PutAnalysis(ctx context.Context, refID int64, key string, result []byte) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO analyses (ref_id, key, result, created) VALUES (?, ?, ?, ?)
-		ON CONFLICT(ref_id) DO UPDATE SET key = excluded.key, result = excluded.result, created = excluded.created`,
-		refID, key, result, db.now().Unix())
+	if db.readOnly {
+		return nil
+	}
+	const q = `INSERT INTO analyses (ref_id, key, result, created) VALUES (?, ?, ?, ?)
+		ON CONFLICT(ref_id) DO UPDATE SET key = excluded.key, result = excluded.result, created = excluded.created`
+	args := []any{refID, key, result, db.now().Unix()}
+	var err error
+	if db.d == sqliteDialect && !db.view {
+		err = db.withoutWaiting(ctx, func(c *conn) error {
+			_, err := c.ExecContext(ctx, q, args...)
+			return err
+		})
+	} else {
+		_, err = db.db.ExecContext(ctx, q, args...)
+	}
+	err = translate(err)
+	if errors.Is(err, ErrBusy) || errors.Is(err, ErrReadOnly) {
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("put analysis: %w", translate(err))
+		return fmt.Errorf("put analysis: %w", err)
 	}
 	return nil
+}
+
+// withoutWaiting runs fn on a SQLite connection that fails at once with
+// ErrBusy, instead of waiting, when another process is writing.
+func (db *DB) withoutWaiting(ctx context.Context, fn func(c *conn) error) error {
+	c, err := db.pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return err
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`)
+	return fn(&conn{r: c, d: db.d, autocommit: true})
 }

@@ -53,7 +53,7 @@ func fillStore(t *testing.T, db *DB) {
 	must(db.AddIgnore(ctx, Ignore{Target: a, Kind: "id", Scope: "rhel", Reason: "not built"}))
 	must(db.AddSkip(ctx, Skip{Source: "rhel", Ref: "main", Kind: SkipLimit, Commit: b, Reason: "diff not fingerprinted: too large"}))
 	must(db.PutAnalysis(ctx, downRef.ID, "k", []byte{0, 1, 2, 0xff}))
-	sync, err := db.BeginSync(ctx)
+	sync, err := db.BeginSync(ctx, nil)
 	must(err)
 	must(db.EndSync(ctx, sync, "done", 2, ""))
 	snap, err := db.PutSnapshot(ctx, Snapshot{SyncID: sync, Key: "k1", Refs: []SnapshotRef{{RefID: downRef.ID,
@@ -187,7 +187,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		}
 	}
 	// New rows go on after the copied ones.
-	id, err := mid.BeginSync(ctx)
+	id, err := mid.BeginSync(ctx, nil)
 	if err != nil || id != 2 {
 		t.Errorf("the next sync in the copy has id %d (%v), want 2", id, err)
 	}

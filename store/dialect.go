@@ -68,8 +68,9 @@ func dialectOf(where string) dialect {
 	return sqliteDialect
 }
 
-// open opens the database pool of a store location.
-func (d dialect) open(where string) (*sql.DB, error) {
+// open opens the database pool of a store location; file is what
+// probeSQLite found of a SQLite store.
+func (d dialect) open(where string, file sqliteFile) (*sql.DB, error) {
 	if d == postgresDialect {
 		db, err := sql.Open("pgx", where)
 		if err != nil {
@@ -80,7 +81,14 @@ func (d dialect) open(where string) (*sql.DB, error) {
 		db.SetConnMaxIdleTime(time.Minute)
 		return db, nil
 	}
-	dsn := "file:" + where + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
+	dsn := sqliteDSN(where, "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate")
+	switch {
+	case file.immutable:
+		dsn = sqliteDSN(where, "mode=ro&immutable=1&_foreign_keys=on")
+	case file.readOnly:
+		// Its journal mode is the writer's business; a transaction only reads.
+		dsn = sqliteDSN(where, "mode=ro&_foreign_keys=on&_busy_timeout=10000")
+	}
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, err
@@ -237,6 +245,8 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %v", ErrBusy, err)
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		case sqlite3.ErrReadonly:
+			return fmt.Errorf("%w: %v", ErrReadOnly, err)
 		}
 	}
 	var pe *pgconn.PgError
@@ -246,6 +256,8 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %v", ErrBusy, err)
 		case pe.Code == "XX001" || pe.Code == "XX002":
 			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		case pe.Code == "25006": // read_only_sql_transaction: a standby, or default_transaction_read_only
+			return fmt.Errorf("%w: %v", ErrReadOnly, err)
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {

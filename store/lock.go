@@ -45,11 +45,16 @@ type Hold struct {
 // order, so two runs never wait for each other both.
 func OpenHeld(ctx context.Context, where string, now func() time.Time, h Hold) (*DB, *Lock, error) {
 	if !IsURL(where) {
+		// What is not a kdelta store is refused before a lock file is made
+		// beside it.
+		if _, err := probeSQLite(ctx, where); err != nil {
+			return nil, nil, fmt.Errorf("open store %s: %w", where, err)
+		}
 		lock, err := Acquire(ctx, where, h.Holder, h.Wait, h.Waiting)
 		if err != nil {
 			return nil, nil, err
 		}
-		db, err := Open(ctx, where, now)
+		db, _, err := open(ctx, where, now, openMode{held: true})
 		if err != nil {
 			lock.Release()
 			return nil, nil, err

@@ -210,14 +210,96 @@ func (db *DB) SinceBase(ctx context.Context, refID int64, side string) ([]int64,
 	return out, translate(rows.Err())
 }
 
-// BeginSync records the start of a sync run and returns its id.
-func (db *DB) BeginSync(ctx context.Context) (int64, error) {
+// BeginSync records the start of a sync run, held by lock (OpenHeld),
+// and returns its id. The runs recorded as running that no live process
+// holds any more (killed: kill -9, a power cut) are recorded as
+// interrupted first: on a SQLite store, every one, since lock holds the
+// whole store; on PostgreSQL, where syncs of other sources run beside
+// this one, those whose run's session is gone (each live run holds an
+// advisory lock on its id, taken with its record, for as long as lock).
+func (db *DB) BeginSync(ctx context.Context, lock *Lock) (int64, error) {
 	var id int64
-	err := db.db.QueryRowContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running') RETURNING id`, db.now().Unix()).Scan(&id)
+	var err error
+	switch {
+	case lock != nil && lock.c != nil:
+		id, err = db.beginHeldSync(ctx, lock.c)
+	default:
+		err = db.inTx(ctx, func(tx *conn) error {
+			if lock != nil && lock.f != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE syncs SET status = 'interrupted', finished = ?, note = ? WHERE status = 'running'`,
+					db.now().Unix(), killedNote); err != nil {
+					return err
+				}
+			}
+			return tx.QueryRowContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running') RETURNING id`, db.now().Unix()).Scan(&id)
+		})
+	}
 	if err != nil {
 		return 0, fmt.Errorf("begin sync: %w", translate(err))
 	}
 	return id, nil
+}
+
+// killedNote is the note of a run recorded as running that no live
+// process holds.
+const killedNote = "the run ended without recording how (killed?)"
+
+// syncLockClass is the class of the PostgreSQL advisory locks a live sync
+// holds on its id ("ksyn").
+const syncLockClass = 0x6b73796e
+
+// beginHeldSync records a sync on PostgreSQL in the session of its lock,
+// which holds an advisory lock on the new record's id from before the
+// record is visible to others; the records no live session holds are
+// recorded as interrupted.
+func (db *DB) beginHeldSync(ctx context.Context, sc *sql.Conn) (int64, error) {
+	c := &conn{r: sc, d: db.d}
+	var running []int64
+	rows, err := c.QueryContext(ctx, `SELECT id FROM syncs WHERE status = 'running'`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		running = append(running, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range running {
+		var free bool
+		if err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?, ?)`, int32(syncLockClass), int32(id)).Scan(&free); err != nil {
+			return 0, err
+		}
+		if !free {
+			continue // its run is alive
+		}
+		_, err := c.ExecContext(ctx, `UPDATE syncs SET status = 'interrupted', finished = ?, note = ? WHERE id = ? AND status = 'running'`,
+			db.now().Unix(), killedNote, id)
+		c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(?, ?)`, int32(syncLockClass), int32(id))
+		if err != nil {
+			return 0, err
+		}
+	}
+	tx, err := sc.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	t := &conn{r: tx, d: db.d}
+	var id int64
+	if err := t.QueryRowContext(ctx, `INSERT INTO syncs (started, status) VALUES (?, 'running') RETURNING id`, db.now().Unix()).Scan(&id); err != nil {
+		return 0, err
+	}
+	if _, err := t.ExecContext(ctx, `SELECT pg_advisory_lock(?, ?)`, int32(syncLockClass), int32(id)); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
 }
 
 // EndSync records how a sync run ended.

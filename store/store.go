@@ -40,6 +40,11 @@ type DB struct {
 	where string // the file or URL it was opened at
 	now   func() time.Time
 	who   *user // who is recorded with what people enter by hand
+	// readOnly: a SQLite store kdelta cannot write, opened read-only.
+	readOnly bool
+	// file is the identity of a SQLite store's file once opened (see
+	// CheckFile).
+	file fileID
 }
 
 // user is who enters what the store records by hand, found once, when
@@ -69,31 +74,66 @@ func (u *user) String() string {
 // store is upgraded on purpose (Migrate, 'kdelta store migrate'). A store
 // written by a newer kdelta is refused with ErrNewer. now is the clock used
 // for timestamps; nil means time.Now.
+//
+// Readers never wait for writers: the schema version is read without
+// writing, and only a store that lacks migrations is written to, under the
+// SQLite store's lock (Acquire; waiting up to migrateWait for a run that
+// holds it) or PostgreSQL's migration lock. A SQLite store kdelta cannot
+// write (a read-only file, directory or mount, another user's file) is
+// opened read-only: reads work, writes fail with ErrReadOnly. A path that
+// is a directory, or a SQLite database of another program, is refused with
+// ErrNotStore; a file that is not SQLite at all with ErrCorrupt.
 func Open(ctx context.Context, where string, now func() time.Time) (*DB, error) {
-	db, _, err := open(ctx, where, now, false)
+	db, _, err := open(ctx, where, now, openMode{})
 	return db, err
 }
 
 // Migrate opens the store at where and applies every migration it lacks,
 // and returns their names.
 func Migrate(ctx context.Context, where string, now func() time.Time) (*DB, []string, error) {
-	return open(ctx, where, now, true)
+	return open(ctx, where, now, openMode{upgrade: true})
 }
 
-func open(ctx context.Context, where string, now func() time.Time, upgrade bool) (*DB, []string, error) {
+// openMode says how a store is opened.
+type openMode struct {
+	upgrade bool // apply what a PostgreSQL store lacks (Migrate)
+	held    bool // the caller holds the SQLite store's lock (OpenHeld)
+}
+
+// migrateWait is how long opening a SQLite store that lacks migrations
+// waits for a run that holds its lock.
+const migrateWait = 10 * time.Second
+
+func open(ctx context.Context, where string, now func() time.Time, m openMode) (*DB, []string, error) {
 	if now == nil {
 		now = time.Now
 	}
-	d := dialectOf(where)
-	pool, err := d.open(where)
-	if err != nil {
-		return nil, nil, redactErr(where, fmt.Errorf("open store %s: %w", Redact(where), err))
+	fail := func(err error) error {
+		return redactErr(where, fmt.Errorf("open store %s: %w", Redact(where), err))
 	}
-	db := &DB{pool: pool, db: &conn{r: pool, d: d, autocommit: true}, d: d, where: where, now: now}
-	applied, err := db.migrate(ctx, upgrade)
+	d := dialectOf(where)
+	var file sqliteFile
+	if d == sqliteDialect {
+		var err error
+		if file, err = probeSQLite(ctx, where); err != nil {
+			return nil, nil, fail(err)
+		}
+	}
+	pool, err := d.open(where, file)
+	if err != nil {
+		return nil, nil, fail(err)
+	}
+	db := &DB{pool: pool, db: &conn{r: pool, d: d, autocommit: true}, d: d, where: where, now: now, readOnly: file.readOnly}
+	applied, err := db.migrate(ctx, m, file)
 	if err != nil {
 		pool.Close()
-		return nil, nil, redactErr(where, fmt.Errorf("open store %s: %w", Redact(where), err))
+		return nil, nil, fail(err)
+	}
+	if d == sqliteDialect {
+		if db.file, err = identify(where); err != nil {
+			pool.Close()
+			return nil, nil, fail(err)
+		}
 	}
 	return db, applied, nil
 }
@@ -139,8 +179,40 @@ func Version() string {
 	return strings.TrimPrefix(names[len(names)-1], "migration/")
 }
 
-func (db *DB) migrate(ctx context.Context, upgrade bool) ([]string, error) {
-	err := db.inTx(ctx, func(tx *conn) error {
+// migrate brings the schema up to date. What the store has is read first,
+// without writing: a store that lacks nothing is not written to, so a
+// reader never waits for a writer (nor needs to be able to write).
+func (db *DB) migrate(ctx context.Context, m openMode, file sqliteFile) ([]string, error) {
+	names, err := migrationNames()
+	if err != nil {
+		return nil, err
+	}
+	var have map[string]bool
+	if db.d == sqliteDialect {
+		have = file.migrations // read by probeSQLite
+	} else if have, err = db.readMigrations(ctx); err != nil {
+		return nil, err
+	}
+	pending, err := pendingMigrations(names, have)
+	if err != nil || len(pending) == 0 {
+		return nil, err
+	}
+	if len(have) > 0 && !m.upgrade && db.d == postgresDialect {
+		return nil, fmt.Errorf("%w: it lacks migration %s (and %d more) that this kdelta needs; run 'kdelta store migrate' once, then every kdelta that uses it must be this version or newer",
+			ErrOlder, strings.TrimPrefix(pending[0], "migration/"), len(pending)-1)
+	}
+	if db.readOnly {
+		return nil, fmt.Errorf("%w: it lacks migration %s that this kdelta needs, and cannot be written here; open it once with write access, or use the kdelta that last wrote it",
+			ErrReadOnly, strings.TrimPrefix(pending[0], "migration/"))
+	}
+	if db.d == sqliteDialect && !m.held {
+		lock, err := Acquire(ctx, db.where, "kdelta (migrating the store)", migrateWait, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
+	err = db.inTx(ctx, func(tx *conn) error {
 		if err := db.lockMigrations(ctx, tx); err != nil {
 			return err
 		}
@@ -150,33 +222,12 @@ func (db *DB) migrate(ctx context.Context, upgrade bool) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := migrationNames()
-	if err != nil {
+	// Another process may have migrated it meanwhile.
+	if have, err = db.appliedMigrations(ctx); err != nil {
 		return nil, err
 	}
-	have, err := db.appliedMigrations(ctx)
-	if err != nil {
+	if pending, err = pendingMigrations(names, have); err != nil {
 		return nil, err
-	}
-	known := map[string]bool{}
-	for _, n := range names {
-		known[n] = true
-	}
-	var pending []string
-	for _, n := range names {
-		if !have[n] {
-			pending = append(pending, n)
-		}
-	}
-	for n := range have {
-		if !known[n] {
-			return nil, fmt.Errorf("%w: it has migration %s, and this kdelta knows migrations up to %s: use a kdelta at least as new as the one that last migrated it",
-				ErrNewer, strings.TrimPrefix(n, "migration/"), Version())
-		}
-	}
-	if len(pending) > 0 && len(have) > 0 && !upgrade && db.d == postgresDialect {
-		return nil, fmt.Errorf("%w: it lacks migration %s (and %d more) that this kdelta needs; run 'kdelta store migrate' once, then every kdelta that uses it must be this version or newer",
-			ErrOlder, strings.TrimPrefix(pending[0], "migration/"), len(pending)-1)
 	}
 	var applied []string
 	for _, name := range pending {
@@ -189,6 +240,47 @@ func (db *DB) migrate(ctx context.Context, upgrade bool) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// pendingMigrations returns the migrations of names a store that has
+// have lacks, in order; a store with a migration this kdelta does not know
+// is ErrNewer.
+func pendingMigrations(names []string, have map[string]bool) ([]string, error) {
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
+	var newer []string
+	for n := range have {
+		if !known[n] {
+			newer = append(newer, n)
+		}
+	}
+	if len(newer) > 0 {
+		sort.Strings(newer)
+		return nil, fmt.Errorf("%w: it has migration %s, and this kdelta knows migrations up to %s: use a kdelta at least as new as the one that last migrated it",
+			ErrNewer, strings.TrimPrefix(newer[len(newer)-1], "migration/"), Version())
+	}
+	var pending []string
+	for _, n := range names {
+		if !have[n] {
+			pending = append(pending, n)
+		}
+	}
+	return pending, nil
+}
+
+// readMigrations reads the migrations a PostgreSQL store has, without
+// writing: none when it has no migrations table yet.
+func (db *DB) readMigrations(ctx context.Context) (map[string]bool, error) {
+	var exists bool
+	if err := db.db.QueryRowContext(ctx, `SELECT to_regclass('migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return nil, translate(err)
+	}
+	if !exists {
+		return map[string]bool{}, nil
+	}
+	return db.appliedMigrations(ctx)
 }
 
 // lockMigrations keeps two processes from migrating one PostgreSQL store

@@ -140,7 +140,7 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	defer db.Close()
 	defer lock.Release()
 
-	run, err := db.BeginSync(ctx)
+	run, err := db.BeginSync(ctx, lock)
 	if err != nil {
 		return nil, err
 	}
