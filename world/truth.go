@@ -106,7 +106,8 @@ func Phenomena() []Phenomenon {
 //	    "base_tag": "v5.14", "base_commit": "<id>", "head": "<id>",
 //	    "tags": [...],
 //	    "commits": [{"id": "<id>", "kind": "cherry-pick", "trailer": "rhel-commit",
-//	                 "upstream": ["<id>"], "reverts": "<id>", "reverted_by": "<id>", "subject": "..."}],
+//	                 "upstream": ["<id>"], "reverts": "<id>", "reverted_by": "<id>", "subject": "...",
+//	                 "phenomenon": "rename"}],
 //	    "merges": ["<id>"],
 //	    "landed": [{"commit": "<vendor id>", "upstream": "<upstream id>"}],
 //	    "missing": ["<id>"], "missing_fixes": ["<id>"]
@@ -166,7 +167,14 @@ func Phenomena() []Phenomenon {
 // merges lists the distro's merge-request merge commits, which are not
 // entries: the branch after base is exactly commits plus merges.
 // A split upstream commit appears in two entries; a squash entry lists
-// every upstream commit it carries. landed lists vendor patches that were
+// every upstream commit it carries. "phenomenon" names the planted case of
+// issue 13 an entry is (see Phenomenon; the demo and bench worlds only):
+// its upstream list is what it truly carries, an upstream revert for a
+// downstream revert of a backport upstream reverted too, an upstream
+// commit older than the base for a copy made before the branch merged it,
+// nothing for release engineering and copied boilerplate. A downstream
+// revert of a backport whose upstream commit upstream reverted before it
+// carries that upstream revert in every world. landed lists vendor patches that were
 // later merged upstream in reworked form, and as which commit.
 //
 // missing and missing_fixes are derived (see Truth.Derive): an upstream
