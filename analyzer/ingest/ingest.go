@@ -148,6 +148,11 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 		urlTaken: map[string]bool{}}
 	defer s.closeRepos()
 	report, err := s.sync(ctx, selected)
+	if err == nil {
+		// A SQLite file deleted or replaced meanwhile took what this run
+		// wrote with it: no snapshot of it, and no success.
+		err = db.CheckFile()
+	}
 	if err == nil && opts.AfterSync != nil {
 		opts.Progress.Stage("saving a snapshot", 0)
 		// One state of the store, whatever other syncs write meanwhile.
@@ -169,6 +174,9 @@ func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, erro
 	}
 	if endErr := db.EndSync(ctx, run, status, report.Fingerprinted(), note); endErr != nil && err == nil {
 		err = endErr
+	}
+	if err == nil {
+		err = db.CheckFile()
 	}
 	return report, err
 }
