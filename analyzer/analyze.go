@@ -304,18 +304,27 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 }
 
 // olderPeers lists the store ids of the older upstream commits whose
-// subject agrees with a downstream commit's.
+// subject agrees with a downstream commit's, for subjects few older
+// commits share ("Fix typo in comment" names no one commit: a copy of
+// such a commit is found by its patch-id).
 func olderPeers(older, down map[int64]*change.Fingerprint) []int64 {
+	const maxPeers = 3
 	subjects := make(map[string]bool, len(down))
 	for _, fp := range down {
 		if k := match.SubjectKey(fp.Subject); k != "" {
 			subjects[k] = true
 		}
 	}
-	var out []int64
+	byKey := map[string][]int64{}
 	for id, fp := range older {
-		if subjects[match.SubjectKey(fp.Subject)] {
-			out = append(out, id)
+		if k := match.SubjectKey(fp.Subject); subjects[k] {
+			byKey[k] = append(byKey[k], id)
+		}
+	}
+	var out []int64
+	for _, ids := range byKey {
+		if len(ids) <= maxPeers {
+			out = append(out, ids...)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
