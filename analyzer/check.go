@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -46,7 +47,19 @@ type Finding struct {
 type CheckResult struct {
 	Baseline string  `json:"baseline"` // the file or snapshot compared with
 	Checks   []Check `json:"checks"`
+	// uncomparable says why the baseline compared nothing (see
+	// Uncomparable).
+	uncomparable error
 }
+
+// ErrNothingCompared says a baseline gave a check nothing to compare:
+// it names no downstream, shares none with the project (another project's
+// report), or no check ran. A CI gate must not pass on it.
+var ErrNothingCompared = errors.New("the baseline compares nothing")
+
+// Uncomparable says why the baseline compared nothing, wrapping
+// ErrNothingCompared; nil when at least one check ran.
+func (r *CheckResult) Uncomparable() error { return r.uncomparable }
 
 // Check is one kind of check on one downstream.
 type Check struct {
@@ -105,7 +118,47 @@ func CheckAgainst(baselineName string, baseline, current []Overview, policy *pro
 			res.Checks = append(res.Checks, c)
 		}
 	}
+	res.uncomparable = uncomparable(baseline, current, res)
 	return res
+}
+
+// uncomparable says why a baseline compared nothing with current.
+func uncomparable(baseline, current []Overview, res *CheckResult) error {
+	names := func(ovs []Overview) string {
+		var out []string
+		for _, o := range ovs {
+			out = append(out, o.Downstream)
+		}
+		if len(out) == 0 {
+			return "none"
+		}
+		return strings.Join(out, ", ")
+	}
+	shared := false
+	for _, c := range current {
+		for _, b := range baseline {
+			shared = shared || b.Downstream == c.Downstream
+		}
+	}
+	why := map[string]bool{}
+	for _, c := range res.Checks {
+		if c.Skipped == "" {
+			return nil
+		}
+		why[c.Skipped] = true
+	}
+	switch {
+	case len(baseline) == 0:
+		return fmt.Errorf("%w: it names no downstream; want a JSON report of this project (kdelta report --format json, or --update-baseline) or a snapshot id", ErrNothingCompared)
+	case !shared:
+		return fmt.Errorf("%w: it shares no downstream with what is checked (it has %s; checked: %s): a report of another project?", ErrNothingCompared, names(baseline), names(current))
+	}
+	reasons := make([]string, 0, len(why))
+	for w := range why {
+		reasons = append(reasons, w)
+	}
+	sort.Strings(reasons)
+	return fmt.Errorf("%w: no check ran (%s)", ErrNothingCompared, strings.Join(reasons, "; "))
 }
 
 var checkers = map[string]func(was, cur *Overview, p *project.Policy) []Finding{

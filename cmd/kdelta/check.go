@@ -59,6 +59,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	res := analyzer.CheckAgainst(name, base, doc.Downstreams, policy)
+	if err := res.Uncomparable(); err != nil {
+		return badInputf("baseline %s: %w", name, err) // a gate that compared nothing must not pass
+	}
 	if err := report.WriteCheckMarkdown(e.stdout, res); err != nil {
 		return err
 	}
