@@ -2,6 +2,8 @@ package world
 
 import (
 	"fmt"
+	"hash/fnv"
+	"io"
 	"math/rand"
 	"regexp"
 	"sort"
@@ -79,8 +81,8 @@ type downGen struct {
 	nextUp  int
 	carried map[int]bool
 	fixedBy map[int][]int
-	upKeys  map[string]int  // changeKey of every upstream file change -> how many commits make it (duplicatesUpstream)
-	upAdded map[string]bool // path + "\x00" + line for every line an upstream commit adds (coincides)
+	upKeys  map[uint64]int  // changeKey of every upstream file change -> how many commits make it (duplicatesUpstream)
+	upAdded map[uint64]bool // upLineKey of every line an upstream commit adds (coincides)
 	upIdx   map[string]int  // upstream id -> index
 	// renamedDown maps an upstream path to the name the downstream gave
 	// the file (plantRename).
@@ -955,14 +957,14 @@ func (d *downGen) ambiguous(u *ucommit) bool {
 // upstream commit adds to that path.
 func (d *downGen) coincides(path, line string) bool {
 	d.indexUpstream()
-	return d.upAdded[path+"\x00"+line]
+	return d.upAdded[upLineKey(path, line)]
 }
 
 func (d *downGen) indexUpstream() {
 	if d.upKeys != nil {
 		return
 	}
-	d.upKeys, d.upAdded = map[string]int{}, map[string]bool{}
+	d.upKeys, d.upAdded = map[uint64]int{}, map[uint64]bool{}
 	for _, c := range d.up.commits {
 		if c.change == nil || c.merge {
 			continue
@@ -973,27 +975,39 @@ func (d *downGen) indexUpstream() {
 			}
 			for _, h := range f.Hunks {
 				for _, l := range h.Add {
-					d.upAdded[f.Path+"\x00"+l] = true
+					d.upAdded[upLineKey(f.Path, l)] = true
 				}
 			}
 		}
 	}
 }
 
-// changeKey names what a file change removes and adds, without context.
-func changeKey(f fileChange) string {
-	var b strings.Builder
-	b.WriteString(f.Path)
-	for _, h := range f.Hunks {
-		b.WriteString("\x00@")
-		for _, l := range h.Del {
-			b.WriteString("\x00-" + l)
+// changeKey names what a file change removes and adds, without context
+// (a hash: the world keeps one for every upstream file change).
+func changeKey(f fileChange) uint64 {
+	h := fnv.New64a()
+	io.WriteString(h, f.Path)
+	for _, hk := range f.Hunks {
+		io.WriteString(h, "\x00@")
+		for _, l := range hk.Del {
+			io.WriteString(h, "\x00-")
+			io.WriteString(h, l)
 		}
-		for _, l := range h.Add {
-			b.WriteString("\x00+" + l)
+		for _, l := range hk.Add {
+			io.WriteString(h, "\x00+")
+			io.WriteString(h, l)
 		}
 	}
-	return b.String()
+	return h.Sum64()
+}
+
+// upLineKey names a line of a file.
+func upLineKey(path, line string) uint64 {
+	h := fnv.New64a()
+	io.WriteString(h, path)
+	io.WriteString(h, "\x00")
+	io.WriteString(h, line)
+	return h.Sum64()
 }
 
 // revertWindow is how far back a downstream revert may reach.
