@@ -495,7 +495,8 @@ func (m *matcher) one(d *change.Fingerprint, overrides map[string][]string) (Mat
 			s := string(r.Style)
 			if r.Partial {
 				s += " (partial)"
-				partial = true
+				// Ubuntu's "backported from" says modified, not a part.
+				partial = partial || r.Style != change.BackportedFrom
 			}
 			styles = append(styles, fmt.Sprintf("%s %s", s, change.Short(ix.id(k))))
 		}
