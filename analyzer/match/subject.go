@@ -146,8 +146,6 @@ func keysAgree(a, b string) bool {
 	return len(a) >= minTruncated && strings.HasPrefix(b, a)
 }
 
-// sameSubject says whether two subjects agree (see keysAgree).
-func sameSubject(a, b string) bool { return keysAgree(normSubject(a), normSubject(b)) }
 
 // subjectPeers are the upstream commits whose subject agrees with s: the
 // same key, or, when there are none, the few whose key s truncates or
