@@ -146,7 +146,6 @@ func keysAgree(a, b string) bool {
 	return len(a) >= minTruncated && strings.HasPrefix(b, a)
 }
 
-
 // subjectPeers are the upstream commits whose subject agrees with s: the
 // same key, or, when there are none, the few whose key s truncates or
 // that truncates s.
