@@ -37,9 +37,36 @@ type Finding struct {
 	Was        string `json:"was"` // in the baseline
 	Now        string `json:"now"`
 	Detail     string `json:"detail"` // one line a maintainer can act on
-	// Rank is a new missing fix's rank (see Ranks); its findings come
-	// most critical first.
-	Rank string `json:"rank,omitempty"`
+	// Rank is a new missing fix's rank (see Ranks), Reason why on this
+	// downstream ("fixes code in kernel-5.14.0-250.el9"); its findings
+	// come most critical first. Detail says the rank in words that do not
+	// depend on the downstream, so that the same fix missing on several
+	// downstreams reads the same.
+	Rank   string `json:"rank,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// rankWhy says a missing fix's rank in words that hold on any downstream:
+// its CVEs and Cc: stable are the commit's own, where fixed code ships is
+// said without naming the release.
+func rankWhy(c Commit, rank string) string {
+	var parts []string
+	if len(c.CVEs) > 0 {
+		parts = append(parts, strings.Join(c.CVEs, ", "))
+	}
+	switch rank {
+	case RankRelease:
+		parts = append(parts, "fixes code a release of the downstream ships")
+	case RankFix:
+		parts = append(parts, "fixes code no release ships yet")
+	}
+	if c.Stable {
+		parts = append(parts, "Cc: stable")
+	}
+	if rank == "" || rank == RankOther || len(parts) == 0 {
+		return ""
+	}
+	return rank + ": " + strings.Join(parts, "; ")
 }
 
 // CheckResult is the outcome of comparing the current analysis with a
@@ -340,11 +367,11 @@ func checkMissingFixes(was, cur *Overview, p *project.Policy) []Finding {
 			fixes = []string{change.ShortList(f.Fixes)}
 		}
 		detail := fmt.Sprintf("upstream %.12s fixes %s, which the downstream has", f.ID, strings.Join(fixes, ", "))
-		if f.Rank != "" && f.Rank != RankOther {
-			detail += fmt.Sprintf(" [%s: %s]", f.Rank, f.Reason)
+		if why := rankWhy(f.Commit, f.Rank); why != "" {
+			detail += " [" + why + "]"
 		}
 		out = append(out, Finding{Downstream: cur.Downstream, Kind: CheckMissingFix, Component: comp, Subject: f.Subject, ID: f.ID,
-			Was: "not missing", Now: "missing fix", Detail: detail, Rank: f.Rank})
+			Was: "not missing", Now: "missing fix", Detail: detail, Rank: f.Rank, Reason: f.Reason})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return RankOrder(out[i].Rank) < RankOrder(out[j].Rank) })
 	return out
