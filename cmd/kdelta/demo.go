@@ -131,7 +131,7 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nWrote the delta report to %s (open it in a browser; 'kdelta report --format md' prints it as Markdown).\n", html)
-	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n  %[1]s results regressions --config %[2]s rhel\n  %[1]s delta --config %[2]s rhel --component ipoib\n  %[1]s report --config %[2]s rhel --format md\n  %[1]s check --config %[2]s --baseline 1\n  %[1]s tui --config %[2]s\n", self, config, example)
+	fmt.Fprintf(e.stdout, "\nNext, try:\n  %[1]s delta --config %[2]s rhel --component mlx5\n  %[1]s compare --config %[2]s rhel ofed --component mlx5\n  %[1]s matches --config %[2]s ofed --format table\n  %[1]s status --config %[2]s sles\n  %[1]s status --config %[2]s ofed --status queued\n  %[1]s delta --config %[2]s winofed-3.1\n  %[1]s show --config %[2]s %[3]s\n  %[1]s skips --config %[2]s\n  %[1]s results regressions --config %[2]s rhel\n  %[1]s delta --config %[2]s rhel --component ipoib\n  %[1]s report --config %[2]s rhel --format md\n  %[1]s check --config %[2]s --baseline 1\n  %[1]s tui --config %[2]s\n", self, config, example)
 	return nil
 }
 

@@ -26,6 +26,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	config := configFlag(fs)
 	format := fs.String("format", "", "md, html, json or csv (default: from the -o file's extension, else md)")
 	out := fs.String("o", "", "write the report to this file (default: standard output)")
+	var pairs pairList
+	fs.Var(&pairs, "compare", "also compare two downstreams, A:B (repeat for more pairs): per component what each has of upstream that the other lacks, what each carries alone, the tests that differ")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +61,18 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	doc, err := buildReport(ctx, e, db, cfg, targets)
 	if err != nil {
 		return err
+	}
+	for _, p := range pairs {
+		for _, name := range p {
+			if err := comparable(cfg, name); err != nil {
+				return err
+			}
+		}
+		c, err := analyzer.Compare(ctx, db, cfg, p[0], p[1])
+		if err != nil {
+			return err
+		}
+		doc.Comparisons = append(doc.Comparisons, *c)
 	}
 	if *out == "" {
 		return write(e.stdout, doc)
@@ -103,3 +117,22 @@ func buildReport(ctx context.Context, e *env, db *store.DB, cfg *project.Config,
 	return &report.Document{SchemaVersion: report.SchemaVersion, Generator: report.Generator, Generated: e.now().UTC(), Downstreams: ovs}, nil
 }
 
+// pairList is the pairs of downstreams --compare names, A:B each.
+type pairList [][2]string
+
+func (p *pairList) String() string {
+	var out []string
+	for _, x := range *p {
+		out = append(out, x[0]+":"+x[1])
+	}
+	return strings.Join(out, ",")
+}
+
+func (p *pairList) Set(v string) error {
+	a, b, ok := strings.Cut(v, ":")
+	if !ok || a == "" || b == "" || strings.Contains(b, ":") {
+		return fmt.Errorf("want two downstreams as A:B, got %q", v)
+	}
+	*p = append(*p, [2]string{a, b})
+	return nil
+}

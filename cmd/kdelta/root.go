@@ -84,13 +84,15 @@ func commands() []command {
 			"kdelta show 3f2a9c1", runShow},
 		{"skips", "[--config FILE]", "list what syncs could not read or fingerprint, with the source, commit, object and reason",
 			"kdelta skips", runSkips},
-		{"delta", "[--config FILE] [--component C] [--format table|json] [--limit N] DOWNSTREAM | --all", "what a downstream lacks (missing fixes first), has and carries on its own, per component",
+		{"delta", "[--config FILE] [--component C] [--format table|json] [--sort rank|date] [--limit N] DOWNSTREAM | --all", "what a downstream lacks (most critical first: CVEs, fixes of code a release ships, Cc: stable), has and carries on its own, per component",
 			"kdelta delta rhel9 --component mlx5", runDelta},
+		{"compare", "[--config FILE] [--component C] [--format table|json|md] [--limit N] A B", "two downstreams of one upstream side by side, per component: the upstream commits one has and the other lacks (fixes and CVEs first), what each carries alone, and the tests that pass on one and fail on the other",
+			"kdelta compare rhel9 mlnx-ofed --component mlx5", runCompare},
 		{"matches", "[--config FILE] [--format json|table] DOWNSTREAM", "each downstream commit with the upstream commits it carries, how it was found and why",
 			"kdelta matches rhel9", runMatches},
 		{"match", "[--config FILE] set DOWNSTREAM [UPSTREAM...] | unset DOWNSTREAM", "pair a downstream commit with upstream commits by hand (none: downstream-only), or undo it",
 			"kdelta match set 3f2a9c1 9b8e7d6", runMatch},
-		{"status", "[--config FILE] [--format table|json] [--status S] DOWNSTREAM | PATCH", "where carried changes stand upstream (mainline, queued, submitted, rejected, never, unknown) with their evidence; for one PATCH, its timeline across snapshots",
+		{"status", "[--config FILE] [--format table|json] [--status S] [--all] DOWNSTREAM | PATCH", "where carried changes (those upstream lacks; --all: the backports too) stand upstream (mainline, queued, submitted, rejected, never, unknown) with their evidence; for one PATCH, its timeline across snapshots",
 			"kdelta status sles  |  kdelta status patches.suse/RDMA-mlx5-Fix-foo.patch", runStatus},
 		{"annotate", "[--config FILE] PATCH STATUS --reason TEXT [--message-id ID] | --clear PATCH", "set a carried change's status by hand; it wins over other evidence and survives resyncs",
 			"kdelta annotate 3f2a9c1 never --reason \"vendor-only tuning\"", runAnnotate},
@@ -130,6 +132,10 @@ func run(args []string, e *env) int {
 func runGuarded(args []string, e *env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Fprintln(e.stdout, versionLine())
+		return exitOK
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			return helpFor(e, args[1])
@@ -192,7 +198,7 @@ func exitCode(err error) int {
 		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository), errors.Is(err, gitrepo.ErrDamaged),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),
 		errors.Is(err, errBadInput), errors.Is(err, ingest.ErrUnknownSource), errors.Is(err, ingest.ErrBadSource), errors.Is(err, analyzer.ErrNoBase),
-		errors.Is(err, analyzer.ErrBadID):
+		errors.Is(err, analyzer.ErrBadID), errors.Is(err, analyzer.ErrNotComparable):
 		return exitBadInput
 	}
 	return exitInternal
@@ -235,7 +241,8 @@ Commands:`)
 	fmt.Fprintln(w, `
 Every command reads kdelta.toml from the current directory unless --config
 names another file. Start with 'kdelta init', or try 'kdelta demo'.
-Run 'kdelta help COMMAND' for a command's flags and an example.
+Run 'kdelta help COMMAND' for a command's flags and an example, and
+'kdelta --version' for the version and commit kdelta was built from.
 
 Exit codes: 0 done, 1 regressions found (check), 2 bad input or usage,
 3 internal error, 4 synced with skips (sync: see 'kdelta skips'),
