@@ -127,7 +127,7 @@ func TestDeltaAndMatchesOnTheSmallWorld(t *testing.T) {
 
 	// Flags may follow the downstream.
 	table, stderr, code := do("delta", "rhel", "--component", "mlx5")
-	if code != exitOK || !strings.Contains(table, "Missing fixes (") || !strings.Contains(table, "mlx5") {
+	if code != exitOK || !strings.Contains(table, "Missing fixes, most critical first (") || !strings.Contains(table, "mlx5") {
 		t.Fatalf("delta table: exit %d\n%s%s", code, table, stderr)
 	}
 	js, _, code := do("delta", "rhel", "--format", "json")

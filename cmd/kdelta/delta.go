@@ -21,6 +21,7 @@ type deltaOptions struct {
 	format    string
 	all       bool
 	limit     int
+	sort      string
 	target    string
 }
 
@@ -32,6 +33,7 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.format, "format", "table", "table or json")
 	fs.BoolVar(&o.all, "all", false, "the component x downstream matrix of every downstream")
 	fs.IntVar(&o.limit, "limit", 20, "commits listed per list in a table (0: all)")
+	fs.StringVar(&o.sort, "sort", "rank", "how missing commits are ordered: rank (CVE, then fixes of code a release ships, then Cc: stable, then fixes of unreleased code, then the rest) or date (the analysis's order: fixes first, oldest first)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +44,8 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return usagef("name one downstream (SOURCE or SOURCE@REF), or use --all")
 	case o.format != "table" && o.format != "json":
 		return usagef("--format %q: want table or json", o.format)
+	case o.sort != "rank" && o.sort != "date":
+		return usagef("--sort %q: want rank or date", o.sort)
 	}
 	o.target = fs.Arg(0)
 	cfg, err := loadConfig(o.config)
@@ -92,13 +96,18 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 	if o.component != "" && r.Component(o.component) == nil {
 		return badInputf("no commit of %s or its upstream since the base is in component %q", r.Downstream, o.component)
 	}
-	if o.format == "json" {
-		if o.component != "" {
-			r.Components = []analyzer.ComponentDelta{*r.Component(o.component)}
-		}
-		return writeJSON(e.stdout, r)
+	rk, err := analyzer.NewRanker(ctx, db, cfg, r)
+	if err != nil {
+		return err
 	}
-	return printDelta(e.stdout, r, o)
+	ranked := rk.RankResult(r, o.sort == "date")
+	if o.component != "" {
+		ranked.Components = []analyzer.RankedComponent{*ranked.Component(o.component)}
+	}
+	if o.format == "json" {
+		return writeJSON(e.stdout, ranked)
+	}
+	return printDelta(e.stdout, ranked, o)
 }
 
 // knownComponent refuses a component name the component map lacks,
@@ -134,12 +143,13 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
-	fmt.Fprintf(w, "%s against %s, base %.12s (%s)\n\n", r.Downstream, r.Upstream, r.Base, r.BaseHow)
+func printDelta(w io.Writer, r *analyzer.RankedResult, o deltaOptions) error {
+	fmt.Fprintf(w, "%s against %s, base %s\n\n", r.Downstream, r.Upstream, analyzer.BaseText(r.Base, r.BaseHow))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tMISSING\tBACKPORTED\tDOWNSTREAM-ONLY\tTESTS\t")
+	fmt.Fprintln(tw, "COMPONENT\tMISSING FIXES\tCVES\tMISSING\tBACKPORTED\tCARRIED\tTESTS\t")
 	failing := false
-	for _, c := range r.Components {
+	for _, rc := range r.Components {
+		c := rc.ComponentDelta
 		if o.component != "" && c.Component != o.component {
 			continue
 		}
@@ -151,11 +161,12 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 			name += " !"
 			failing = true
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t\n", name, len(c.MissingFixes), len(c.Missing), len(c.Backported), len(c.DownstreamOnly), testsCell(c))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", name, len(c.MissingFixes), cves(c.Missing), len(c.Missing), len(c.Backported), len(c.DownstreamOnly), testsCell(c))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintln(w, "\nCARRIED: changes the downstream carries that upstream lacks (downstream_only in --format json); CVES: missing commits that name a CVE")
 	if failing {
 		fmt.Fprintln(w, "\n! the component has failing tests (latest result of each test on this downstream; 'kdelta results regressions' says since when)")
 	}
@@ -164,36 +175,32 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 		return nil
 	}
 	c := r.Component(o.component)
-	list := func(title string, cs []analyzer.Commit, note func(analyzer.Commit) string) {
+	list := func(title string, cs []analyzer.Commit, note func(int) string) {
 		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
 		for i, x := range cs {
 			if o.limit > 0 && i == o.limit {
 				fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all)\n", len(cs)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %.12s %s  %s  %s%s\n", x.ID, x.Date.Format("2006-01-02"), trim(x.Subject, 70), safe(x.Author), safe(note(x)))
+			fmt.Fprintf(w, "  %.12s %s  %s  %s%s\n", x.ID, x.Date.Format("2006-01-02"), trim(x.Subject, 70), safe(x.Author), safe(note(i)))
 		}
 	}
-	none := func(analyzer.Commit) string { return "" }
-	list("Missing fixes", c.MissingFixes, func(x analyzer.Commit) string {
-		return fmt.Sprintf("  [fixes %s]", change.ShortList(x.Fixes))
+	none := func(int) string { return "" }
+	order := "most critical first"
+	if o.sort == "date" {
+		order = "by date"
+	}
+	list("Missing fixes, "+order, commitsOf(c.MissingFixes), func(i int) string {
+		return fmt.Sprintf("  [%s; fixes %s]", rankNote(c.MissingFixes[i].Priority), change.ShortList(c.MissingFixes[i].Fixes))
 	})
-	list("Missing", c.Missing, func(x analyzer.Commit) string {
-		var tags []string
-		if len(x.Fixes) > 0 {
-			tags = append(tags, "fix")
-		}
-		if x.Stable {
-			tags = append(tags, "stable")
-		}
-		tags = append(tags, x.CVEs...)
-		if len(tags) == 0 {
+	list("Missing, "+order, commitsOf(c.Missing), func(i int) string {
+		if c.Missing[i].Rank == analyzer.RankOther {
 			return ""
 		}
-		return "  [" + strings.Join(tags, " ") + "]"
+		return "  [" + rankNote(c.Missing[i].Priority) + "]"
 	})
-	list("Backported", c.Backported, func(x analyzer.Commit) string { return fmt.Sprintf("  [as %s]", change.ShortList(x.Carried)) })
-	list("Downstream-only", c.DownstreamOnly, none)
+	list("Backported", c.Backported, func(i int) string { return fmt.Sprintf("  [as %s]", change.ShortList(c.Backported[i].Carried)) })
+	list("Carried (changes upstream lacks)", c.DownstreamOnly, none)
 	fmt.Fprintf(w, "\nTests (%d, latest result of each)\n", len(c.Tests))
 	for i, t := range c.Tests {
 		if o.limit > 0 && i == o.limit {
@@ -208,6 +215,34 @@ func printDelta(w io.Writer, r *analyzer.Result, o deltaOptions) error {
 		fmt.Fprintf(w, "  %-5s %s  on %s  (%s)%s\n", safe(t.Status), safe(t.Test), safe(t.Target), safe(where), msg)
 	}
 	return nil
+}
+
+// rankNote is a missing commit's rank and why: "cve: CVE-2023-1234".
+func rankNote(p analyzer.Priority) string {
+	if p.Reason == "" {
+		return p.Rank
+	}
+	return p.Rank + ": " + p.Reason
+}
+
+// commitsOf drops the priorities.
+func commitsOf(rs []analyzer.RankedCommit) []analyzer.Commit {
+	out := make([]analyzer.Commit, len(rs))
+	for i, r := range rs {
+		out[i] = r.Commit
+	}
+	return out
+}
+
+// cves counts the commits that name a CVE.
+func cves(cs []analyzer.Commit) int {
+	n := 0
+	for _, c := range cs {
+		if len(c.CVEs) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // testsCell sums up a component's latest test results: "-" when no test
@@ -238,7 +273,7 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 		}
 	}
 	sort.Strings(names)
-	fmt.Fprintln(w, "Each cell: missing fixes / missing / downstream-only; ! marks failing tests")
+	fmt.Fprintln(w, "Each cell: missing fixes / missing / carried (changes upstream lacks); * marks a missing CVE fix, ! failing tests")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "COMPONENT\t")
 	for _, r := range results {
@@ -254,8 +289,11 @@ func printMatrix(w io.Writer, results []*analyzer.Result, only string) error {
 		for _, r := range results {
 			if c := r.Component(name); c != nil {
 				mark := ""
+				if cves(c.Missing) > 0 {
+					mark += " *"
+				}
 				if c.FailingTests > 0 {
-					mark = " !"
+					mark += " !"
 				}
 				fmt.Fprintf(tw, "%d / %d / %d%s\t", len(c.MissingFixes), len(c.Missing), len(c.DownstreamOnly), mark)
 			} else {

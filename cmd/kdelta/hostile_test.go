@@ -105,7 +105,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{args: []string{"show", "--diff", h.Downstream}, show: []string{`+/* ` + title + ` \x1b[2J \u202eevil\u202c */`}},
 		{args: []string{"delta", "rhel"}},
 		{args: []string{"delta", "rhel", "--component", "mlx5", "--limit", "0"}, show: []string{
-			"  RDMA/mlx5: " + title + `\x1b[2J\x1b[31mred\x1b[0m \x1b]8;;https://…  ` + author + "  [fixes ",
+			"  RDMA/mlx5: " + title + `\x1b[2J\x1b[31mred\x1b[0m \x1b]8;;https://…  ` + author + "  [release: fixes code in ",
 			"IB/mlx5: carry " + title, "FAIL  ipoib.mlx5." + title, "(lab " + title}},
 		{args: []string{"delta", "rhel", "--format", "json"}, json: subject},
 		{args: []string{"delta", "--all"}},

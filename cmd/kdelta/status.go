@@ -21,6 +21,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	config := configFlag(fs)
 	format := fs.String("format", "table", "table or json")
 	only := fs.String("status", "", "with a DOWNSTREAM: list only carried changes of this status ("+strings.Join(status.All(), ", ")+")")
+	all := fs.Bool("all", false, "with a DOWNSTREAM: list its backports too (every change since its base), not only the carried changes (those upstream lacks)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,16 +45,37 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	arg := fs.Arg(0)
 	if src, _ := analyzer.Target(arg); cfg.Source(src) != nil {
-		return downstreamStatus(ctx, e, db, arg, *format, *only)
+		return downstreamStatus(ctx, e, db, arg, *format, *only, *all)
 	}
 	return patchTimeline(ctx, e, db, cfg.DownstreamRefs(), arg, *format)
 }
 
-// downstreamStatus lists a downstream's carried changes with their status.
-func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format, only string) error {
-	carried, r, err := analyzer.Statuses(ctx, db, target)
+// downstreamStatus lists a downstream's carried changes (those upstream
+// lacks; with all, its backports too) with their status.
+func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format, only string, all bool) error {
+	every, r, err := analyzer.Statuses(ctx, db, target)
 	if err != nil {
 		return err
+	}
+	carried := every
+	backports := 0
+	if !all {
+		own := map[string]bool{}
+		if whole := r.Component(""); whole != nil {
+			for _, c := range whole.DownstreamOnly {
+				own[c.ID] = true
+			}
+		}
+		carried = nil
+		for _, c := range every {
+			if own[c.ID] {
+				carried = append(carried, c)
+			}
+		}
+		backports = len(every) - len(carried)
+	}
+	if carried == nil {
+		carried = []analyzer.Carried{}
 	}
 	if only != "" {
 		kept := carried[:0]
@@ -75,7 +97,11 @@ func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format,
 			conflicts++
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s against %s: %d carried changes", r.Downstream, r.Upstream, len(carried))
+	what, after := "carried changes", " that upstream lacks"
+	if all {
+		what, after = "changes since its base", ", carried and backports"
+	}
+	fmt.Fprintf(e.stdout, "%s against %s: %d %s", r.Downstream, r.Upstream, len(carried), what)
 	var parts []string
 	for _, s := range status.All() {
 		if counts[s] > 0 {
@@ -85,8 +111,12 @@ func downstreamStatus(ctx context.Context, e *env, db *store.DB, target, format,
 	if len(parts) > 0 {
 		fmt.Fprintf(e.stdout, " (%s)", strings.Join(parts, ", "))
 	}
+	fmt.Fprint(e.stdout, after)
 	if conflicts > 0 {
 		fmt.Fprintf(e.stdout, "; %d with conflicting evidence (!)", conflicts)
+	}
+	if backports > 0 && only == "" {
+		fmt.Fprintf(e.stdout, "; %d backports (--all lists them too)", backports)
 	}
 	fmt.Fprintln(e.stdout)
 	fmt.Fprintln(e.stdout)
