@@ -21,15 +21,18 @@ var errRegressions = errors.New("regressions found")
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "check")
 	config := configFlag(fs)
-	baseline := fs.String("baseline", "", "what to compare with: a JSON report an earlier run saved (kdelta report --format json, or --update-baseline), or a snapshot id in the store (required)")
+	baseline := fs.String("baseline", "", "what to compare with: a JSON report an earlier run saved (kdelta report --format json, or --update-baseline), or a snapshot id in the store (default: the --update-baseline file)")
 	policyFile := fs.String("policy", "", "a policy file: which checks run, growth limits per component, the components whose new missing fixes count")
 	junit := fs.String("junit", "", "also write the checks as JUnit XML to this file, one testcase per check")
-	update := fs.String("update-baseline", "", "write the current state as a JSON report to this file, to compare the next run with")
+	update := fs.String("update-baseline", "", "write the current state as a JSON report to this file, to compare the next run with; when the baseline file does not exist yet, this run writes the first one and passes")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *baseline == "" {
-		return usagef("--baseline FILE|SNAPSHOT is required")
+		*baseline = *update
+	}
+	if *baseline == "" {
+		return usagef("--baseline FILE|SNAPSHOT is required (or --update-baseline FILE, which is compared with when it exists)")
 	}
 	cfg, err := loadConfig(*config)
 	if err != nil {
@@ -49,6 +52,19 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	targets, err := reportTargets(cfg, fs.Args())
 	if err != nil {
 		return err
+	}
+	if *update != "" && firstBaseline(*baseline) {
+		// A pipeline's first run: nothing to compare with yet.
+		doc, err := buildReport(ctx, e, db, cfg, targets)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*update, func(w io.Writer) error { return report.WriteJSON(w, doc) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "kdelta check: no baseline %s yet: wrote the first baseline to %s (%d downstreams); the next run compares with it\n",
+			*baseline, *update, len(doc.Downstreams))
+		return nil
 	}
 	base, name, err := readBaseline(ctx, db, cfg, *baseline)
 	if err != nil {
@@ -79,6 +95,16 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%d regressions against %s: %w", n, name, errRegressions)
 	}
 	return nil
+}
+
+// firstBaseline says whether a baseline names a file that does not exist
+// yet (and is no snapshot id): a pipeline's first run.
+func firstBaseline(arg string) bool {
+	if _, err := os.Stat(arg); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	_, err := strconv.ParseInt(arg, 10, 64)
+	return err != nil
 }
 
 // readBaseline reads a baseline: a JSON report file, or else a snapshot id.

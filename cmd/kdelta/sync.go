@@ -47,6 +47,9 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(cfg.Sources) == 0 {
+		return badInputf("%s names no source yet: uncomment and edit a [[source]] in it (kdelta init's starter has examples), then run 'kdelta sync' again", cfg.File)
+	}
 	if !o.waitSet && cfg.Store.URL != "" {
 		o.wait = teamWait // CI runners of one team store queue up
 	}
