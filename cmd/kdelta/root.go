@@ -17,6 +17,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/internal/termtext"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
@@ -88,7 +89,7 @@ func commands() []command {
 			"kdelta delta rhel9 --component mlx5", runDelta},
 		{"compare", "[--config FILE] [--component C] [--format table|json|md] [--limit N] A B", "two downstreams of one upstream side by side, per component: the upstream commits one has and the other lacks (fixes and CVEs first), what each carries alone, and the tests that pass on one and fail on the other",
 			"kdelta compare rhel9 mlnx-ofed --component mlx5", runCompare},
-		{"matches", "[--config FILE] [--format json|table] DOWNSTREAM", "each downstream commit with the upstream commits it carries, how it was found and why",
+		{"matches", "[--config FILE] [--format json|table] DOWNSTREAM", "each downstream commit with the upstream commits it carries, how it was found (" + strings.Join(match.MethodNames(), ", ") + ") and why",
 			"kdelta matches rhel9", runMatches},
 		{"match", "[--config FILE] set DOWNSTREAM [UPSTREAM...] | unset DOWNSTREAM", "pair a downstream commit with upstream commits by hand (none: downstream-only), or undo it",
 			"kdelta match set 3f2a9c1 9b8e7d6", runMatch},
