@@ -87,7 +87,8 @@ type downGen struct {
 	// renamedDown maps an upstream path to the name the downstream gave
 	// the file (plantRename).
 	renamedDown map[string]string
-	releases    int // release commits so far (plantRelease)
+	upRenamed   map[string][]string // upstream path -> the paths upstream renamed to it after the base (downPath)
+	releases    int                 // release commits so far (plantRelease)
 	commits     []*dcommit
 	landed      []Landed
 	merges      []string

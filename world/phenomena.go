@@ -286,14 +286,22 @@ func (d *downGen) downPath(p string) string {
 	if d.root.get(p) != nil {
 		return p
 	}
-	for _, c := range d.up.commits[d.base.idx+1:] {
-		if c.change == nil || c.merge {
-			continue
-		}
-		for _, f := range c.change.Files {
-			if f.Op == opRename && f.Path == p && d.root.get(f.OldPath) != nil {
-				return f.OldPath
+	if d.upRenamed == nil {
+		d.upRenamed = map[string][]string{}
+		for _, c := range d.up.commits[d.base.idx+1:] {
+			if c.change == nil || c.merge {
+				continue
 			}
+			for _, f := range c.change.Files {
+				if f.Op == opRename {
+					d.upRenamed[f.Path] = append(d.upRenamed[f.Path], f.OldPath)
+				}
+			}
+		}
+	}
+	for _, old := range d.upRenamed[p] {
+		if d.root.get(old) != nil {
+			return old
 		}
 	}
 	return ""
