@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kdelta/kdelta/internal/termtext"
 )
@@ -23,7 +25,15 @@ type App struct {
 	isErr  bool
 	help   bool
 	undo   key.Binding
+	// QuitOnError ends the program at the first error a page reports,
+	// for kdelta tui --print, where no one reads the status line; Err
+	// says what it was.
+	QuitOnError bool
+	failed      error
 }
+
+// Err is the error that ended the program (QuitOnError), or nil.
+func (a *App) Err() error { return a.failed }
 
 // NewApp starts the UI on a first page.
 func NewApp(c *Common, first Page) *App {
@@ -68,6 +78,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case key.Matches(msg, a.undo):
 				return a, a.undoLast()
 			case key.Matches(msg, a.c.Keys.Back):
+				if b, ok := a.top().(backer); ok && b.Back() {
+					a.status, a.isErr = "", false
+					return a, nil // the page went back within itself
+				}
 				return a, a.pop()
 			}
 		}
@@ -81,6 +95,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.pop()
 	case statusMsg:
 		a.status, a.isErr = msg.text, msg.err
+		if msg.err && a.QuitOnError {
+			a.failed = errors.New(msg.text)
+			return a, tea.Quit
+		}
 		return a, nil
 	case refreshMsg:
 		var cmds []tea.Cmd
@@ -176,13 +194,26 @@ func (a *App) footer() string {
 		}
 		return truncate(s.Status.Render(safe(a.status)), a.width)
 	}
+	// q and ? stay at every width: the page's keys are cut first.
+	back := "q back"
+	if len(a.stack) == 1 {
+		back = "q quit"
+	}
+	always := "? help · " + back
 	var parts []string
 	for _, k := range a.top().Keys() {
 		parts = append(parts, k.Help().Key+" "+k.Help().Desc)
 	}
-	parts = append(parts, "? help", "q back", "ctrl+c quit")
-	return truncate(s.Help.Render(strings.Join(parts, " · ")), a.width)
+	room := a.width - ansi.StringWidth(always) - 3
+	if room < 8 {
+		return truncate(s.Help.Render(always), a.width)
+	}
+	return s.Help.Render(truncate(strings.Join(parts, " · "), room) + " · " + always)
 }
+
+// backer is a page with views of its own that q and esc leave first (the
+// detail's side-by-side and interdiff views): Back says it went back.
+type backer interface{ Back() bool }
 
 func (a *App) helpView() string {
 	s := a.c.Styles
@@ -197,7 +228,11 @@ func (a *App) helpView() string {
 	}
 	b.WriteString("\n")
 	k := a.c.Keys
-	for _, kb := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Enter, a.undo, k.Back, k.Help, k.Quit} {
+	back := key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "quit"))
+	if len(a.stack) > 1 {
+		back = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "back to "+safe(a.stack[len(a.stack)-2].Title())))
+	}
+	for _, kb := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, a.undo, back, k.Help, k.Quit} {
 		line(kb)
 	}
 	b.WriteString("\n" + s.Dim.Render("Press any key to close this help."))

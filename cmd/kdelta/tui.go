@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +33,15 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		if ctx.Err() != nil {
+			// Interrupted: a read in flight ends with the process, which
+			// must not wait for it (the terminal is restored already).
+			go db.Close()
+			return
+		}
+		db.Close()
+	}()
 	// The screen goes to the terminal itself: the TUI keeps every text it
 	// did not write off it (tui.App.View), and draws with escape sequences
 	// of its own. What --print draws goes through the guarded stdout.
@@ -52,13 +59,21 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	}
 	first := tui.NewOverview(c)
 	app := tui.NewApp(c, first)
+	// Signals are kdelta's (ctx), not the TUI's own: bubbletea's handler
+	// could block sending to a program that had already stopped, and its
+	// shutdown wait for it forever.
 	if *print {
 		first.QuitWhenLoaded = true
-		p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer())
+		app.QuitOnError = true // no one reads the status line: an error ends it
+		p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(),
+			tea.WithoutSignalHandler())
 		go p.Send(tea.WindowSizeMsg{Width: *width, Height: *height})
 		m, err := p.Run()
 		if err != nil {
-			return err
+			return tuiEnded(ctx, err)
+		}
+		if err := app.Err(); err != nil {
+			return badInputf("the first screen cannot be drawn: %v", err)
 		}
 		fmt.Fprintln(out, m.View())
 		return nil
@@ -66,9 +81,19 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if !e.isTerminal {
 		return badInputf("kdelta tui needs a terminal (use --print to draw the first screen as text)")
 	}
-	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithOutput(out))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return err
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithAltScreen(), tea.WithOutput(out), tea.WithoutSignalHandler())
+	_, err = p.Run()
+	return tuiEnded(ctx, err)
+}
+
+// tuiEnded is what a TUI program's end means: SIGINT or SIGTERM (ctx
+// done) is an interruption (exit 130), the terminal restored by then.
+func tuiEnded(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("tui: %w", err)
 	}
 	return nil
 }
