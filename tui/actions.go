@@ -17,9 +17,11 @@ import (
 
 // The detail page's actions write to the store at once, in a tea.Cmd that
 // first reads what they change, so that the Action it records on the undo
-// stack puts it back: m sets a manual match, M clears it, a annotates a
-// status, A clears the annotation, x puts a missing upstream commit on the
-// ignore list of this downstream or of every downstream. After a write the
+// stack puts it back: m sets a manual match (re-pairs a backport, from
+// either side), n marks a backport's downstream change "not a backport"
+// (downstream-only), M clears a manual match, a annotates a status, A
+// clears the annotation, x puts a missing upstream commit on the ignore
+// list of this downstream or of every downstream. After a write the
 // session's analyses are forgotten and every page reloads.
 
 // detFormKind says what an action's input asks.
@@ -71,7 +73,11 @@ func (d *Detail) openForm(k string) tea.Cmd {
 	switch k {
 	case "m":
 		f.kind = detFormMatch
-		if m := d.info.match; m != nil && len(m.Upstream) > 0 {
+		m := d.info.match
+		if d.info.kind == detBackported && len(d.info.carriers) == 1 {
+			m = &d.info.carriers[0]
+		}
+		if m != nil && len(m.Upstream) > 0 {
 			var ids []string
 			for _, u := range m.Upstream {
 				ids = append(ids, change.Short(u))
@@ -176,6 +182,9 @@ func (f *actionForm) view(d *Detail) string {
 	var ask, input, hint string
 	switch f.kind {
 	case detFormMatch:
+		if id := d.pairID(); id != d.id {
+			name = change.Short(id) // the upstream side's carrier
+		}
 		ask = "Upstream ids " + name + " carries (space-separated; none: downstream-only):"
 		input, hint = inputView(&f.input, d.width), "enter sets the match · esc cancels"
 	case detFormAnnotate:
@@ -235,7 +244,7 @@ func (d *Detail) done(what, detail string, undo func(ctx context.Context) error)
 // typed, resolved by the rule every surface shares; none:
 // downstream-only).
 func (d *Detail) setMatch(args []string) tea.Cmd {
-	c, id, target := d.c, d.id, d.target
+	c, id, target := d.c, d.pairID(), d.target
 	return func() tea.Msg {
 		ctx := c.Ctx
 		m, err := analyzer.ResolveManualMatch(ctx, c.DB, []string{target}, id, args)
@@ -267,6 +276,12 @@ func (d *Detail) setMatch(args []string) tea.Cmd {
 			return err
 		})
 	}
+}
+
+// notBackport marks the downstream change of a backport pair as carrying
+// nothing upstream: a manual match to nothing, undone like any other.
+func (d *Detail) notBackport() tea.Cmd {
+	return d.setMatch(nil)
 }
 
 // clearMatch removes the manual match.

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kdelta/kdelta/internal/termtext"
 )
@@ -77,6 +78,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case key.Matches(msg, a.undo):
 				return a, a.undoLast()
 			case key.Matches(msg, a.c.Keys.Back):
+				if b, ok := a.top().(backer); ok && b.Back() {
+					a.status, a.isErr = "", false
+					return a, nil // the page went back within itself
+				}
 				return a, a.pop()
 			}
 		}
@@ -189,13 +194,26 @@ func (a *App) footer() string {
 		}
 		return truncate(s.Status.Render(safe(a.status)), a.width)
 	}
+	// q and ? stay at every width: the page's keys are cut first.
+	back := "q back"
+	if len(a.stack) == 1 {
+		back = "q quit"
+	}
+	always := "? help · " + back
 	var parts []string
 	for _, k := range a.top().Keys() {
 		parts = append(parts, k.Help().Key+" "+k.Help().Desc)
 	}
-	parts = append(parts, "? help", "q back", "ctrl+c quit")
-	return truncate(s.Help.Render(strings.Join(parts, " · ")), a.width)
+	room := a.width - ansi.StringWidth(always) - 3
+	if room < 8 {
+		return truncate(s.Help.Render(always), a.width)
+	}
+	return s.Help.Render(truncate(strings.Join(parts, " · "), room) + " · " + always)
 }
+
+// backer is a page with views of its own that q and esc leave first (the
+// detail's side-by-side and interdiff views): Back says it went back.
+type backer interface{ Back() bool }
 
 func (a *App) helpView() string {
 	s := a.c.Styles
@@ -210,7 +228,11 @@ func (a *App) helpView() string {
 	}
 	b.WriteString("\n")
 	k := a.c.Keys
-	for _, kb := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Enter, a.undo, k.Back, k.Help, k.Quit} {
+	back := key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "quit"))
+	if len(a.stack) > 1 {
+		back = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "back to "+safe(a.stack[len(a.stack)-2].Title())))
+	}
+	for _, kb := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, a.undo, back, k.Help, k.Quit} {
 		line(kb)
 	}
 	b.WriteString("\n" + s.Dim.Render("Press any key to close this help."))

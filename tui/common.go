@@ -51,6 +51,7 @@ type Common struct {
 
 	mu       sync.Mutex
 	analyses map[string]*analyzer.Result
+	rankers  map[string]*analyzer.Ranker
 }
 
 // NewCommon builds the shared state of a UI session.
@@ -60,7 +61,7 @@ func NewCommon(ctx context.Context, db *store.DB, cfg *project.Config, styles *S
 		return nil, err
 	}
 	return &Common{Ctx: ctx, DB: db, Cfg: cfg, Rules: rules, Styles: styles, Keys: DefaultKeys(), Now: now,
-		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}}, nil
+		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}, rankers: map[string]*analyzer.Ranker{}}, nil
 }
 
 // Analysis returns a downstream's analysis with its tests, computed once
@@ -86,10 +87,34 @@ func (c *Common) Analysis(ctx context.Context, target string) (*analyzer.Result,
 	return r, nil
 }
 
+// Ranker returns what ranks a downstream's missing commits (where its
+// releases ship fixed code), read once per analysis. Safe from tea.Cmds.
+func (c *Common) Ranker(ctx context.Context, target string) (*analyzer.Ranker, error) {
+	r, err := c.Analysis(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	rk := c.rankers[r.Downstream]
+	c.mu.Unlock()
+	if rk != nil {
+		return rk, nil
+	}
+	rk, err = analyzer.NewRanker(ctx, c.DB, c.Cfg, r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.rankers[r.Downstream] = rk
+	c.mu.Unlock()
+	return rk, nil
+}
+
 // Forget drops every kept analysis.
 func (c *Common) Forget() {
 	c.mu.Lock()
 	c.analyses = map[string]*analyzer.Result{}
+	c.rankers = map[string]*analyzer.Ranker{}
 	c.mu.Unlock()
 }
 
@@ -134,6 +159,25 @@ func Refresh() tea.Cmd { return func() tea.Msg { return refreshMsg{} } }
 type Styles struct {
 	Title, Crumb, Status, Error, Help, Dim, Bold, Plain, Selected, Header lipgloss.Style
 	Bad, Warn, Good, Added, Removed, Changed, Border                      lipgloss.Style
+	Caution                                                               lipgloss.Style // a failing test's cell: less than a missing fix
+}
+
+// Severity is the style of a matrix cell by its worst item
+// (analyzer.Severities): red for a missing CVE fix, orange for a missing
+// fix, yellow for a failing test, plain for missing features only, green
+// for nothing missing.
+func (s *Styles) Severity(sev string) lipgloss.Style {
+	switch sev {
+	case analyzer.SeverityCVE:
+		return s.Bad
+	case analyzer.SeverityFix:
+		return s.Warn
+	case analyzer.SeverityTest:
+		return s.Caution
+	case analyzer.SeverityNone:
+		return s.Good
+	}
+	return s.Plain
 }
 
 // NewStyles builds the styles on a renderer.
@@ -157,6 +201,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Removed:  r.NewStyle().Foreground(c("196")),
 		Changed:  r.NewStyle().Foreground(c("214")).Bold(true),
 		Border:   r.NewStyle().Foreground(c("240")),
+		Caution:  r.NewStyle().Foreground(c("220")),
 	}
 }
 

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"github.com/charmbracelet/bubbles/textinput"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kdelta/kdelta/analyzer"
@@ -29,18 +29,22 @@ const (
 var dlTabNames = [tabCount]string{"missing fixes", "missing", "backported", "carried"}
 
 // dlLastHeads name the last column of each tab.
-var dlLastHeads = [tabCount]string{"fixes", "flags", "match, carried as", "status"}
+var dlLastHeads = [tabCount]string{"priority", "priority", "match, carried as", "status"}
 
-// The sort orders, in the order s cycles through them.
+// The sort orders, in the order s cycles through them. Most critical
+// first ranks missing commits (analyzer.Ranks: CVE, a fix of code a
+// release ships, Cc: stable, a fix of unreleased code, the rest), newest
+// first within a rank; the lists that have no rank go newest first.
 const (
-	sortNewest = iota
+	sortRank = iota
+	sortNewest
 	sortOldest
 	sortSubject
 	sortAuthor
 	sortCount
 )
 
-var dlSortNames = [sortCount]string{"newest first", "oldest first", "by subject", "by author"}
+var dlSortNames = [sortCount]string{"most critical first", "newest first", "oldest first", "by subject", "by author"}
 
 // dlRow is one line of a tab.
 type dlRow struct {
@@ -48,7 +52,9 @@ type dlRow struct {
 	subject string
 	author  string
 	date    time.Time
+	rank    int    // a missing commit's analyzer.RankOrder; 0 for the others
 	last    string // the tab's own column, untruncated
+	more    string // what the line under the list says of the row; "" for last
 }
 
 // matches says whether the row contains text (lower-cased) in its id,
@@ -57,7 +63,7 @@ func (r dlRow) matches(text string) bool {
 	if text == "" {
 		return false
 	}
-	for _, f := range []string{r.id, r.subject, r.author, r.last} {
+	for _, f := range []string{r.id, r.subject, r.author, r.last, r.more} {
 		if strings.Contains(strings.ToLower(f), text) {
 			return true
 		}
@@ -70,10 +76,11 @@ func (r dlRow) matches(text string) bool {
 // backported and carried. The carried tab reads the carried changes'
 // statuses (analyzer.Statuses, slower) the first time it is opened.
 //
-// Filtering and searching: / opens a text input; enter filters the list to
-// the rows whose id, subject, author or last column contain the text (case
-// does not matter; an empty text clears the filter); esc clears the filter
-// and closes the input but remembers the text. n and N move the cursor to
+// Filtering and searching: / opens a text input that filters the list as
+// you type to the rows whose id, subject, author or last column contain
+// the text (case does not matter; an empty text clears the filter); enter
+// keeps the filter and closes the input; esc clears the filter and closes
+// the input but remembers the text. n and N move the cursor to
 // the next and previous row (wrapping) that contains the remembered text,
 // among the rows shown: with the filter on, every row shown does, so n/N
 // step through them; with the filter cleared they jump between the
@@ -89,6 +96,7 @@ type DeltaList struct {
 	err    error
 	result *analyzer.Result
 	cd     *analyzer.ComponentDelta
+	ranker *analyzer.Ranker
 
 	st       read // the carried changes' statuses
 	stErr    error
@@ -131,6 +139,7 @@ type (
 		page   *DeltaList
 		seq    int
 		result *analyzer.Result
+		ranker *analyzer.Ranker
 		err    error
 	}
 	carriedLoaded struct {
@@ -150,9 +159,9 @@ func (p *DeltaList) Keys() []key.Binding {
 	return []key.Binding{
 		help("tab/1-4", "tabs"),
 		help("enter", "open"),
-		help("/", "filter (esc clears it, keeps the text for n/N)"),
+		help("/", "filter as you type (enter keeps it, esc clears it and keeps the text for n/N)"),
 		help("n/N", "next/previous row with the text"),
-		help("s", "sort"),
+		help("s", "sort: most critical first, newest, oldest, by subject, by author"),
 	}
 }
 
@@ -178,7 +187,11 @@ func (p *DeltaList) load() tea.Cmd {
 	c, target := p.c, p.target
 	return func() tea.Msg {
 		r, err := c.Analysis(ctx, target)
-		return deltaLoaded{page: p, seq: seq, result: r, err: err}
+		if err != nil {
+			return deltaLoaded{page: p, seq: seq, err: err}
+		}
+		rk, err := c.Ranker(ctx, target)
+		return deltaLoaded{page: p, seq: seq, result: r, ranker: rk, err: err}
 	}
 }
 
@@ -225,10 +238,11 @@ func (p *DeltaList) loaded(m deltaLoaded) tea.Cmd {
 	if p.cd == nil {
 		p.cd = &analyzer.ComponentDelta{Component: p.component}
 	}
-	p.rows[tabMissingFixes] = dlCommitRows(p.cd.MissingFixes, func(x analyzer.Commit) string {
+	p.ranker = m.ranker
+	p.rows[tabMissingFixes] = p.rankedRows(p.cd.MissingFixes, func(x analyzer.Commit) string {
 		return "fixes " + change.ShortList(x.Fixes)
 	})
-	p.rows[tabMissing] = dlCommitRows(p.cd.Missing, missingFlags)
+	p.rows[tabMissing] = p.rankedRows(p.cd.Missing, nil)
 	carrier := upstreamCarriers(m.result.Matches)
 	p.rows[tabBackported] = dlCommitRows(p.cd.Backported, func(x analyzer.Commit) string {
 		return backportMatch(x, carrier[x.ID])
@@ -312,6 +326,9 @@ func (p *DeltaList) typed(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	typeInto(&p.input, msg)
+	// The list follows the text as it is typed.
+	p.filter = strings.ToLower(strings.TrimSpace(p.input.Value()))
+	p.refilter()
 	return nil
 }
 
@@ -334,8 +351,11 @@ func (p *DeltaList) key(msg tea.KeyMsg) tea.Cmd {
 		p.input.CursorEnd()
 		return nil
 	case key.Matches(msg, p.sortKey):
+		// A new order starts at its top.
 		p.order = (p.order + 1) % sortCount
+		p.shown = nil
 		p.refilter()
+		p.cur[p.tab], p.top[p.tab] = 0, 0
 		return nil
 	case key.Matches(msg, p.nextKey):
 		return p.jump(1)
@@ -411,6 +431,10 @@ func dlSortRows(rows []dlRow, order int) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		switch order {
+		case sortRank:
+			if a.rank != b.rank {
+				return a.rank < b.rank
+			}
 		case sortOldest:
 			if !a.date.Equal(b.date) {
 				return a.date.Before(b.date)
@@ -440,16 +464,32 @@ func dlCommitRows(cs []analyzer.Commit, last func(analyzer.Commit) string) []dlR
 	return rows
 }
 
-// missingFlags are a missing commit's marks: a fix, Cc: stable, its CVEs.
-func missingFlags(x analyzer.Commit) string {
-	var f []string
-	if len(x.Fixes) > 0 {
-		f = append(f, "fix")
+// rankedRows are missing commits with their rank in the last column (a
+// CVE's id with it); the line under the list says the selected one's
+// reason in full, then more (what a fix fixes), so that a long reason or
+// list of fixed commits never takes the subject's room.
+func (p *DeltaList) rankedRows(cs []analyzer.Commit, more func(analyzer.Commit) string) []dlRow {
+	rows := make([]dlRow, len(cs))
+	for i, x := range cs {
+		pr := analyzer.Priority{Rank: analyzer.RankOther}
+		if p.ranker != nil {
+			pr = p.ranker.Priority(x)
+		}
+		last := pr.Rank
+		if len(x.CVEs) > 0 {
+			last += " " + strings.Join(x.CVEs, " ")
+		}
+		full := pr.Rank
+		if pr.Reason != "" {
+			full += ": " + pr.Reason
+		}
+		if more != nil {
+			full += "; " + more(x)
+		}
+		rows[i] = dlRow{id: x.ID, subject: safe(x.Subject), author: safe(x.Author), date: x.Date, rank: analyzer.RankOrder(pr.Rank),
+			last: safe(last), more: safe(full)}
 	}
-	if x.Stable {
-		f = append(f, "stable")
-	}
-	return strings.Join(append(f, x.CVEs...), " ")
+	return rows
 }
 
 // upstreamCarriers maps each upstream commit to the matches that carry it.
@@ -513,23 +553,30 @@ func carriedStatus(s status.Status) string {
 }
 
 // rowsShown is how many list rows fit: the page less the header, the tab
-// bar, the info line, the column heads and the position line.
-func (p *DeltaList) rowsShown() int { return max(p.height-5, 1) }
+// bar, the info line, the column heads, the line about the selected row
+// and the position line.
+func (p *DeltaList) rowsShown() int { return max(p.height-6, 1) }
 
 // dlColumns are the widths of the list's columns.
-type dlColumns struct{ subject, author, last int }
+type dlColumns struct {
+	subject, author, last int
+	noID                  bool // a list of tests: no id column
+}
 
 const (
 	dlMarkWidth  = 2  // "› " or "•"
 	dlIDWidth    = 12 // short12
 	dlDateWidth  = 10 // 2006-01-02
 	dlMinSubject = 30 // the author column goes before the subject gets less
+	dlMinLast    = 10 // the last column gets at least this when it has text
 )
 
-// layout fits the columns to the width: the last column gets what its
-// widest row needs (up to a third of the width), the author column is
-// dropped when the subject would get less than dlMinSubject, the subject gets
-// what is left.
+// dlSubjectShare is the share of the width the subject keeps whatever the
+// last column holds: a long list of fixed commits or a long reason is cut,
+// not the subject.
+const dlSubjectShare = 0.45
+
+// layout fits the columns to the width (see fitColumnsDL).
 func (p *DeltaList) layout() dlColumns {
 	last := len(dlLastHeads[p.tab])
 	author := len("author")
@@ -537,22 +584,35 @@ func (p *DeltaList) layout() dlColumns {
 		last = max(last, len([]rune(r.last)))
 		author = max(author, len([]rune(r.author)))
 	}
-	last = min(last, max(p.width/3, 12))
-	author = min(author, 20)
-	fixed := dlMarkWidth + dlIDWidth + 1 + 1 + dlDateWidth + 1 + last
-	col := dlColumns{last: last}
-	if p.width-fixed-author-1 >= dlMinSubject {
+	return fitColumnsDL(p.width, last, min(author, 20))
+}
+
+// fitColumnsDL fits a list's columns to the width: the subject keeps at
+// least dlSubjectShare of it (and dlMinSubject cells); the author column
+// (author > 0) comes next, when the last column still gets dlMinLast+10
+// cells with it; the last column gets what its widest row needs of the
+// rest (at least dlMinLast); the subject gets what is left.
+func fitColumnsDL(width, last, author int) dlColumns {
+	fixed := dlMarkWidth + dlIDWidth + 1 + 1 + dlDateWidth + 1
+	room := max(width-fixed, 8)
+	keep := max(dlMinSubject, int(float64(width)*dlSubjectShare))
+	col := dlColumns{}
+	if author > 0 && room-keep-(author+1) >= dlMinLast+10 {
 		col.author = author
-		col.subject = p.width - fixed - author - 1
-	} else {
-		col.subject = max(p.width-fixed, 8)
+		room -= author + 1
 	}
+	col.last = max(min(last, room-keep), min(last, dlMinLast))
+	col.subject = max(room-col.last, 8)
 	return col
 }
 
 // line lays out one row (or the heads) in the columns.
 func (col dlColumns) line(mark, id, subject, author, date, last string) string {
-	s := mark + padRight(id, dlIDWidth) + " " + padRight(subject, col.subject) + " "
+	s := mark
+	if !col.noID {
+		s += padRight(id, dlIDWidth) + " "
+	}
+	s += padRight(subject, col.subject) + " "
 	if col.author > 0 {
 		s += padRight(author, col.author) + " "
 	}
@@ -570,11 +630,12 @@ func componentTests(cd *analyzer.ComponentDelta) string {
 	return fmt.Sprintf("tests: %d FAIL of %d", cd.FailingTests, len(cd.Tests))
 }
 
-// count is a tab's count for the tab bar: "?" for the carried changes
-// until their statuses are read.
+// count is a tab's count for the tab bar. The carried changes are known
+// from the analysis before their statuses are read (the tab shows a
+// spinner while they are).
 func (p *DeltaList) count(t int) string {
 	if t == tabCarried && !p.stLoaded {
-		return "?"
+		return fmt.Sprint(len(p.cd.DownstreamOnly))
 	}
 	return fmt.Sprint(len(p.rows[t]))
 }
@@ -622,7 +683,11 @@ func (p *DeltaList) info() string {
 			}
 		}
 	}
-	parts = append(parts, "sort: "+dlSortNames[p.order])
+	order := dlSortNames[p.order]
+	if p.order == sortRank && p.tab != tabMissingFixes && p.tab != tabMissing {
+		order = dlSortNames[sortNewest] // no rank to sort these by
+	}
+	parts = append(parts, "sort: "+order)
 	switch {
 	case p.filter != "":
 		parts = append(parts, fmt.Sprintf("filter %q: %d of %d", p.filter, len(p.shown), len(p.rows[p.tab])))
@@ -679,7 +744,13 @@ func (p *DeltaList) View() string {
 		if len(p.shown) == 0 {
 			return ""
 		}
-		return s.Dim.Render(fmt.Sprintf("row %d of %d", p.cur[p.tab]+1, len(p.shown)))
+		r := p.shown[p.cur[p.tab]]
+		about := r.more
+		if about == "" {
+			about = r.last
+		}
+		return truncate(s.Bold.Render(change.Short(r.id)+": ")+about, p.width) + "\n" +
+			s.Dim.Render(fmt.Sprintf("row %d of %d", p.cur[p.tab]+1, len(p.shown)))
 	}
 	switch {
 	case p.tab == tabCarried && p.st.running:

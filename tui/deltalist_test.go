@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -122,23 +123,50 @@ func dlCheckScreen(t *testing.T, view string, w, h int) {
 	}
 }
 
-// TestDeltaListMissingFixes: the first tab of rhel@main mlx5, newest
-// first, with what each fix fixes and the component's tests.
+// TestDeltaListMissingFixes: the first tab of rhel@main mlx5, most
+// critical first, each with its rank; under the list the selected fix's
+// reason and what it fixes, in full; the component's tests; the carried
+// count known before the statuses are read (never "?").
 func TestDeltaListMissingFixes(t *testing.T) {
 	view := deltaListGolden(t, "", "")
-	for _, want := range []string{"[1 missing fixes 8]", "2 missing 41", "3 backported 24", "4 carried ?", "tests: 6 ok",
-		"sort: newest first", "a75dbc2c07f0", "fixes c891e7963bc6", "2023-11-09"} {
+	for _, want := range []string{"[1 missing fixes 8]", "2 missing 41", "3 backported 24", "4 carried 5", "tests: 6 ok",
+		"sort: most critical first", "a75dbc2c07f0", "5bb805a71adf: release: fixes code in kernel-5.14.0-", "2023-11-09", "priority"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the missing fixes tab lacks %q", want)
 		}
 	}
 }
 
-// TestDeltaListMissing: the missing tab flags fixes.
+// TestDeltaListMissing: the missing tab ranks every missing commit, the
+// fixes of released code first.
 func TestDeltaListMissing(t *testing.T) {
 	view := deltaListGolden(t, "2", "[2 missing 41]")
-	if !strings.Contains(view, "flags") || !strings.Contains(view, " fix") {
-		t.Error("the missing tab does not flag the fixes")
+	if !strings.Contains(view, "priority") || !strings.Contains(view, " release") {
+		t.Error("the missing tab does not rank the fixes")
+	}
+}
+
+// TestDeltaListFilterAsYouType: / filters the list at each key, before
+// enter; esc clears it.
+func TestDeltaListFilterAsYouType(t *testing.T) {
+	w := newTestWorld(t)
+	p := dlLoadedPage(t, w.common(t), dlTarget, dlComp, 80, 22)
+	all := len(p.shown)
+	dlSend(t, p, dlKeyRunes("/"))
+	dlTypeText(func(m tea.Msg) { dlSend(t, p, m) }, "SR")
+	afterTwo := len(p.shown)
+	dlTypeText(func(m tea.Msg) { dlSend(t, p, m) }, "Q")
+	if !p.Capturing() || afterTwo >= all || len(p.shown) != 2 {
+		t.Errorf("typing SRQ: %d rows of %d after SR, %d after SRQ, want fewer as it is typed and 2 at the end", afterTwo, all, len(p.shown))
+	}
+	for _, r := range p.shown {
+		if !r.matches("srq") {
+			t.Errorf("%s is shown, without srq", r.id)
+		}
+	}
+	dlSend(t, p, tea.KeyMsg{Type: tea.KeyEsc})
+	if len(p.shown) != all {
+		t.Errorf("esc: %d rows shown, want all %d", len(p.shown), all)
 	}
 }
 
@@ -182,8 +210,10 @@ func TestDeltaListFilter(t *testing.T) {
 	golden.RequireEqual(t, []byte(view))
 	dlCheckScreen(t, view, 80, 24)
 	p := fm.(*App).top().(*DeltaList)
-	if got := strings.Join(dlIds(p), " "); got != "a75dbc2c07f0 c891e7963bc6" {
-		t.Errorf("filtered rows %q, want a75dbc2c07f0 c891e7963bc6", got)
+	got := dlIds(p)
+	sort.Strings(got)
+	if strings.Join(got, " ") != "a75dbc2c07f0 c891e7963bc6" {
+		t.Errorf("filtered rows %q, want a75dbc2c07f0 and c891e7963bc6", got)
 	}
 }
 
@@ -194,37 +224,44 @@ func dlPressSort(t *testing.T, p *DeltaList) []string {
 	return dlIds(p)
 }
 
-// TestDeltaListSort: s cycles newest first, oldest first, by subject, by
-// author and back; the info line says which; the cursor stays on its row.
+// TestDeltaListSort: the list opens most critical first (the rank of
+// each row never goes down); s cycles newest first, oldest first, by
+// subject, by author and back; the info line says which; after a sort
+// the cursor is on the first row.
 func TestDeltaListSort(t *testing.T) {
 	w := newTestWorld(t)
 	p := dlLoadedPage(t, w.common(t), dlTarget, dlComp, 80, 22)
-	if got := dlIds(p); got[0] != "a75dbc2c07f0" || got[7] != "d73904f68a80" {
-		t.Fatalf("newest first: %v, want a75dbc2c07f0 first and d73904f68a80 last", got)
+	inOrder := func(name string, before func(a, b dlRow) bool) {
+		t.Helper()
+		for i := 1; i < len(p.shown); i++ {
+			if before(p.shown[i], p.shown[i-1]) {
+				t.Errorf("%s: row %d (%s) comes after row %d (%s)", name, i+1, change.Short(p.shown[i].id), i, change.Short(p.shown[i-1].id))
+			}
+		}
+		if !strings.Contains(p.View(), "sort: "+name) {
+			t.Errorf("sorted %s: the info line does not say so", name)
+		}
 	}
-	dlSend(t, p, tea.KeyMsg{Type: tea.KeyEnd})
-	dlSend(t, p, tea.KeyMsg{Type: tea.KeyUp}) // c891e7963bc6, 2021-09-22
+	inOrder("most critical first", func(a, b dlRow) bool { return a.rank < b.rank })
+	if p.shown[0].rank > p.shown[len(p.shown)-1].rank-1 && p.shown[0].rank == p.shown[len(p.shown)-1].rank {
+		t.Logf("every missing fix of rhel's mlx5 has the same rank")
+	}
 	steps := []struct {
-		name  string
-		first []string
+		name   string
+		before func(a, b dlRow) bool // a must not come after b
 	}{
-		{"oldest first", []string{"d73904f68a80", "c891e7963bc6", "26d61c6a806f"}},
-		// IB/ < net/ < RDMA/ when case does not matter.
-		{"by subject", []string{"29d961a0a5c7", "f4835ba81931", "5bb805a71adf"}},
-		// Avi Kessler, then Dana Koren's two, newest first.
-		{"by author", []string{"29d961a0a5c7", "5bb805a71adf", "26d61c6a806f"}},
-		{"newest first", []string{"a75dbc2c07f0", "5bb805a71adf", "f4835ba81931"}},
+		{"newest first", func(a, b dlRow) bool { return a.date.After(b.date) }},
+		{"oldest first", func(a, b dlRow) bool { return a.date.Before(b.date) }},
+		{"by subject", func(a, b dlRow) bool { return strings.ToLower(a.subject) < strings.ToLower(b.subject) }},
+		{"by author", func(a, b dlRow) bool { return strings.ToLower(a.author) < strings.ToLower(b.author) }},
+		{"most critical first", func(a, b dlRow) bool { return a.rank < b.rank }},
 	}
-	for _, s := range steps {
-		got := dlPressSort(t, p)
-		if strings.Join(got[:3], " ") != strings.Join(s.first, " ") {
-			t.Errorf("sorted %s: first rows %v, want %v", s.name, got[:3], s.first)
-		}
-		if !strings.Contains(p.View(), "sort: "+s.name) {
-			t.Errorf("sorted %s: the info line does not say so", s.name)
-		}
-		if id := change.Short(p.shown[p.cur[p.tab]].id); id != "c891e7963bc6" {
-			t.Errorf("sorted %s: the cursor moved to %s, want it on c891e7963bc6", s.name, id)
+	for _, st := range steps {
+		dlSend(t, p, tea.KeyMsg{Type: tea.KeyEnd})
+		dlPressSort(t, p)
+		inOrder(st.name, st.before)
+		if p.cur[p.tab] != 0 {
+			t.Errorf("sorted %s: the cursor is on row %d, want the first", st.name, p.cur[p.tab]+1)
 		}
 	}
 }
@@ -235,6 +272,7 @@ func TestDeltaListSort(t *testing.T) {
 func TestDeltaListSearch(t *testing.T) {
 	w := newTestWorld(t)
 	p := dlLoadedPage(t, w.common(t), dlTarget, dlComp, 80, 22)
+	dlSend(t, p, dlKeyRunes("s")) // newest first
 	cursor := func() string { return change.Short(p.shown[p.cur[p.tab]].id) }
 	if msgs := dlSend(t, p, dlKeyRunes("n")); len(msgs) != 1 || !strings.Contains(msgs[0].(statusMsg).text, "no text to look for") {
 		t.Errorf("n before any text: %v, want a status saying there is no text", msgs)
@@ -296,8 +334,8 @@ func TestDeltaListFilterKeys(t *testing.T) {
 	dlSend(t, p, dlKeyRunes("/"))
 	dlTypeText(func(m tea.Msg) { dlSend(t, p, m) }, "q2 s")
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyBackspace})
-	if p.input.Value() != "q2 " || p.tab != tabMissingFixes || p.order != sortNewest {
-		t.Errorf("typing q2 s and backspace: input %q, tab %d, sort %d; want \"q2 \", the first tab, newest first", p.input.Value(), p.tab, p.order)
+	if p.input.Value() != "q2 " || p.tab != tabMissingFixes || p.order != sortRank {
+		t.Errorf("typing q2 s and backspace: input %q, tab %d, sort %d; want \"q2 \", the first tab, most critical first", p.input.Value(), p.tab, p.order)
 	}
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyEnter})
 	if v := p.View(); !strings.Contains(v, `no row matches "q2": / then esc clears the filter`) || !strings.Contains(v, `filter "q2": 0 of 8`) {
@@ -331,6 +369,7 @@ func TestDeltaListOpen(t *testing.T) {
 			t.Errorf("enter on %s pushed %v, want the detail page of %s", wantID, pm.page, id)
 		}
 	}
+	dlSend(t, p, dlKeyRunes("s")) // newest first
 	dlSend(t, p, tea.KeyMsg{Type: tea.KeyDown})
 	open("5bb805a71adf")
 	dlSend(t, p, dlKeyRunes("4"))

@@ -29,7 +29,10 @@ import (
 // of the tests covering it, and its diff. For a backport, d shows the
 // upstream and downstream diffs side by side and i their interdiff. The
 // actions (actions.go) set or clear a manual match, annotate a status and
-// put an upstream commit on the ignore list.
+// put an upstream commit on the ignore list. A backport pair is corrected
+// from either side: m re-pairs the downstream change, n marks it "not a
+// backport" (downstream-only); enter opens the other side of the pair. u
+// undoes any of them.
 type Detail struct {
 	c      *Common
 	target string // SOURCE@REF
@@ -43,6 +46,7 @@ type Detail struct {
 	err           error
 	form          *actionForm // an action's input, when one is open
 	keys          detailKeys
+	hoff          int // side by side: how far both columns are scrolled sideways
 }
 
 type detailMode int
@@ -57,6 +61,7 @@ const (
 type detailKeys struct {
 	side, inter                                     key.Binding
 	match, unmatch, annotate, unannotate, ignoreKey key.Binding
+	other, notBackport, sideways                    key.Binding
 }
 
 // NewDetail returns the page of a commit or patch (a full id) in the
@@ -65,13 +70,16 @@ func NewDetail(c *Common, target, id string) Page {
 	return &Detail{c: c, target: target, id: strings.ToLower(id), vp: viewport.New(80, 20),
 		rd: newRead(),
 		keys: detailKeys{
-			side:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "side by side")),
-			inter:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "interdiff")),
-			match:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "match by hand")),
-			unmatch:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear the manual match")),
-			annotate:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "annotate the status")),
-			unannotate: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "clear the manual status")),
-			ignoreKey:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore")),
+			side:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "side by side")),
+			inter:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "interdiff")),
+			match:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "match by hand")),
+			unmatch:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear the manual match")),
+			annotate:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "annotate the status")),
+			unannotate:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "clear the manual status")),
+			ignoreKey:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore")),
+			other:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the other side of the pair")),
+			notBackport: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "not a backport: carries nothing upstream")),
+			sideways:    key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "scroll sideways")),
 		}}
 }
 
@@ -355,11 +363,14 @@ func detFixedHow(r *analyzer.Result, all *analyzer.ComponentDelta, fixed string)
 	}
 	for _, c := range all.MissingFixes {
 		if c.ID == fixed {
-			return "itself a missing fix"
+			return detItselfMissing
 		}
 	}
 	return "in the base"
 }
+
+// detItselfMissing is how a fixed commit the downstream lacks too is said.
+const detItselfMissing = "itself a missing fix"
 
 func detJoinDiffs(ctx context.Context, c *Common, ids []string) (string, error) {
 	var b strings.Builder
@@ -389,7 +400,8 @@ func detTestRank(status string) int {
 	return 2
 }
 
-// Keys are the page's keys that make sense for what the id is.
+// Keys are the page's keys that make sense for what the id is, and in
+// this view, the scrolling last.
 func (d *Detail) Keys() []key.Binding {
 	var out []key.Binding
 	for _, k := range d.allKeys() {
@@ -397,12 +409,43 @@ func (d *Detail) Keys() []key.Binding {
 			out = append(out, k)
 		}
 	}
+	if d.mode == detSideBySide {
+		out = append(out, d.keys.sideways)
+	}
 	return out
 }
 
 func (d *Detail) allKeys() []key.Binding {
 	k := d.keys
-	return []key.Binding{k.side, k.inter, k.match, k.unmatch, k.annotate, k.unannotate, k.ignoreKey}
+	return []key.Binding{k.other, k.side, k.inter, k.match, k.notBackport, k.unmatch, k.annotate, k.unannotate, k.ignoreKey}
+}
+
+// pairID is the downstream change a correction of the pair acts on: the
+// page's own, or the one change that carries the page's upstream commit;
+// "" when there is none or several.
+func (d *Detail) pairID() string {
+	switch info := d.info; {
+	case info == nil:
+		return ""
+	case info.kind.downstream():
+		return d.id
+	case info.kind == detBackported && len(info.carriers) == 1:
+		return info.carriers[0].Downstream
+	}
+	return ""
+}
+
+// otherSide lists the commits on the other side of the pair: the upstream
+// commits a backport carries, or the downstream changes that carry an
+// upstream commit.
+func (d *Detail) otherSide() []string {
+	switch info := d.info; info.kind {
+	case detBackport:
+		return info.upIDs
+	case detBackported:
+		return info.downIDs
+	}
+	return nil
 }
 
 // why says why a key does nothing here, "" when it does something.
@@ -422,13 +465,27 @@ func (d *Detail) why(k key.Binding) string {
 		detCarried:    "a change " + d.target + " carries on its own",
 	}[info.kind]
 	switch k.Help().Key {
+	case "enter":
+		if len(d.otherSide()) == 0 {
+			return fmt.Sprintf("%s is %s, not half of a backport pair: there is no other side to open", name, what)
+		}
 	case "d", "i":
 		if !info.kind.backport() {
 			return fmt.Sprintf("%s is %s, not a backport: there is no upstream and downstream diff to compare", name, what)
 		}
 	case "m":
-		if !info.kind.downstream() {
-			return fmt.Sprintf("%s is %s: only a downstream change is matched by hand", name, what)
+		if info.kind == detBackported && d.pairID() == "" {
+			return fmt.Sprintf("%s is carried by %d changes: enter opens one, m there re-pairs it", name, len(info.carriers))
+		}
+		if !info.kind.downstream() && info.kind != detBackported {
+			return fmt.Sprintf("only a backport or a carried change is matched by hand; %s is %s", name, what)
+		}
+	case "n":
+		switch {
+		case info.kind == detBackported && d.pairID() == "":
+			return fmt.Sprintf("%s is carried by %d changes: enter opens one, n there marks it not a backport", name, len(info.carriers))
+		case info.kind != detBackport && info.kind != detBackported:
+			return fmt.Sprintf("%s is %s, not a backport", name, what)
 		}
 	case "M":
 		if !info.kind.downstream() {
@@ -530,6 +587,14 @@ func (d *Detail) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		d.vp.GotoBottom()
 		return nil
+	case d.mode == detSideBySide && key.Matches(msg, d.c.Keys.Left):
+		d.hoff = max(d.hoff-8, 0)
+		d.layout()
+		return nil
+	case d.mode == detSideBySide && key.Matches(msg, d.c.Keys.Right):
+		d.hoff += 8
+		d.layout()
+		return nil
 	}
 	for _, b := range d.allKeys() {
 		if !key.Matches(msg, b) {
@@ -539,10 +604,18 @@ func (d *Detail) key(msg tea.KeyMsg) tea.Cmd {
 			return Status("%s: %s", b.Help().Key, why)
 		}
 		switch b.Help().Key {
+		case "enter":
+			other := d.otherSide()
+			if len(other) == 1 {
+				return Push(NewDetail(d.c, d.target, other[0]))
+			}
+			return Push(newPick(d.c, d.target, change.Short(d.id)+": the other side", other, d.info.subjects))
 		case "d":
 			d.toggle(detSideBySide)
 		case "i":
 			d.toggle(detInterdiff)
+		case "n":
+			return d.notBackport()
 		default:
 			return d.openForm(b.Help().Key)
 		}
@@ -557,8 +630,19 @@ func (d *Detail) toggle(m detailMode) {
 	} else {
 		d.mode = m
 	}
+	d.hoff = 0
 	d.layout()
 	d.vp.GotoTop()
+}
+
+// Back goes from the side-by-side or interdiff view to the commit's page
+// (q and esc there do); false on the commit's page, which the App closes.
+func (d *Detail) Back() bool {
+	if d.mode == detMain {
+		return false
+	}
+	d.toggle(d.mode)
+	return true
 }
 
 // footerLines is how many lines below the viewport the page uses.
@@ -741,11 +825,24 @@ func (d *Detail) summary() (string, lipgloss.Style) {
 	s, info := d.c.Styles, d.info
 	switch info.kind {
 	case detMissingFix:
-		var fixed []string
+		// What it fixes that the downstream has, and what it fixes that
+		// is itself a missing fix: said apart, as the fixes lines say.
+		var has, missing []string
 		for _, f := range info.fixes {
-			fixed = append(fixed, change.Short(f.id))
+			if f.how == detItselfMissing {
+				missing = append(missing, change.Short(f.id))
+			} else {
+				has = append(has, change.Short(f.id))
+			}
 		}
-		return fmt.Sprintf("missing fix: %s lacks it, and it fixes %s, which %s has", d.target, strings.Join(fixed, ", "), d.target), s.Bad
+		var parts []string
+		if len(has) > 0 {
+			parts = append(parts, fmt.Sprintf("%s, which %s has", strings.Join(has, ", "), d.target))
+		}
+		if len(missing) > 0 {
+			parts = append(parts, fmt.Sprintf("%s, itself a missing fix", strings.Join(missing, ", ")))
+		}
+		return fmt.Sprintf("missing fix: %s lacks it; it fixes %s", d.target, strings.Join(parts, ", and ")), s.Bad
 	case detMissing:
 		return "missing: " + d.target + " lacks this upstream commit", s.Warn
 	case detIgnored:
@@ -1146,12 +1243,12 @@ func (d *Detail) sideBySide(b *detBuilder) {
 				dh = &f.Down[hr.Down]
 			}
 			if uh != nil {
-				l = detHunkCells(s, *uh, detDiffers(uh, dh), left)
+				l = detHunkCells(s, *uh, detDiffers(uh, dh), left, d.hoff)
 			} else {
 				l = []string{s.Dim.Render(padRight("  (not upstream)", left))}
 			}
 			if dh != nil {
-				r = detHunkCells(s, *dh, detDiffers(dh, uh), right)
+				r = detHunkCells(s, *dh, detDiffers(dh, uh), right, d.hoff)
 			} else {
 				r = []string{s.Dim.Render(padRight("  (not downstream)", right))}
 			}
@@ -1204,7 +1301,7 @@ func detFileName(f *analyzer.DiffFile) string {
 // detHunkCells renders a hunk in a column of width w: a mark ("!" for a
 // changed hunk) and the line; the lines that differ from the hunk next to
 // it stand out.
-func detHunkCells(s *Styles, h analyzer.InterHunk, differs func(string) bool, w int) []string {
+func detHunkCells(s *Styles, h analyzer.InterHunk, differs func(string) bool, w, hoff int) []string {
 	mark := " "
 	if !h.Same {
 		mark = "!"
@@ -1212,6 +1309,9 @@ func detHunkCells(s *Styles, h analyzer.InterHunk, differs func(string) bool, w 
 	markStyle := s.Changed
 	var out []string
 	cell := func(text string, st lipgloss.Style) {
+		if hoff > 0 {
+			text = ansi.TruncateLeft(text, hoff, "…")
+		}
 		out = append(out, markStyle.Render(mark)+st.Render(padRight(text, w-1)))
 	}
 	hs := s.Dim

@@ -102,12 +102,24 @@ func TestDetailBackport(t *testing.T) {
 	tm := openDetail(t, c, "ofed@master", e.ID, "backport: ofed@master carries upstream "+change.Short(e.Upstream[0]))
 	view := finalView(t, tm)
 	golden.RequireEqual(t, []byte(view))
-	for _, want := range []string{"Match", "fuzzy, score", "d side by side", "i interdiff", "m match by hand", "a annotate"} {
+	for _, want := range []string{"Match", "fuzzy, score", "enter open the other side", "? help · q quit"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the detail of a backport lacks %q", want)
 		}
 	}
-	if strings.Contains(view, "x ignore") {
+	// ? lists every key of the page; x (ignore) is for missing upstream
+	// commits.
+	tm = openDetail(t, c, "ofed@master", e.ID, "backport: ofed@master carries upstream")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("?")})
+	waitFor(t, tm, "Press any key to close this help.")
+	help := finalView(t, tm)
+	for _, want := range []string{"enter", "d             side by side", "i             interdiff", "m             match by hand",
+		"n             not a backport", "a             annotate", "u             undo", "q/esc         quit", "?             help"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("the help of a backport's page lacks %q:\n%s", want, help)
+		}
+	}
+	if strings.Contains(help, "x             ignore") {
 		t.Error("a downstream change offers x (ignore), which is for missing upstream commits")
 	}
 }
@@ -193,7 +205,17 @@ func TestDetailCarried(t *testing.T) {
 	waitFor(t, tm, "lines 18-")
 	view := finalView(t, tm)
 	golden.RequireEqual(t, []byte(view))
-	for _, want := range []string{"#1-2 ", "#3 ", "rejected", "#4 ", "never"} {
+	carried, _, err := analyzer.Statuses(ctx, w.db, "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := ""
+	for _, x := range carried {
+		if x.ID == e.ID {
+			was = x.Status.Status
+		}
+	}
+	for _, want := range []string{"#1-2 ", "#3 ", "rejected", "#4 ", was} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
@@ -235,10 +257,12 @@ func TestDetailKeys(t *testing.T) {
 		target, id string
 		want       []string
 	}{
-		{"ofed@master", firstOf(t, w, "ofed@master", world.KindConflict).ID, []string{"d", "i", "m", "a"}},
+		// A backport, from either side: open the other side, compare,
+		// re-pair, mark not a backport.
+		{"ofed@master", firstOf(t, w, "ofed@master", world.KindConflict).ID, []string{"enter", "d", "i", "m", "n", "a"}},
 		{"rhel@main", firstOf(t, w, "rhel@main", world.KindDownstreamOnly).ID, []string{"m", "a"}},
 		{"rhel@main", missingFix(t, c).ID, []string{"x"}},
-		{"rhel@main", firstOf(t, w, "rhel@main", world.KindConflict).Upstream[0], []string{"d", "i"}},
+		{"rhel@main", firstOf(t, w, "rhel@main", world.KindConflict).Upstream[0], []string{"enter", "d", "i", "m", "n"}},
 		// What a missing fix fixes, in the base: neither missing nor carried.
 		{"rhel@main", missingFix(t, c).Fixes[0], nil},
 	}
@@ -269,6 +293,19 @@ func TestDetailActionAnnotate(t *testing.T) {
 	ctx := context.Background()
 	c := w.common(t)
 	id := firstOf(t, w, "rhel@main", world.KindDownstreamOnly).ID
+	carried, _, err := analyzer.Statuses(ctx, w.db, "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := ""
+	for _, x := range carried {
+		if x.ID == id {
+			was = x.Status.Status
+		}
+	}
+	if was == "" || was == status.Rejected {
+		t.Fatalf("%s's status is %q", change.Short(id), was)
+	}
 	tm := openDetail(t, c, "rhel@main", id, "carried: rhel@main carries it")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
 	waitFor(t, tm, "Status of "+change.Short(id))
@@ -289,7 +326,7 @@ func TestDetailActionAnnotate(t *testing.T) {
 	}
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A")})
-	waitForAll(t, tm, "cleared the manual status of "+change.Short(id), "with no upstream counterpart (never)")
+	waitForAll(t, tm, "cleared the manual status of "+change.Short(id), "with no upstream counterpart ("+was+")")
 	if notes, _ := w.db.Annotations(ctx); len(notes) != 0 {
 		t.Fatalf("after A: the store still has %+v", notes)
 	}
@@ -299,7 +336,7 @@ func TestDetailActionAnnotate(t *testing.T) {
 		t.Fatalf("undoing A: the store has %+v, want the annotation back", notes)
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("u")})
-	waitForAll(t, tm, "undone: annotated "+change.Short(id)+" rejected", "with no upstream counterpart (never)")
+	waitForAll(t, tm, "undone: annotated "+change.Short(id)+" rejected", "with no upstream counterpart ("+was+")")
 	if notes, _ := w.db.Annotations(ctx); len(notes) != 0 {
 		t.Fatalf("undoing a: the store still has %+v", notes)
 	}
@@ -314,7 +351,7 @@ func TestDetailActionIgnore(t *testing.T) {
 	fix := missingFix(t, c)
 	tm := openDetail(t, c, "rhel@main", fix.ID, "missing fix: rhel@main lacks it")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("m")})
-	waitFor(t, tm, "only a downstream change is matched by hand")
+	waitFor(t, tm, "is matched by hand")
 	// Esc cancels the input, not the page.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
 	waitFor(t, tm, "Keep "+change.Short(fix.ID)+" out of the missing lists of")

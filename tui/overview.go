@@ -13,9 +13,13 @@ import (
 )
 
 // Overview is the first page: the component x downstream matrix. Each
-// cell counts missing fixes / missing / carried; its colour says how bad
-// it is (red: missing fixes and failing tests; orange: missing fixes;
-// green: nothing missing); "!" marks failing tests.
+// cell counts missing fixes / missing / carried (changes upstream lacks);
+// its colour is its worst item (analyzer.Severities: red a missing CVE
+// fix, orange a missing fix, yellow a failing test, plain only missing
+// features, green nothing missing), explained by a legend; "*" marks a
+// missing CVE fix and "!" failing tests, for a terminal without colours.
+// c on one column and c on another compares the two downstreams in the
+// component of the row (distro vs vendor: what would I gain?).
 type Overview struct {
 	c        *Common
 	results  []*analyzer.Result
@@ -27,6 +31,8 @@ type Overview struct {
 	rd       read
 	err      error
 	tests    key.Binding
+	compare  key.Binding
+	marked   int // the column c marked for a comparison; -1 for none
 	// QuitWhenLoaded ends the program once the matrix is drawn (kdelta
 	// tui --print).
 	QuitWhenLoaded bool
@@ -34,8 +40,9 @@ type Overview struct {
 
 // NewOverview returns the overview page.
 func NewOverview(c *Common) *Overview {
-	return &Overview{c: c, rd: newRead(),
-		tests: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test results of the downstream")),
+	return &Overview{c: c, rd: newRead(), marked: -1,
+		tests:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test results of the downstream")),
+		compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare: c on one column, then on another")),
 	}
 }
 
@@ -54,6 +61,7 @@ func (o *Overview) Keys() []key.Binding {
 		key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move")),
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the delta of the cell")),
 		o.tests,
+		o.compare,
 	}
 }
 
@@ -134,9 +142,32 @@ func (o *Overview) Update(msg tea.Msg) (Page, tea.Cmd) {
 		case key.Matches(msg, o.tests):
 			source, _ := analyzer.Target(o.results[o.col].Downstream)
 			return o, Push(NewTests(o.c, source))
+		case key.Matches(msg, o.compare):
+			return o, o.pick()
 		}
 	}
 	return o, nil
+}
+
+// pick marks the column under the cursor for a comparison, or compares it
+// with the one marked: what the marked downstream lacks that this one
+// has, in the component of the row.
+func (o *Overview) pick() tea.Cmd {
+	switch {
+	case o.marked < 0:
+		o.marked = o.col
+		return Status("comparing %s with…: move to another column and press c (c here again cancels)", o.results[o.col].Downstream)
+	case o.marked == o.col:
+		o.marked = -1
+		return Status("comparison cancelled")
+	}
+	a, b := o.results[o.marked].Downstream, o.results[o.col].Downstream
+	if o.results[o.marked].Upstream != o.results[o.col].Upstream {
+		return Failed(fmt.Errorf("%s and %s have different upstreams (%s, %s): compare downstreams of one upstream",
+			a, b, o.results[o.marked].Upstream, o.results[o.col].Upstream))
+	}
+	o.marked = -1
+	return Push(NewCompare(o.c, a, b, o.comps[o.row]))
 }
 
 // components lists the components of the results, the whole ("") first.
@@ -164,16 +195,39 @@ func label(comp string) string {
 
 const nameWidth = 12
 
-// cellText is what a cell says.
+// cellText is what a cell says: "*" marks a missing CVE fix, "!" failing
+// tests.
 func cellText(cd *analyzer.ComponentDelta) string {
 	if cd == nil {
 		return "-"
 	}
-	t := fmt.Sprintf("%d / %d / %d", len(cd.MissingFixes), len(cd.Missing), len(cd.DownstreamOnly))
+	t := fmt.Sprintf("%d/%d/%d", len(cd.MissingFixes), len(cd.Missing), len(cd.DownstreamOnly))
+	mark := ""
+	for _, c := range cd.Missing {
+		if len(c.CVEs) > 0 {
+			mark += "*"
+			break
+		}
+	}
 	if cd.FailingTests > 0 {
-		t += " !"
+		mark += "!"
+	}
+	if mark != "" {
+		t += " " + mark
 	}
 	return t
+}
+
+// legend explains the colours, each in its own, worst first.
+func (o *Overview) legend() string {
+	s := o.c.Styles
+	names := map[string]string{analyzer.SeverityCVE: "CVE fix", analyzer.SeverityFix: "missing fix", analyzer.SeverityTest: "failing test",
+		analyzer.SeverityMissing: "features only", analyzer.SeverityNone: "all there"}
+	var parts []string
+	for _, sv := range analyzer.Severities() {
+		parts = append(parts, s.Severity(sv[0]).Render(names[sv[0]]))
+	}
+	return s.Dim.Render("worst item: ") + strings.Join(parts, s.Dim.Render(" · "))
 }
 
 // cellWidth is the width of the widest cell or downstream name, plus
@@ -189,8 +243,9 @@ func (o *Overview) cellWidth() int {
 	return w + 2
 }
 
-// rows is how many matrix rows fit.
-func (o *Overview) rows() int { return max(o.height-4, 1) }
+// rows is how many matrix rows fit: the page less the two lines of
+// legend, the heads and the position line.
+func (o *Overview) rows() int { return max(o.height-5, 1) }
 
 // cols is how many downstream columns fit.
 func (o *Overview) cols() int { return max((o.width-nameWidth)/o.cellWidth(), 1) }
@@ -222,11 +277,16 @@ func (o *Overview) View() string {
 	}
 	var b strings.Builder
 	cw := o.cellWidth()
-	b.WriteString(s.Dim.Render("missing fixes / missing / carried; ! failing tests") + "\n")
+	b.WriteString(truncate(s.Dim.Render("missing fixes / missing / carried · * a CVE fix missing · ! failing tests"), o.width) + "\n")
+	b.WriteString(truncate(o.legend(), o.width) + "\n")
 	b.WriteString(s.Header.Render(padRight("component", nameWidth)))
 	last := min(o.off+o.cols(), len(o.results))
-	for _, r := range o.results[o.off:last] {
-		b.WriteString(s.Header.Render(padLeft(r.Downstream, cw)))
+	for j, r := range o.results[o.off:last] {
+		name := r.Downstream
+		if o.off+j == o.marked {
+			name = "◆ " + name // marked for a comparison
+		}
+		b.WriteString(s.Header.Render(padLeft(name, cw)))
 	}
 	b.WriteString("\n")
 	for i := o.top; i < min(o.top+o.rows(), len(o.comps)); i++ {
@@ -236,16 +296,7 @@ func (o *Overview) View() string {
 			cd := o.results[j].Component(comp)
 			style := s.Dim
 			if cd != nil {
-				switch {
-				case len(cd.MissingFixes) > 0 && cd.FailingTests > 0:
-					style = s.Bad
-				case len(cd.MissingFixes) > 0 || cd.FailingTests > 0:
-					style = s.Warn
-				case len(cd.Missing) == 0:
-					style = s.Good
-				default:
-					style = s.Plain
-				}
+				style = s.Severity(analyzer.DeltaSeverity(cd))
 			}
 			// The cursor is a mark as well as a colour, for NO_COLOR.
 			if i == o.row && j == o.col {
