@@ -383,9 +383,11 @@ func BaseText(base, how string) string {
 	return fmt.Sprintf("%s (%s)", change.Short(base), how)
 }
 
-// isCommitID says whether name is the commit id base, full or abbreviated.
+// isCommitID says whether name is the commit id base, either of them
+// full or abbreviated (to 4 hex digits at least).
 func isCommitID(name, base string) bool {
-	if len(name) < 4 || len(name) > len(base) {
+	n := min(len(name), len(base))
+	if n < 4 {
 		return false
 	}
 	for _, r := range name {
@@ -393,5 +395,5 @@ func isCommitID(name, base string) bool {
 			return false
 		}
 	}
-	return strings.EqualFold(base[:len(name)], name)
+	return strings.EqualFold(base[:n], name[:n])
 }

@@ -81,6 +81,10 @@ func TestBaseText(t *testing.T) {
 		{"merge-base of rhel@main and linux@master", "0123456789ab (merge-base of rhel@main and linux@master)"},
 		{"", "0123456789ab"},
 	}
+	// As a sync reports it: the short id, the configured one in full.
+	if got := BaseText(id[:12], "configured base "+id); got != "0123456789ab (configured)" {
+		t.Errorf("BaseText(short, configured full) = %q", got)
+	}
 	for _, tt := range tests {
 		if got := BaseText(id, tt.how); got != tt.want {
 			t.Errorf("BaseText(%q) = %q, want %q", tt.how, got, tt.want)

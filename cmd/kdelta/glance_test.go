@@ -337,3 +337,41 @@ func TestProgressUnitsAndETA(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseNamedOnce: a base configured as a commit id is named once, in
+// the sync's report and in delta's header.
+func TestBaseNamedOnce(t *testing.T) {
+	dir, _, do := demoWorld(t)
+	config := filepath.Join(dir, "kdelta.toml")
+	text, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := do("delta", "ofed", "--format", "json")
+	var r struct {
+		Base string `json:"base"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Base) != 40 {
+		t.Fatalf("ofed's base: %v %q", err, r.Base)
+	}
+	if !bytes.Contains(text, []byte(`base = "v6.1"`)) {
+		t.Fatalf("the world's ofed has no base v6.1:\n%s", text)
+	}
+	if err := os.WriteFile(config, bytes.Replace(text, []byte(`base = "v6.1"`), []byte(`base = "`+r.Base+`"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sync, stderr, code := do("sync")
+	if code != exitOK {
+		t.Fatalf("sync: exit %d: %s", code, stderr)
+	}
+	short := r.Base[:12]
+	for _, l := range strings.Split(sync, "\n") {
+		if strings.HasPrefix(l, "ofed@master") && (!strings.Contains(l, "base "+short+" (configured)") || strings.Count(l, short) != 1) {
+			t.Errorf("the sync names ofed's base %q", l)
+		}
+	}
+	head, _, _ := do("delta", "ofed")
+	if first, _, _ := strings.Cut(head, "\n"); strings.Count(first, short) != 1 || strings.Contains(first, r.Base) {
+		t.Errorf("delta names the base %q", first)
+	}
+}

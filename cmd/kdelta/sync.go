@@ -128,9 +128,19 @@ func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
 			line += fmt.Sprintf(", %d not read (see 'kdelta skips')", r.Unread)
 		}
 		if r.Base != "" {
-			line += "; base " + r.Base
+			line += "; base " + baseOnce(r.Base)
 		}
 		fmt.Fprintln(e.stdout, line)
 	}
 	fmt.Fprintf(e.stdout, "synced in %s\n", took.Round(time.Millisecond))
+}
+
+// baseOnce shows a sync's base ("HOW: SHORT-ID") naming its commit once:
+// a base configured as a commit id would say it twice.
+func baseOnce(base string) string {
+	i := strings.LastIndex(base, ": ")
+	if i < 0 {
+		return base
+	}
+	return analyzer.BaseText(base[i+2:], base[:i])
 }
