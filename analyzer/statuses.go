@@ -124,7 +124,7 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 			in.RevertedBy = revertedBy[m.Upstream[0]]
 		}
 		if a, ok := notes[fp.ID]; ok {
-			in.Annotation = &status.Annotation{Status: a.Status, Reason: a.Reason, Detail: a.Detail, When: a.Created}
+			in.Annotation = &status.Annotation{Status: a.Status, Reason: a.Reason, Detail: a.Detail, When: a.Created, Who: a.Who}
 		}
 		out = append(out, Carried{ID: fp.ID, Path: paths[fp.ID], Subject: fp.Subject, Author: fp.AuthorName,
 			Date: fp.AuthorTime.UTC(), Components: nonNil(fp.Components), Status: status.Decide(in)})

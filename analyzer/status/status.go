@@ -95,6 +95,7 @@ type Annotation struct {
 	Reason string
 	Detail string
 	When   time.Time
+	Who    string // who made it; "" when not known
 }
 
 // Input is what is known of one carried change.
@@ -123,6 +124,12 @@ func Decide(in Input) Status {
 
 	if a := in.Annotation; a != nil {
 		what := "annotated " + a.Status
+		if a.Who != "" {
+			what += " by " + a.Who
+		}
+		if !a.When.IsZero() {
+			what += " on " + a.When.UTC().Format("2006-01-02")
+		}
 		if a.Reason != "" {
 			what += ": " + a.Reason
 		}

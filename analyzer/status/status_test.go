@@ -147,3 +147,18 @@ func TestPatchMainline(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotationSaysWhoAndWhen: on a team store an annotation's evidence
+// names who made it and when, wherever the status is shown.
+func TestAnnotationSaysWhoAndWhen(t *testing.T) {
+	when := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	st := Decide(Input{Change: fp("net/mlx5: tune", change.Trailers{}),
+		Annotation: &Annotation{Status: Never, Reason: "vendor-only tuning", When: when, Who: "Ana Maintainer <ana@example.org>"}})
+	if len(st.Evidence) == 0 {
+		t.Fatal("no evidence")
+	}
+	want := "annotated never by Ana Maintainer <ana@example.org> on 2026-11-30: vendor-only tuning"
+	if got := st.Evidence[0].What; got != want {
+		t.Errorf("evidence %q, want %q", got, want)
+	}
+}

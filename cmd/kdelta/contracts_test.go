@@ -327,7 +327,7 @@ func TestStatusShowsAnAnnotationAtOnce(t *testing.T) {
 	}
 	out, stderr, code := do("status", id[:10])
 	if code != exitOK || !regexp.MustCompile(`(?m)^now\s+2026-11-22 12:00\s+rhel@main\s+rejected \(was \w+\)\s+NAKed on linux-rdma$`).MatchString(out) ||
-		!strings.Contains(out, "now rejected; evidence:\n  annotation says rejected  annotated rejected: NAKed on linux-rdma") {
+		!regexp.MustCompile(`now rejected; evidence:\n  annotation says rejected  annotated rejected by .+ on 2026-11-22: NAKed on linux-rdma`).MatchString(out) {
 		t.Errorf("status right after annotate: exit %d\n%s%s", code, out, stderr)
 	}
 	js, _, _ = do("status", id[:10], "--format", "json")
