@@ -315,20 +315,7 @@ func (db *DB) EndSync(ctx context.Context, id int64, status string, newCommits i
 
 // RefCommitIDs returns the store ids of the commits a ref contains.
 func (db *DB) RefCommitIDs(ctx context.Context, refID int64) (map[int64]bool, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT commit_id FROM ref_commits WHERE ref_id = ?`, refID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		out[id] = true
-	}
-	return out, translate(rows.Err())
+	return db.idSet(ctx, `SELECT commit_id FROM ref_commits WHERE ref_id = ?`, refID)
 }
 
 // FindRef returns a synced source and one of its refs by name; ref ""

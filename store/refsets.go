@@ -65,8 +65,13 @@ func (db *DB) ForgetRefsExcept(ctx context.Context, sourceID int64, keep []strin
 // source contains: what an upstream with several refs (master and stable
 // branches) has.
 func (db *DB) SourceCommitIDs(ctx context.Context, sourceID int64) (map[int64]bool, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT rc.commit_id FROM ref_commits rc JOIN refs r ON r.id = rc.ref_id
+	return db.idSet(ctx, `SELECT DISTINCT rc.commit_id FROM ref_commits rc JOIN refs r ON r.id = rc.ref_id
 		WHERE r.source_id = ? AND r.tip != ''`, sourceID)
+}
+
+// idSet runs a query of one integer column and returns its values as a set.
+func (db *DB) idSet(ctx context.Context, q string, args ...any) (map[int64]bool, error) {
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
