@@ -103,16 +103,14 @@ func NewRanker(ctx context.Context, db *store.DB, cfg *project.Config, r *Result
 	if len(tags) == 0 {
 		return rk, nil
 	}
-	upstreamTags := map[string]bool{}
-	if up, ok, err := db.SourceByName(ctx, src.Upstream); err != nil {
-		return nil, err
-	} else if ok {
-		ut, err := db.Tags(ctx, up.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range ut {
-			upstreamTags[t.Name] = true
+	// What upstream reaches is no release of the downstream, in whichever
+	// repository the trees live (one for all, or a clone of upstream).
+	var upTips []string
+	if up := cfg.Source(src.Upstream); up != nil {
+		for _, name := range up.RefNames() {
+			if _, ur, err := db.FindRef(ctx, up.Name, name); err == nil && ur.Tip != "" {
+				upTips = append(upTips, ur.Tip)
+			}
 		}
 	}
 	repo, err := gitrepo.Open(cfg.MirrorPath(src))
@@ -120,7 +118,7 @@ func NewRanker(ctx context.Context, db *store.DB, cfg *project.Config, r *Result
 		return rk, nil
 	}
 	defer repo.Close()
-	if err := rk.readTags(ctx, repo, ref.Tip, r.Base, tags, upstreamTags); err != nil {
+	if err := rk.readTags(ctx, repo, ref.Tip, r.Base, upTips, tags); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -143,13 +141,20 @@ func newRanker(r *Result) *Ranker {
 	return rk
 }
 
-// readTags finds the downstream's release tags (tags after the base that
-// the tip reaches and upstream does not have) and, for each downstream
-// commit, the first of them that holds it. Each commit is walked once:
-// a tag's new commits are those no earlier tag reaches.
-func (rk *Ranker) readTags(ctx context.Context, repo *gitrepo.Repo, tip, base string, tags []store.Tag, upstreamTags map[string]bool) error {
+// readTags finds the downstream's release tags (tags of commits the tip
+// reaches that neither the base nor upstream's tips do: the downstream's
+// own) and, for each downstream commit, the first of them that holds it.
+// Each commit is walked once: a tag's new commits are those no earlier
+// tag reaches.
+func (rk *Ranker) readTags(ctx context.Context, repo *gitrepo.Repo, tip, base string, upTips []string, tags []store.Tag) error {
 	baseH, tipH := plumbing.NewHash(base), plumbing.NewHash(tip)
-	mine, err := repo.RevList(ctx, []plumbing.Hash{tipH}, []plumbing.Hash{baseH})
+	notMine := []plumbing.Hash{baseH}
+	for _, t := range upTips {
+		if h := plumbing.NewHash(t); repo.Has(h) {
+			notMine = append(notMine, h)
+		}
+	}
+	mine, err := repo.RevList(ctx, []plumbing.Hash{tipH}, notMine)
 	if err != nil {
 		return err
 	}
@@ -164,7 +169,7 @@ func (rk *Ranker) readTags(ctx context.Context, repo *gitrepo.Repo, tip, base st
 	var rels []release
 	for _, t := range tags {
 		h := plumbing.NewHash(t.Commit)
-		if upstreamTags[t.Name] || !onRef[h] {
+		if !onRef[h] {
 			continue
 		}
 		n, err := repo.Node(h)
@@ -179,7 +184,7 @@ func (rk *Ranker) readTags(ctx context.Context, repo *gitrepo.Repo, tip, base st
 		}
 		return rels[i].name < rels[j].name
 	})
-	exclude := []plumbing.Hash{baseH}
+	exclude := notMine
 	for _, rel := range rels {
 		nodes, err := repo.RevList(ctx, []plumbing.Hash{rel.at.Hash}, exclude)
 		if err != nil {
