@@ -233,10 +233,19 @@ var ErrNewer = errors.New("the store is newer than this kdelta")
 // ErrOlder says a PostgreSQL store needs 'kdelta store migrate' first.
 var ErrOlder = errors.New("the store needs 'kdelta store migrate'")
 
+// ErrUnreachable says the store's PostgreSQL server cannot be reached or
+// refused the connection: a wrong host or port, a server that is down, a
+// user, password or database it does not know.
+var ErrUnreachable = errors.New("cannot connect to the store's server")
+
 // translate maps driver errors to the package's sentinel errors.
 func translate(err error) error {
 	if err == nil {
 		return nil
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/kdelta/kdelta/store"
 )
 
 // A CI gate fails closed: a baseline that compares nothing (another
@@ -263,4 +268,249 @@ func termios(f *os.File) (syscall.Termios, error) {
 		return t, errno
 	}
 	return t, nil
+}
+
+// firstCommitID returns the first full commit id that `delta rhel
+// --format json` names.
+func firstCommitID(t *testing.T, do func(args ...string) (string, string, int)) string {
+	t.Helper()
+	out, errs, code := do("delta", "rhel", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("delta: exit %d: %s", code, errs)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any) string
+	walk = func(v any) string {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["id"].(string); ok && len(id) == 40 {
+				return id
+			}
+			for _, x := range v {
+				if id := walk(x); id != "" {
+					return id
+				}
+			}
+		case []any:
+			for _, x := range v {
+				if id := walk(x); id != "" {
+					return id
+				}
+			}
+		}
+		return ""
+	}
+	id := walk(doc)
+	if id == "" {
+		t.Fatalf("no commit id in delta rhel")
+	}
+	return id
+}
+
+// Bad input exits 2, never 3 (an internal error): a store path that is a
+// directory, a SQLite file of another program, a PostgreSQL URL whose
+// server refuses the connection, show --diff on a damaged mirror.
+func TestBadInputExitsTwo(t *testing.T) {
+	dir, _, do := demoWorld(t)
+	config := filepath.Join(dir, "kdelta.toml")
+	orig, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// withStore runs kdelta with the project's [store] table replaced.
+	withStore := func(table string, args ...string) (string, int) {
+		t.Helper()
+		text := strings.Replace(string(orig), "[store]\npath = \"kdelta.db\"", table, 1)
+		if text == string(orig) {
+			t.Fatalf("the project file has no [store] path = \"kdelta.db\": %.200s", orig)
+		}
+		p := filepath.Join(dir, "other.toml")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, _, errb := testEnv(t, dir)
+		code := run(append(args, "--config", p), e)
+		return errb.String(), code
+	}
+	if err := os.Mkdir(filepath.Join(dir, "a-directory"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "places.sqlite")
+	fdb, err := sql.Open("sqlite3", "file:"+foreign)
+	if err == nil {
+		_, err = fdb.Exec(`CREATE TABLE moz_places (url TEXT)`)
+		fdb.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	for _, tc := range []struct {
+		name, table string
+		args        []string
+		says        string
+	}{
+		{"store path is a directory (summary)", "[store]\npath = \"a-directory\"", []string{"summary"}, "is a directory"},
+		{"store path is a directory (sync)", "[store]\npath = \"a-directory\"", []string{"sync"}, "is a directory"},
+		{"another program's SQLite file", "[store]\npath = \"places.sqlite\"", []string{"delta", "rhel"}, "another program (tables: moz_places)"},
+		{"another program's SQLite file (sync)", "[store]\npath = \"places.sqlite\"", []string{"sync", "linux"}, "another program"},
+		{"a refused connection", "[store]\nurl = \"postgres://kdelta@" + closed + "/kdelta?connect_timeout=5\"", []string{"summary"}, "cannot connect"},
+		{"a refused connection (sync)", "[store]\nurl = \"postgres://kdelta@" + closed + "/kdelta?connect_timeout=5\"", []string{"sync", "--wait", "0s"}, "cannot connect"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			errs, code := withStore(tc.table, tc.args...)
+			if code != exitBadInput || !strings.Contains(errs, tc.says) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+				t.Errorf("exit %d, want %d; stderr %q, want one line saying %q", code, exitBadInput, errs, tc.says)
+			}
+		})
+	}
+	t.Run("show --diff on a damaged mirror", func(t *testing.T) {
+		id := firstCommitID(t, do)
+		packs, _ := filepath.Glob(filepath.Join(dir, "kdelta-mirrors", "*", "objects", "pack", "*"))
+		if len(packs) == 0 {
+			t.Fatal("no packs in the mirrors")
+		}
+		for _, p := range packs {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, errs, code := do("show", "--diff", id)
+		if code != exitBadInput || !strings.Contains(errs, "damaged") || !strings.Contains(out, id) {
+			t.Errorf("exit %d, want %d; stderr %q, want it to say the mirror is damaged; stdout %.100q, want the fingerprint", code, exitBadInput, errs, out)
+		}
+	})
+}
+
+// Readers are never blocked by a writer: while another process holds a
+// long write transaction on the store (a results import of a big file),
+// every read command answers at once. Each waited 10 s, then failed with
+// "database is locked".
+func TestReadCommandsDuringAWrite(t *testing.T) {
+	dir, _, do := demoWorld(t)
+	w, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "kdelta.db")+"?_txlock=immediate&_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tx, err := w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO syncs (started, status) VALUES (1, 'running')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range readCommands {
+		t0 := time.Now()
+		_, errs, code := do(args...)
+		if took := time.Since(t0); code != exitOK || took > 5*time.Second {
+			t.Fatalf("%s during a write: exit %d after %s: %s", strings.Join(args, " "), code, took.Round(time.Millisecond), errs)
+		}
+	}
+}
+
+// results import takes the store's lock like sync: a second writer fails
+// at once naming the holder, or waits with --wait.
+func TestResultsImportTakesTheStoreLock(t *testing.T) {
+	dir, _, do := demoWorld(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "results", "*.junit.xml"))
+	if len(files) == 0 {
+		t.Fatal("no JUnit results in the demo world")
+	}
+	// rhel-kernel-5.14.0-214.el9.junit.xml ran on rhel@kernel-5.14.0-214.el9.
+	target := "rhel@" + strings.TrimSuffix(strings.TrimPrefix(filepath.Base(files[0]), "rhel-"), ".junit.xml")
+	lock, err := store.Acquire(context.Background(), filepath.Join(dir, "kdelta.db"), "kdelta sync", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := do("results", "import", "--target", target, files[0])
+	if code != exitBadInput || !strings.Contains(errs, "kdelta sync (pid") {
+		t.Errorf("import while a sync holds the store: exit %d, want %d naming the holder: %s", code, exitBadInput, errs)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		lock.Release()
+	}()
+	out, errs, code := do("results", "import", "--target", target, "--wait", "20s", files[0])
+	if code != exitOK || !strings.Contains(errs, "waiting for the store") || !strings.Contains(out, "imported before") {
+		t.Errorf("import --wait: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// readOnlyEnv names a project whose store the test binary, run as another
+// user, reads (TestReadOnlyStoreServesEveryRead).
+const readOnlyEnv = "KDELTA_TEST_READONLY_CONFIG"
+
+// A SQLite store kdelta cannot write (here: a file and directory of
+// another user) serves every read command. Each failed with "attempt to
+// write a readonly database". As root, whom permissions do not stop, the
+// commands run as nobody.
+func TestReadOnlyStoreServesEveryRead(t *testing.T) {
+	if config := os.Getenv(readOnlyEnv); config != "" {
+		for _, args := range readCommands {
+			e, _, errb := testEnv(t, filepath.Dir(config))
+			if code := run(append(args, "--config", config), e); code != exitOK {
+				t.Errorf("%s on a read-only store: exit %d: %s", strings.Join(args, " "), code, errb)
+			}
+		}
+		e, _, errb := testEnv(t, filepath.Dir(config))
+		code := run([]string{"ignore", "add", "drivers/infiniband/hw/qib/", "--reason", "qib is not shipped", "--config", config}, e)
+		if code != exitBadInput || !strings.Contains(errb.String(), "read-only") {
+			t.Errorf("ignore add on a read-only store: exit %d, want %d saying it is read-only: %s", code, exitBadInput, errb)
+		}
+		return
+	}
+	dir, _, _ := demoWorld(t)
+	config := filepath.Join(dir, "kdelta.toml")
+	os.Remove(filepath.Join(dir, "kdelta.db.lock"))
+	if os.Geteuid() != 0 {
+		for _, p := range []string{filepath.Join(dir, "kdelta.db"), dir} {
+			if err := os.Chmod(p, 0o555); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		t.Setenv(readOnlyEnv, config)
+		TestReadOnlyStoreServesEveryRead(t)
+		return
+	}
+	// As nobody: everything reachable and readable, nothing writable.
+	for d := dir; d != "/" && d != "."; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
+			if err := os.Chmod(d, fi.Mode().Perm()|0o005); err != nil {
+				t.Skip("cannot let nobody reach the test directory:", err)
+			}
+		}
+	}
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			os.Chmod(p, fi.Mode().Perm()|0o444|(fi.Mode().Perm()&0o100)>>3|(fi.Mode().Perm()&0o100)>>6)
+		}
+		return nil
+	})
+	bin := filepath.Join(dir, "kdelta.test")
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestReadOnlyStoreServesEveryRead$", "-test.count=1")
+	cmd.Env = append(os.Environ(), readOnlyEnv+"="+config, "HOME="+dir)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Errorf("as nobody: %v\n%s", err, out)
+	}
 }

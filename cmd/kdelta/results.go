@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -19,7 +20,7 @@ const resultsUsage = "results import FILE... [--format junit|kcidb|csv] [--targe
 
 // Which flags each results subcommand takes (besides --config).
 var resultsFlags = map[string][]string{
-	"import":      {"format", "target", "lab", "hardware"},
+	"import":      {"format", "target", "lab", "hardware", "wait"},
 	"regressions": {"format", "limit"},
 	"show":        {"format"},
 }
@@ -32,6 +33,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 	lab := fs.String("lab", "", "import: the lab that ran the tests (replaces what the file says)")
 	hardware := fs.String("hardware", "", "import: the hardware they ran on (replaces what the file says)")
 	limit := fs.Int("limit", 5, "regressions: tests, suspects and missing fixes listed per regression in a table (0: all)")
+	wait := fs.Duration("wait", 0, "import: how long to wait when another kdelta run holds the store (e.g. 5m; default: not at all on a SQLite store, "+teamWait.String()+" on a team store)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,13 +64,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	switch sub {
-	case "import":
+	if sub == "import" {
 		if len(rest) < 2 {
 			return usagef("results import takes one or more files")
 		}
@@ -77,6 +73,31 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		default:
 			return usagef("--format %q: want junit, kcidb or csv (or leave it out to detect)", *format)
 		}
+		waitSet := false
+		fs.Visit(func(f *flag.Flag) { waitSet = waitSet || f.Name == "wait" })
+		if !waitSet && cfg.Store.URL != "" {
+			*wait = teamWait
+		}
+	}
+	var db *store.DB
+	if sub == "import" {
+		// An import writes, as a sync does: it holds the store (on a team
+		// store, other imports) for its length; readers go on meanwhile.
+		var lock *store.Lock
+		db, lock, err = openHeld(ctx, e, cfg, store.Hold{Holder: "kdelta results import", Names: []string{"test results"}, Wait: *wait,
+			Waiting: func(who string) {
+				fmt.Fprintf(e.stderr, "waiting for the store %s, held by %s\n", store.Redact(cfg.StoreLocation()), who)
+			}})
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	} else if db, err = openExisting(ctx, e, cfg); err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "import":
 		for _, file := range rest[1:] {
 			rep, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: file, Format: *format, Target: *target, Lab: *lab, Hardware: *hardware})
 			if err != nil {
@@ -126,6 +147,23 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		}
 		return showTest(ctx, e, db, rules, rest[1], *format)
 	}
+}
+
+// openHeld opens the store the project names, which must exist, for a
+// run that writes, and takes its lock (store.OpenHeld).
+func openHeld(ctx context.Context, e *env, cfg *project.Config, h store.Hold) (*store.DB, *store.Lock, error) {
+	where := cfg.StoreLocation()
+	if !store.IsURL(where) {
+		if _, err := os.Stat(where); err != nil {
+			return nil, nil, badInputf("no store at %s yet: run 'kdelta sync' first", where)
+		}
+	}
+	db, lock, err := store.OpenHeld(ctx, where, e.now, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	db.FindUser(func() string { return whoAmI(cfg.Dir) })
+	return db, lock, nil
 }
 
 // printRegressions prints the regressions grouped by what they share:

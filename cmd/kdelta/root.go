@@ -198,6 +198,8 @@ func exitCode(err error) int {
 	case errors.As(err, &ue), errors.As(err, &pe),
 		errors.Is(err, gitrepo.ErrUnknownRef), errors.Is(err, gitrepo.ErrNotRepository), errors.Is(err, gitrepo.ErrDamaged),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt),
+		errors.Is(err, store.ErrNotStore), errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrUnreachable),
+		errors.Is(err, store.ErrNewer), errors.Is(err, store.ErrOlder),
 		errors.Is(err, errBadInput), errors.Is(err, ingest.ErrUnknownSource), errors.Is(err, ingest.ErrBadSource), errors.Is(err, analyzer.ErrNoBase),
 		errors.Is(err, analyzer.ErrBadID), errors.Is(err, analyzer.ErrNotComparable):
 		return exitBadInput

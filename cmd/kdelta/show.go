@@ -42,7 +42,13 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if *withDiff {
 		text, from, err := analyzer.ChangeText(ctx, db, cfg, fp.ID)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// What keeps the diff from being read is the state of the
+			// sources (a mirror damaged or gone, a patch file removed),
+			// not kdelta: bad input.
+			return badInputf("%w (the store's fingerprint is above; 'kdelta sync' reads the sources again)", err)
 		}
 		fmt.Fprintf(e.stdout, "\n(diff from %s)\n%s", safe(from), termtext.Text(text))
 	}

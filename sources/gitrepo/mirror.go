@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -173,16 +174,45 @@ func runGit(ctx context.Context, progress io.Writer, args ...string) error {
 		if ctx.Err() != nil {
 			return ctx.Err() // interrupted: git was killed, which is not git failing
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
-			msg = msg[i+1:]
-		}
+		msg := gitMessage(stderr.String())
 		if msg == "" {
 			msg = err.Error()
 		}
 		return fmt.Errorf("git %s: %s", args[0], msg)
 	}
 	return nil
+}
+
+// maxGitMessage bounds what of git's stderr an error keeps.
+const maxGitMessage = 2000
+
+// gitMessage is what git said on stderr, whole, on one line: its lines
+// (ssh's "connect to host ... Connection refused" comes before git's
+// "fatal: Could not read from remote repository" and the advice after it)
+// joined with spaces, without its progress ("Cloning into ...", counts
+// redrawn with carriage returns) and hints, cut at maxGitMessage bytes.
+func gitMessage(stderr string) string {
+	var parts []string
+	for _, line := range strings.FieldsFunc(stderr, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "", strings.HasPrefix(line, "hint:"), strings.HasPrefix(line, "Cloning into"),
+			strings.HasPrefix(line, "remote: Enumerating"), strings.HasPrefix(line, "remote: Counting"),
+			strings.HasPrefix(line, "remote: Compressing"), strings.HasPrefix(line, "remote: Total"),
+			strings.HasPrefix(line, "Receiving objects"), strings.HasPrefix(line, "Resolving deltas"):
+			continue
+		}
+		parts = append(parts, line)
+	}
+	msg := strings.Join(parts, " ")
+	if len(msg) > maxGitMessage {
+		i := maxGitMessage
+		for i > 0 && !utf8.RuneStart(msg[i]) {
+			i--
+		}
+		msg = msg[:i] + " ..."
+	}
+	return msg
 }
 
 // interruptible runs fn, returning at once with ctx's error when ctx ends
