@@ -296,8 +296,8 @@ func TestParseLimits(t *testing.T) {
 
 func TestStarterParses(t *testing.T) {
 	c := parse(t, Starter)
-	if len(c.Sources) == 0 {
-		t.Fatal("starter has no source")
+	if len(c.Sources) != 0 {
+		t.Fatalf("the starter enables %d sources: a first sync would fetch what nobody asked for", len(c.Sources))
 	}
 	if _, err := c.Components(); err != nil {
 		t.Fatalf("Components: %v", err)

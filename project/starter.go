@@ -1,8 +1,8 @@
 package project
 
 // Starter is the project file `kdelta init` writes: every field explained,
-// one upstream kernel source enabled, the rest as commented examples. It
-// parses cleanly.
+// every source a commented example (a first sync fetches nothing unasked).
+// It parses cleanly, and so does it with its examples uncommented.
 const Starter = `# kdelta project file.
 #
 # kdelta tracks the patch delta between the upstream RDMA stack and the
@@ -62,12 +62,17 @@ mirrors = "kdelta-mirrors"
 #             (default "auto")
 #   project   patchwork only: the project, e.g. "linux-rdma"
 
-[[source]]
-name = "linux"
-kind = "upstream"
-url = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git"
-refs = ["master"]
-layout = "linux"
+# Every source below is commented out, so that a first 'kdelta sync'
+# reaches for nothing you did not ask for: uncomment the ones you want and
+# point url at your trees. A url that is a local path (a clone you keep) is
+# read from disk; an https:// url is fetched.
+
+# [[source]]
+# name = "linux"
+# kind = "upstream"
+# url = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git"
+# refs = ["master"]
+# layout = "linux"
 
 # [[source]]
 # name = "rdma-next"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/kdelta/kdelta/project"
 )
@@ -40,7 +39,7 @@ func writeStarter(e *env, o initOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteString(offlineStarter(project.Starter)); err != nil {
+	if _, err := f.WriteString(project.Starter); err != nil {
 		f.Close()
 		return err
 	}
@@ -49,39 +48,4 @@ func writeStarter(e *env, o initOptions) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: its sources are examples, commented out; uncomment and edit them (a local clone's path as url keeps 'kdelta sync' off the network), then run 'kdelta sync'\n", o.config)
 	return nil
-}
-
-// offlineNote heads the sources of the starter kdelta init writes.
-const offlineNote = `# kdelta init wrote every source below commented out, so that a first
-# 'kdelta sync' reaches for nothing you did not ask for: uncomment the
-# ones you want and point url at your trees. A url that is a local path
-# (a clone you keep) is read from disk; an https:// url is fetched.
-`
-
-// offlineStarter is the project's starter with every source commented
-// out: each [[source]] block it enables (up to the blank line that ends
-// it) turns into comments, and a note says why, above the first.
-func offlineStarter(starter string) string {
-	lines := strings.SplitAfter(starter, "\n")
-	var b strings.Builder
-	in, noted := false, false
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		switch {
-		case t == "[[source]]":
-			in = true
-			if !noted {
-				b.WriteString(offlineNote + "\n")
-				noted = true
-			}
-		case t == "":
-			in = false
-		}
-		if in {
-			b.WriteString("# " + l)
-			continue
-		}
-		b.WriteString(l)
-	}
-	return b.String()
 }
