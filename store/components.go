@@ -112,9 +112,10 @@ type RefSummary struct {
 	Kind    string
 	Ref     string
 	Tip     string
-	Commits int // in-scope commits the ref contains
-	Skipped int // of those, commits whose diff was not fingerprinted
-	Base    string
+	Commits int    // in-scope commits the ref contains
+	Skipped int    // of those, commits whose diff was not fingerprinted
+	Base    string // the base commit's id; "" when the ref has none
+	BaseHow string // how the base was found
 }
 
 // Summary counts what the store holds per ref, and per ref and component.
@@ -122,7 +123,8 @@ func (db *DB) Summary(ctx context.Context) ([]RefSummary, []Count, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT s.name, s.kind, r.name, r.tip,
 			(SELECT COUNT(*) FROM ref_commits rc WHERE rc.ref_id = r.id),
 			(SELECT COUNT(*) FROM ref_commits rc JOIN commits c ON c.id = rc.commit_id WHERE rc.ref_id = r.id AND c.skip != ''),
-			COALESCE((SELECT b.how || ' ' || substr(b.oid, 1, 12) FROM bases b WHERE b.ref_id = r.id), '')
+			COALESCE((SELECT b.oid FROM bases b WHERE b.ref_id = r.id), ''),
+			COALESCE((SELECT b.how FROM bases b WHERE b.ref_id = r.id), '')
 		FROM refs r JOIN sources s ON s.id = r.source_id ORDER BY s.name, r.name`)
 	if err != nil {
 		return nil, nil, translate(err)
@@ -130,7 +132,7 @@ func (db *DB) Summary(ctx context.Context) ([]RefSummary, []Count, error) {
 	var refs []RefSummary
 	for rows.Next() {
 		var r RefSummary
-		if err := rows.Scan(&r.Source, &r.Kind, &r.Ref, &r.Tip, &r.Commits, &r.Skipped, &r.Base); err != nil {
+		if err := rows.Scan(&r.Source, &r.Kind, &r.Ref, &r.Tip, &r.Commits, &r.Skipped, &r.Base, &r.BaseHow); err != nil {
 			rows.Close()
 			return nil, nil, translate(err)
 		}

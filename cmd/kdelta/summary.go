@@ -9,6 +9,7 @@ import (
 	"sort"
 	"text/tabwriter"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -82,9 +83,9 @@ func printSummary(ctx context.Context, w io.Writer, db *store.DB) error {
 		if tip == "" {
 			tip = "(not synced)"
 		}
-		base := r.Base
-		if base == "" {
-			base = "-"
+		base := "-"
+		if r.Base != "" {
+			base = analyzer.BaseText(r.Base, r.BaseHow)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Source, r.Kind, safe(r.Ref), tip, r.Commits, r.Skipped, safe(base))
 	}
