@@ -12,7 +12,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 func syncedSmallWorld(t *testing.T) (*world.World, *store.DB) {

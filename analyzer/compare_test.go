@@ -7,7 +7,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestCompareAgainstTruth answers "what would rhel gain with ofed for

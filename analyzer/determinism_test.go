@@ -11,7 +11,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestTwoSyncsGiveOneAnswer syncs the same trees into two fresh stores,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestCopiesOlderThanTheBase: the demo world's vendor branch forks a

@@ -14,7 +14,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestRegressionTransitions checks which status sequences are regressions:

@@ -15,7 +15,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // firstOf returns the first commit of a kind in a downstream of the

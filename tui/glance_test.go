@@ -13,7 +13,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestOverviewCompare: c on rhel's column and c on ofed's, on the mlx5

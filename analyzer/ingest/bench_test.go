@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // BenchmarkFirstSync measures a first sync of the demo world's upstream

@@ -13,7 +13,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // storeDump is what a store says about the repositories' state, by

@@ -17,7 +17,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // notes keeps what a sync notes.

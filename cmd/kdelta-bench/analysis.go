@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // analysisRun is the analysis of one downstream: kdelta against git cherry.

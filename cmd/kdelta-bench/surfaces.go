@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // surfaceRun times what release managers and CI run once the store is

@@ -12,7 +12,7 @@ import (
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/report"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 type demoOptions struct {

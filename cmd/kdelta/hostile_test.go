@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // obeyed returns the first character of out a terminal would obey, or

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestLayoutsGiveOneAnswer syncs the small world exported in every

@@ -11,7 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestReportGolden renders the small world's report in each text format

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kdelta/kdelta/world"
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestResultsCommands drives results import, regressions and show, and the
