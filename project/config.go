@@ -75,8 +75,9 @@ type Config struct {
 	File string
 	// Dir is the directory relative paths (store, mirrors, local source
 	// URLs) resolve against: the project file's directory.
-	Dir   string
-	Store Store
+	Dir    string
+	Store  Store
+	Report Report
 	// Sources in the order the file lists them.
 	Sources []Source
 	// ComponentSpecs are the file's [[component]] entries, which extend or
@@ -92,6 +93,13 @@ type Config struct {
 	lines     map[string]int
 	srcNames  []string
 	compNames []string
+}
+
+// Report is the [report] table: what `kdelta report` adds by default.
+type Report struct {
+	// Compare names pairs of downstreams (A, B) whose comparison is a
+	// section of every report, as `kdelta report --compare A:B` adds one.
+	Compare [][2]string
 }
 
 // Store is the [store] table.

@@ -119,7 +119,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top key", "[stor]\npath = \"x\"\n",
 			`kdelta.toml:1: unknown key "stor"; did you mean "store"?`},
 		{"unknown top key far", "colour = 1\n",
-			`kdelta.toml:1: unknown key "colour"; expected one of store, source, component, test_rule`},
+			`kdelta.toml:1: unknown key "colour"; expected one of store, report, source, component, test_rule`},
 		{"unknown store key", "[store]\npaht = \"x\"\n",
 			`kdelta.toml:2: store: unknown key "paht"; did you mean "path"?`},
 		{"store type", "[store]\npath = 3\n",
@@ -303,7 +303,7 @@ func TestStarterParses(t *testing.T) {
 		t.Fatalf("Components: %v", err)
 	}
 	// Every field of a source and a component is explained.
-	for _, k := range append(append(append([]string(nil), sourceKeys...), componentKeys...), append(storeKeys, testRuleKeys...)...) {
+	for _, k := range append(append(append([]string(nil), sourceKeys...), componentKeys...), append(append(storeKeys, reportKeys...), testRuleKeys...)...) {
 		if !strings.Contains(Starter, "#   "+k+" ") && !strings.Contains(Starter, "\n"+k+" = ") {
 			t.Errorf("starter does not explain %q", k)
 		}

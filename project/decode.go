@@ -10,8 +10,9 @@ import (
 )
 
 var (
-	topKeys       = []string{"store", "source", "component", "test_rule"}
+	topKeys       = []string{"store", "report", "source", "component", "test_rule"}
 	storeKeys     = []string{"path", "url", "mirrors"}
+	reportKeys    = []string{"compare"}
 	sourceKeys    = []string{"name", "kind", "url", "refs", "layout", "upstream", "base", "mirror", "format", "project"}
 	componentKeys = []string{"name", "paths", "subjects"}
 	testRuleKeys  = []string{"match", "components"}
@@ -62,6 +63,13 @@ func decode(text, file string) (c *Config, err error) {
 				continue
 			}
 			d.store(m, &c.Store)
+		case "report":
+			m, ok := v.(map[string]any)
+			if !ok {
+				d.problem(fmt.Sprintf("report must be a table ([report]), not %s", describe(v)), "report")
+				continue
+			}
+			d.report(m, &c.Report)
 		case "source":
 			for i, m := range d.tables(v, "source", "[[source]]") {
 				s := d.source(m, indexPath("source", i), i)
@@ -184,6 +192,25 @@ func (d *decoder) store(m map[string]any, st *Store) {
 			st.Mirrors = d.nonEmpty(m[k], "store", k, path, `a directory name like "kdelta-mirrors"`)
 		default:
 			d.unknown("store", k, path, storeKeys)
+		}
+	}
+}
+
+func (d *decoder) report(m map[string]any, r *Report) {
+	for _, k := range d.sortedKeys(m, "report") {
+		path := keyPath("report", k)
+		switch k {
+		case "compare":
+			for _, pair := range d.strs(m[k], "report", k, path, `["rhel9:mlnx-ofed"]`) {
+				a, b, ok := strings.Cut(pair, ":")
+				if !ok || a == "" || b == "" || strings.Contains(b, ":") {
+					d.problem(fmt.Sprintf("report: compare names pairs of downstreams as \"A:B\", not %q", pair), path)
+					continue
+				}
+				r.Compare = append(r.Compare, [2]string{a, b})
+			}
+		default:
+			d.unknown("report", k, path, reportKeys)
 		}
 	}
 }

@@ -23,6 +23,13 @@ path = "kdelta.db"
 # path) share one mirror.
 mirrors = "kdelta-mirrors"
 
+# What every 'kdelta report' adds. In-box vs vendor, per driver:
+#   compare   pairs of downstreams of one upstream, "A:B", whose comparison
+#             (what each has of upstream that the other lacks, what each
+#             carries alone, the tests that differ) is a section of the report
+[report]
+# compare = ["rhel9:sles15"]
+
 # Each [[source]] is one named tree.
 #
 #   name      unique name: letters, digits, '.', '_', '-' (required)

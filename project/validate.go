@@ -35,6 +35,7 @@ func (c *Config) Validate() error {
 	v.sources()
 	v.components()
 	v.testRules()
+	v.report()
 	if v.err != nil {
 		return v.err
 	}
@@ -402,6 +403,28 @@ func (v *validator) testRules() {
 				msg += "; add it as a [[component]] first"
 			}
 			v.problem(at(fmt.Sprintf("components[%d]", j), "components"), "%s", msg)
+		}
+	}
+}
+
+// report checks that every pair [report] compare names is two downstreams
+// of one upstream.
+func (v *validator) report() {
+	for _, pair := range v.c.Report.Compare {
+		line := v.line("report", "compare")
+		a, b := v.c.Source(pair[0]), v.c.Source(pair[1])
+		for i, s := range []*Source{a, b} {
+			switch {
+			case s == nil:
+				v.problem(line, "report: compare names %q, which is no source of this file", pair[i])
+				return
+			case s.Upstream == "":
+				v.problem(line, "report: compare names %q, which has no upstream to be measured against", pair[i])
+				return
+			}
+		}
+		if a.Upstream != b.Upstream {
+			v.problem(line, "report: compare pairs %s (measured against %s) with %s (against %s): a comparison needs one upstream", a.Name, a.Upstream, b.Name, b.Upstream)
 		}
 	}
 }

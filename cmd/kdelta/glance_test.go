@@ -20,7 +20,7 @@ import (
 // each format, and refuses what cannot be compared. (The answer itself is
 // checked against the world's truth in analyzer.TestCompareAgainstTruth.)
 func TestCompareCommand(t *testing.T) {
-	_, _, do := demoWorld(t)
+	dir, _, do := demoWorld(t)
 	js, stderr, code := do("compare", "rhel", "ofed", "--component", "mlx5", "--format", "json")
 	if code != exitOK {
 		t.Fatalf("compare --format json: exit %d: %s", code, stderr)
@@ -61,6 +61,25 @@ func TestCompareCommand(t *testing.T) {
 	rep, stderr, code := do("report", "--format", "md", "--compare", "rhel:ofed", "rhel", "ofed")
 	if code != exitOK || !strings.Contains(rep, "## rhel@main and ofed@master compared") {
 		t.Errorf("report --compare: exit %d: %s", code, stderr)
+	}
+	// And the pairs the project file names, in every report.
+	config := filepath.Join(dir, "kdelta.toml")
+	text, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, append([]byte("[report]\ncompare = [\"sles:rhel\"]\n\n"), text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, stderr, code = do("report", "--format", "md", "rhel", "sles")
+	if code != exitOK || !strings.Contains(rep, "## sles@series and rhel@main compared") {
+		t.Errorf("report with [report] compare: exit %d: %s", code, stderr)
+	}
+	if err := os.WriteFile(config, append([]byte("[report]\ncompare = [\"sles:winofed-3.0\"]\n\n"), text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := do("report", "--format", "md"); code != exitBadInput || !strings.Contains(stderr, `kdelta.toml:2: report: compare names "winofed-3.0", which has no upstream`) {
+		t.Errorf("a pair that cannot be compared: exit %d: %s", code, stderr)
 	}
 }
 

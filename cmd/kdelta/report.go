@@ -62,6 +62,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The pairs the project file names, then those given now.
+	pairs = append(append(pairList(nil), cfg.Report.Compare...), pairs...)
 	for _, p := range pairs {
 		for _, name := range p {
 			if err := comparable(cfg, name); err != nil {
