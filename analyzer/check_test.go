@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer/ingest"
-	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/internal/world"
+	"github.com/kdelta/kdelta/project"
 )
 
 // findings returns the findings of one kind on one downstream.

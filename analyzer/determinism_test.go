@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestTwoSyncsGiveOneAnswer syncs the same trees into two fresh stores,

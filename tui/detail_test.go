@@ -14,8 +14,8 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/internal/world"
+	"github.com/kdelta/kdelta/store"
 )
 
 // firstOf returns the first commit of a kind in a downstream of the

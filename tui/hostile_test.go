@@ -17,9 +17,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // hostileWorld is the small world with world.PlantHostile's commits,

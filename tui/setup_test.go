@@ -13,9 +13,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // fixedNow is the clock of every test: output is deterministic.

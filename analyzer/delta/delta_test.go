@@ -9,9 +9,9 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // TestMissingAgainstTruth feeds the ground truth's own matches to Compute

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/internal/world"
+	"github.com/kdelta/kdelta/project"
 )
 
 // BenchmarkFirstSync measures a first sync of the demo world's upstream

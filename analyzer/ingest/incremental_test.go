@@ -12,8 +12,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/internal/world"
+	"github.com/kdelta/kdelta/project"
 )
 
 // storeDump is what a store says about the repositories' state, by

@@ -15,9 +15,9 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // notes keeps what a sync notes.

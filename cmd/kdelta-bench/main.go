@@ -17,9 +17,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 func main() {

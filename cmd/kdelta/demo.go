@@ -9,10 +9,10 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/report"
 	"github.com/kdelta/kdelta/store"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 type demoOptions struct {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/internal/world"
+	"github.com/kdelta/kdelta/project"
 )
 
 // TestLayoutsGiveOneAnswer syncs the small world exported in every

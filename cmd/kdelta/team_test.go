@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 	"github.com/kdelta/kdelta/store/pgtest"
-	"github.com/kdelta/kdelta/internal/world"
 )
 
 // asKdelta makes the test binary run as kdelta itself, for the tests that
