@@ -139,6 +139,17 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	entries, err := db.OverrideEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	madeBy := map[string]string{}
+	for _, o := range entries {
+		if o.Who != "" {
+			madeBy[o.Downstream] = " by " + o.Who + " on " + o.Created.UTC().Format("2006-01-02")
+		}
+		overridesKey += "\x00" + o.Downstream + madeBy[o.Downstream]
+	}
 	key := digest(Version, build(), ref.Tip, base.Commit, base.Tip, base.UpstreamTip, upRef.Tip, overridesKey, ignoresKey(ignores))
 	if b, ok, err := db.Analysis(ctx, ref.ID, key); err != nil {
 		return nil, err
@@ -153,6 +164,12 @@ func Analyze(ctx context.Context, db *store.DB, target string) (*Result, error) 
 	r, err := compute(ctx, db, src, ref, upSrc, upRef, base, overrides, ignores)
 	if err != nil {
 		return nil, err
+	}
+	// A manual pair says who made it and when (a team store records it).
+	for i := range r.Matches {
+		if m := &r.Matches[i]; m.Method == match.MethodManual {
+			m.Why += madeBy[m.Downstream]
+		}
 	}
 	// Kept as gob, which reads back several times faster than JSON.
 	var buf bytes.Buffer

@@ -75,6 +75,7 @@ func TestAnalyzeIsKeptAndOverridesWin(t *testing.T) {
 	// Pair a downstream-only commit with a missing upstream commit by hand.
 	only := all.DownstreamOnly[0].ID
 	target := all.Missing[0].ID
+	db.SetUser("Ana Maintainer <ana@example.org>")
 	if err := db.SetOverride(ctx, only, []string{target}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +92,9 @@ func TestAnalyzeIsKeptAndOverridesWin(t *testing.T) {
 			found = true
 			if x.Method != "manual" || len(x.Upstream) != 1 || x.Upstream[0] != target {
 				t.Errorf("override not applied: %+v", x)
+			}
+			if !strings.Contains(x.Why, "by Ana Maintainer <ana@example.org> on ") {
+				t.Errorf("a manual pair does not say who made it: %q", x.Why)
 			}
 		}
 	}
