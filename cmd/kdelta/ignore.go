@@ -126,13 +126,17 @@ func listIgnores(ctx context.Context, e *env, db *store.DB, scope string) error 
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tTARGET\tFOR\tREASON\tADDED")
+	fmt.Fprintln(tw, "KIND\tTARGET\tFOR\tREASON\tADDED\tBY")
 	for _, ig := range list {
 		who := "every downstream"
 		if ig.Scope != "" {
 			who = ig.Scope
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ig.Kind, safe(ig.Target), who, safe(oneLine(ig.Reason)), ig.Created.Format("2006-01-02"))
+		by := ig.Who
+		if by == "" {
+			by = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ig.Kind, safe(ig.Target), who, safe(oneLine(ig.Reason)), ig.Created.Format("2006-01-02"), safe(by))
 	}
 	return tw.Flush()
 }
