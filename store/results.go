@@ -46,6 +46,16 @@ type TestResult struct {
 // to a stored one (same target, lab, hardware, test and start) is skipped.
 // It returns how many results were added.
 func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestResult) (added int, dup bool, err error) {
+	return db.ImportResultsFrom(ctx, f, func(put func([]TestResult) error) error { return put(results) })
+}
+
+// ImportResultsFrom stores the results of one file in one transaction, as
+// ImportResults, taking them in batches: fill calls put with each batch
+// (which put does not keep), so that a file of millions of results is
+// never held whole. When fill fails, nothing of the file is stored. fill
+// is called again, from its start, if PostgreSQL asks for the transaction
+// to be run again; not at all when the file was imported before.
+func (db *DB) ImportResultsFrom(ctx context.Context, f ResultFile, fill func(put func([]TestResult) error) error) (added int, dup bool, err error) {
 	err = db.inTx(ctx, func(tx *conn) error {
 		added, dup = 0, false
 		var n int
@@ -63,41 +73,47 @@ func (db *DB) ImportResults(ctx context.Context, f ResultFile, results []TestRes
 		}
 		targets := map[TestTarget]int64{}
 		var rows [][]any
-		for _, r := range results {
-			t := r.Target
-			t.ID = 0
-			tid, ok := targets[t]
-			if !ok {
-				if tid, err = putTarget(ctx, tx, t); err != nil {
-					return err
+		put := func(results []TestResult) error {
+			rows = rows[:0]
+			for _, r := range results {
+				t := r.Target
+				t.ID = 0
+				tid, ok := targets[t]
+				if !ok {
+					var err error
+					if tid, err = putTarget(ctx, tx, t); err != nil {
+						return err
+					}
+					targets[t] = tid
 				}
-				targets[t] = tid
-			}
-			props := "{}"
-			if len(r.Properties) > 0 {
-				b, err := json.Marshal(r.Properties)
-				if err != nil {
-					return err
+				props := "{}"
+				if len(r.Properties) > 0 {
+					b, err := json.Marshal(r.Properties)
+					if err != nil {
+						return err
+					}
+					props = string(b)
 				}
-				props = string(b)
+				var started int64
+				if !r.Started.IsZero() {
+					started = r.Started.Unix()
+				}
+				rows = append(rows, []any{fileID, tid, r.Lab, r.Hardware, r.Suite, r.Path, r.Status,
+					started, r.Duration.Milliseconds(), r.LogURL, r.Message, props})
 			}
-			var started int64
-			if !r.Started.IsZero() {
-				started = r.Started.Unix()
-			}
-			rows = append(rows, []any{fileID, tid, r.Lab, r.Hardware, r.Suite, r.Path, r.Status,
-				started, r.Duration.Milliseconds(), r.LogURL, r.Message, props})
-		}
-		// A result equal to a stored one, or to one before it in the file, is not added.
-		err = tx.insertRows(ctx, `INSERT INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
-			started, duration_ms, log_url, message, properties)`, `ON CONFLICT DO NOTHING RETURNING id`, rows, func(*sql.Rows) error {
-			added++
-			return nil
-		})
-		if err != nil {
+			// A result equal to a stored one, or to one before it in the file, is not added.
+			err := tx.insertRows(ctx, `INSERT INTO test_results (file_id, target_id, lab, hardware, suite, path, status,
+				started, duration_ms, log_url, message, properties)`, `ON CONFLICT DO NOTHING RETURNING id`, rows, func(*sql.Rows) error {
+				added++
+				return nil
+			})
+			clear(rows)
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE result_files SET cases = ? WHERE id = ?`, added, fileID)
+		if err := fill(put); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE result_files SET cases = ? WHERE id = ?`, added, fileID)
 		return err
 	})
 	if err != nil {

@@ -39,12 +39,18 @@ type ResultsReport struct {
 	Targets   []string // SOURCE@LABEL of every target, sorted
 }
 
-// ImportResults reads a results file whole, resolves every result's target
-// to a commit of a synced source, and stores them in one transaction. A
-// malformed file, an unknown source or a target that does not resolve is an
-// error wrapping ErrBadSource, and nothing of the file is stored.
+// resultsBatch is how many results an import resolves and stores at a
+// time.
+const resultsBatch = 2000
+
+// ImportResults checks a results file whole, then reads it again in
+// batches, resolving every result's target to a commit of a synced source,
+// and stores them in one transaction: memory is bounded by a batch, not by
+// the file (a JUnit file of a million cases). A malformed file, an unknown
+// source or a target that does not resolve is an error wrapping
+// ErrBadSource, and nothing of the file is stored.
 func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in ResultsImport) (*ResultsReport, error) {
-	f, err := results.Read(in.File, in.Format)
+	f, err := results.Open(in.File, in.Format)
 	if err != nil {
 		return nil, badSource(err)
 	}
@@ -62,64 +68,106 @@ func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in Re
 			return nil, err
 		}
 	}
-	rep := &ResultsReport{File: in.File, Format: f.Format, Cases: len(f.Cases)}
-	rows := make([]store.TestResult, 0, len(f.Cases))
-	seen := map[string]bool{}
-	for _, c := range f.Cases {
-		t := c.Target
-		where := c.Where
-		if t.Source == "" && t.RepoURL == "" {
-			if fallback == nil {
-				return nil, badSource(&results.Error{File: in.File, Where: c.Where,
-					Msg: fmt.Sprintf("test %s names no target; pass --target SOURCE@REF", c.Path)})
+	rep := &ResultsReport{File: in.File, Format: f.Format(), Cases: f.Count()}
+	var seen map[string]bool
+	var commits map[string]map[plumbing.Hash]bool // by source: the targets' commits
+	// each reads the file's results in batches, the targets resolved.
+	each := func(fn func(rows []store.TestResult) error) error {
+		rep.Targets, seen, commits = nil, map[string]bool{}, map[string]map[plumbing.Hash]bool{}
+		rows := make([]store.TestResult, 0, resultsBatch)
+		err := f.Each(resultsBatch, func(cases []results.Case) error {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			t, where = *fallback, "--target"
+			rows = rows[:0]
+			for _, c := range cases {
+				row, err := r.result(c, in, fallback)
+				if err != nil {
+					return err
+				}
+				if label := row.Target.Source + "@" + row.Target.Label; !seen[label] {
+					seen[label] = true
+					rep.Targets = append(rep.Targets, label)
+				}
+				if row.Target.Commit != "" {
+					if commits[row.Target.Source] == nil {
+						commits[row.Target.Source] = map[plumbing.Hash]bool{}
+					}
+					commits[row.Target.Source][plumbing.NewHash(row.Target.Commit)] = true
+				}
+				rows = append(rows, row)
+			}
+			return fn(rows)
+		})
+		var re *results.Error
+		if errors.As(err, &re) && !errors.Is(err, ErrBadSource) {
+			err = badSource(err)
 		}
-		tg, err := r.resolve(t, where)
-		if err != nil {
-			return nil, err
-		}
-		if label := tg.Source + "@" + tg.Label; !seen[label] {
-			seen[label] = true
-			rep.Targets = append(rep.Targets, label)
-		}
-		row := store.TestResult{Target: tg, Lab: c.Lab, Hardware: c.Hardware, Suite: c.Suite, Path: c.Path,
-			Status: c.Status, Started: c.Start, Duration: c.Duration, LogURL: c.LogURL, Message: c.Message, Properties: c.Properties}
-		if in.Lab != "" {
-			row.Lab = in.Lab
-		}
-		if in.Hardware != "" {
-			row.Hardware = in.Hardware
-		}
-		rows = append(rows, row)
+		return err
 	}
-	sort.Strings(rep.Targets)
-	rep.Added, rep.Duplicate, err = db.ImportResults(ctx, store.ResultFile{Digest: f.Digest, Name: in.File, Format: f.Format}, rows)
+	var failed error // what reading the file failed with, as it is
+	fill := func(put func([]store.TestResult) error) error {
+		// From the start: the store may run the transaction again.
+		err := each(put)
+		if errors.Is(err, ErrBadSource) {
+			failed = err
+		}
+		return err
+	}
+	rep.Added, rep.Duplicate, err = db.ImportResultsFrom(ctx, store.ResultFile{Digest: f.Digest(), Name: in.File, Format: f.Format()}, fill)
+	if failed != nil {
+		return nil, failed
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := r.fingerprintTargets(rows); err != nil {
+	if rep.Duplicate {
+		// What the file ran on, for the report; nothing is stored again.
+		if err := each(func([]store.TestResult) error { return nil }); err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(rep.Targets)
+	if err := r.fingerprintTargets(commits); err != nil {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// result is the row a case stores: its target resolved (the file's, else
+// the --target fallback), the lab and hardware the import names.
+func (r *resolver) result(c results.Case, in ResultsImport, fallback *results.Target) (store.TestResult, error) {
+	t := c.Target
+	where := c.Where
+	if t.Source == "" && t.RepoURL == "" {
+		if fallback == nil {
+			return store.TestResult{}, badSource(&results.Error{File: in.File, Where: c.Where,
+				Msg: fmt.Sprintf("test %s names no target; pass --target SOURCE@REF", c.Path)})
+		}
+		t, where = *fallback, "--target"
+	}
+	tg, err := r.resolve(t, where)
+	if err != nil {
+		return store.TestResult{}, err
+	}
+	row := store.TestResult{Target: tg, Lab: c.Lab, Hardware: c.Hardware, Suite: c.Suite, Path: c.Path,
+		Status: c.Status, Started: c.Start, Duration: c.Duration, LogURL: c.LogURL, Message: c.Message, Properties: c.Properties}
+	if in.Lab != "" {
+		row.Lab = in.Lab
+	}
+	if in.Hardware != "" {
+		row.Hardware = in.Hardware
+	}
+	return row, nil
 }
 
 // fingerprintTargets stores the fingerprints of the commits that the
 // results' targets reach off their source's configured refs: a release
 // tag that a force-push left behind still names the build the tests ran
 // on, and the changes between two targets (a regression's suspects) must
-// be the same whether the store saw that history before or not.
-func (r *resolver) fingerprintTargets(rows []store.TestResult) error {
-	bySource := map[string]map[plumbing.Hash]bool{}
-	for _, row := range rows {
-		if row.Target.Commit == "" {
-			continue
-		}
-		if bySource[row.Target.Source] == nil {
-			bySource[row.Target.Source] = map[plumbing.Hash]bool{}
-		}
-		bySource[row.Target.Source][plumbing.NewHash(row.Target.Commit)] = true
-	}
+// be the same whether the store saw that history before or not. bySource
+// holds the targets' commits by source.
+func (r *resolver) fingerprintTargets(bySource map[string]map[plumbing.Hash]bool) error {
 	if len(bySource) == 0 {
 		return nil
 	}

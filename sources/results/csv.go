@@ -44,14 +44,30 @@ func cell(s string) string {
 }
 
 func parseCSV(data []byte) ([]Case, *Error) {
-	r := csv.NewReader(bytes.NewReader(data))
+	var cases []Case
+	err := readCSV(bytes.NewReader(data), func(c Case) *Error {
+		cases = append(cases, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cases, nil
+}
+
+// readCSV reads a CSV results file and calls emit with each case, in file
+// order; it holds one row at a time.
+func readCSV(in io.Reader, emit func(Case) *Error) *Error {
+	r := csv.NewReader(in)
+	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
-		return nil, errAt("", "empty file; want a header row naming the columns: "+csvColumns)
+		return errAt("", "empty file; want a header row naming the columns: "+csvColumns)
 	}
 	if err != nil {
-		return nil, csvError(err, nil, 0)
+		return csvError(err, nil, 0)
 	}
+	header = append([]string(nil), header...) // the next Read reuses it
 	hline, _ := r.FieldPos(0)
 	hwhere := lineWhere(hline)
 
@@ -62,10 +78,10 @@ func parseCSV(data []byte) ([]Case, *Error) {
 		name := cell(h)
 		low := strings.ToLower(name)
 		if name == "" {
-			return nil, errAt(hwhere, "header column "+strconv.Itoa(i+1)+" has no name; want "+csvColumns+" and other named columns")
+			return errAt(hwhere, "header column "+strconv.Itoa(i+1)+" has no name; want "+csvColumns+" and other named columns")
 		}
 		if j, dup := seen[low]; dup {
-			return nil, errAt(hwhere, "header names column "+strconv.Quote(name)+" twice (columns "+strconv.Itoa(j+1)+" and "+strconv.Itoa(i+1)+")")
+			return errAt(hwhere, "header names column "+strconv.Quote(name)+" twice (columns "+strconv.Itoa(j+1)+" and "+strconv.Itoa(i+1)+")")
 		}
 		seen[low] = i
 		if isCSVColumn(low) {
@@ -76,18 +92,17 @@ func parseCSV(data []byte) ([]Case, *Error) {
 	}
 	for _, need := range [...]string{"test", "status"} {
 		if _, ok := cols[need]; !ok {
-			return nil, errAt(hwhere, "header has no "+strconv.Quote(need)+" column; want "+csvColumns)
+			return errAt(hwhere, "header has no "+strconv.Quote(need)+" column; want "+csvColumns)
 		}
 	}
 
-	var cases []Case
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, csvError(err, rec, len(header))
+			return csvError(err, rec, len(header))
 		}
 		line, _ := r.FieldPos(0)
 		where := lineWhere(line)
@@ -109,15 +124,15 @@ func parseCSV(data []byte) ([]Case, *Error) {
 		}
 		c := Case{Where: where, Path: get("test")}
 		if c.Path == "" {
-			return nil, errAt(where, "test is empty; want a dot-separated test path such as ipoib.connected_mode.ping")
+			return errAt(where, "test is empty; want a dot-separated test path such as ipoib.connected_mode.ping")
 		}
 		raw := get("status")
 		st, ok := csvStatus(raw)
 		if !ok {
 			if raw == "" {
-				return nil, errAt(where, "status is empty; want "+statusList+" (or passed, failed, skipped)")
+				return errAt(where, "status is empty; want "+statusList+" (or passed, failed, skipped)")
 			}
-			return nil, errAt(where, "status "+strconv.Quote(raw)+" is not one of "+statusList+" (or passed, failed, skipped)")
+			return errAt(where, "status "+strconv.Quote(raw)+" is not one of "+statusList+" (or passed, failed, skipped)")
 		}
 		c.Status = st
 		c.Suite = get("suite")
@@ -127,14 +142,14 @@ func parseCSV(data []byte) ([]Case, *Error) {
 		if s := get("start"); s != "" {
 			tm, ok := parseTime(s)
 			if !ok {
-				return nil, errAt(where, "start "+strconv.Quote(s)+" is not RFC 3339; "+timeWant)
+				return errAt(where, "start "+strconv.Quote(s)+" is not RFC 3339; "+timeWant)
 			}
 			c.Start = tm
 		}
 		if s := get("duration"); s != "" {
 			d, ok := parseSeconds(s)
 			if !ok {
-				return nil, errAt(where, "duration "+strconv.Quote(s)+" is not a number of seconds such as 1.25")
+				return errAt(where, "duration "+strconv.Quote(s)+" is not a number of seconds such as 1.25")
 			}
 			c.Duration = d
 		}
@@ -151,9 +166,11 @@ func parseCSV(data []byte) ([]Case, *Error) {
 				c.Properties[name] = v
 			}
 		}
-		cases = append(cases, c)
+		if err := emit(c); err != nil {
+			return err
+		}
 	}
-	return cases, nil
+	return nil
 }
 
 // csvError turns a csv.Reader error into an *Error naming the line. rec and

@@ -20,10 +20,12 @@ type jsuite struct {
 	props  map[string]string // its own <properties>
 	all    map[string]string // its ancestors' properties and its own, once merged
 	merged bool              // whether all is set
+	ord    int               // the how-manieth suite start tag of the file it is, from 0
 }
 
-// jcase is a <testcase> being read; its properties are merged once the
-// whole file is read, since a suite's <properties> may follow its cases.
+// jcase is a <testcase> being read. A suite's <properties> may follow its
+// cases: its properties are merged in at its end tag in the second pass
+// over the file, which has every suite's from the first (readJUnit).
 type jcase struct {
 	suite      *jsuite
 	line       int
@@ -117,27 +119,79 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	case "us-ascii", "ascii", "utf8":
 		return input, nil
 	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1":
-		data, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]byte, 0, len(data)+len(data)/8)
-		for _, b := range data {
-			out = utf8.AppendRune(out, rune(b))
-		}
-		return bytes.NewReader(out), nil
+		return &latin1Reader{r: input}, nil
 	}
 	return nil, errors.New("encoding " + strconv.Quote(charset) + " is not supported (want UTF-8, US-ASCII or ISO-8859-1)")
 }
 
+// latin1Reader turns ISO-8859-1 into UTF-8 as it is read.
+type latin1Reader struct {
+	r   io.Reader
+	in  []byte
+	out []byte // what is converted and not read yet
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	for len(l.out) == 0 {
+		if l.in == nil {
+			l.in = make([]byte, 16<<10)
+		}
+		n, err := l.r.Read(l.in)
+		for _, b := range l.in[:n] {
+			l.out = utf8.AppendRune(l.out, rune(b))
+		}
+		if n == 0 && err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, l.out)
+	l.out = l.out[n:]
+	if len(l.out) == 0 {
+		l.out = l.out[:0:0]
+	}
+	return n, nil
+}
+
+// junitProps are the own properties of a JUnit file's suites, by the
+// order their start tags come in: what the first pass over a file finds,
+// for the second.
+type junitProps map[int]map[string]string
+
+// parseJUnit reads a JUnit file whole: both passes of readJUnit over it.
 func parseJUnit(data []byte) ([]Case, *Error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+	props := junitProps{}
+	if err := readJUnit(bytes.NewReader(data), props, false, func(Case) *Error { return nil }); err != nil {
+		return nil, err
+	}
+	var out []Case
+	err := readJUnit(bytes.NewReader(data), props, true, func(c Case) *Error {
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []Case{}
+	}
+	return out, nil
+}
+
+// readJUnit reads a JUnit document in one of two passes. The first checks
+// it whole, keeping no case (emit sees each without its properties), and
+// records the suites' own properties in props; the second takes them from
+// there, so that each case, with the properties of its suites (which may
+// come after it in the file), is emitted whole at its end tag. What a pass
+// holds is the open elements, not the cases read.
+func readJUnit(r io.Reader, props junitProps, second bool, emit func(Case) *Error) *Error {
+	d := xml.NewDecoder(r)
 	d.Strict = true
 	d.CharsetReader = charsetReader
 
 	var (
 		stack    []frame
-		cases    []*jcase
+		m        merger
+		suites   int // suite start tags so far
 		rootSeen bool
 		rootDone bool
 	)
@@ -154,7 +208,7 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 			break
 		}
 		if err != nil {
-			return nil, xmlError(d, err)
+			return xmlError(d, err)
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
@@ -162,11 +216,11 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 			if i := strings.IndexAny(kw, " \t\r\n["); i >= 0 {
 				kw = kw[:i]
 			}
-			return nil, errAt(lineWhere(line), "<!"+kw+"> declaration refused: a JUnit file needs no DOCTYPE or entities")
+			return errAt(lineWhere(line), "<!"+kw+"> declaration refused: a JUnit file needs no DOCTYPE or entities")
 		case xml.CharData:
 			if len(stack) == 0 {
 				if len(bytes.TrimSpace(t)) > 0 {
-					return nil, errAt(lineWhere(line), "text outside the root element; want only <testsuites> or <testsuite>")
+					return errAt(lineWhere(line), "text outside the root element; want only <testsuites> or <testsuite>")
 				}
 				continue
 			}
@@ -178,10 +232,10 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 			parent := top()
 			if parent == nil {
 				if rootDone {
-					return nil, errAt(lineWhere(line), "second root element <"+el+">; want a single <testsuites> or <testsuite>")
+					return errAt(lineWhere(line), "second root element <"+el+">; want a single <testsuites> or <testsuite>")
 				}
 				if el != "testsuites" && el != "testsuite" {
-					return nil, errAt(lineWhere(line), "root element is <"+el+">; want <testsuites> or <testsuite>")
+					return errAt(lineWhere(line), "root element is <"+el+">; want <testsuites> or <testsuite>")
 				}
 				rootSeen = true
 			}
@@ -199,17 +253,27 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 				if ts, ok := attr(t, "timestamp"); ok && strings.TrimSpace(ts) != "" {
 					tm, ok := parseTime(ts)
 					if !ok {
-						return nil, errAt(lineWhere(line), "<"+el+"> timestamp "+strconv.Quote(ts)+" is not a date and time; "+timeWant)
+						return errAt(lineWhere(line), "<"+el+"> timestamp "+strconv.Quote(ts)+" is not a date and time; "+timeWant)
 					}
 					s.start = tm
+				}
+				s.ord = suites
+				suites++
+				if second {
+					s.props = props[s.ord] // whole, as the first pass read them
 				}
 				stack = append(stack, frame{kind: frameSuite, suite: s})
 			case el == "testcase" && parent.kind == frameSuite:
 				jc, err := startCase(t, parent.suite, line)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				stack = append(stack, frame{kind: frameCase, jc: jc})
+			case el == "properties" && parent.kind == frameSuite && second:
+				// The second pass has them from the first.
+				if err := d.Skip(); err != nil {
+					return xmlError(d, err)
+				}
 			case el == "properties" && parent.kind == frameSuite:
 				stack = append(stack, frame{kind: frameProps, props: &parent.suite.props})
 			case el == "properties" && parent.kind == frameCase:
@@ -217,7 +281,7 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 			case el == "property" && parent.kind == frameProps:
 				name, _ := attr(t, "name")
 				if strings.TrimSpace(name) == "" {
-					return nil, errAt(lineWhere(line), "<property> has no name attribute; want <property name=\"...\" value=\"...\"/>")
+					return errAt(lineWhere(line), "<property> has no name attribute; want <property name=\"...\" value=\"...\"/>")
 				}
 				v, hasV := attr(t, "value")
 				stack = append(stack, frame{kind: frameProp, props: parent.props, name: name, value: v, hasV: hasV,
@@ -239,7 +303,7 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 				// Anything else (system-out, flakyFailure, vendor
 				// elements) carries nothing we keep.
 				if err := d.Skip(); err != nil {
-					return nil, xmlError(d, err)
+					return xmlError(d, err)
 				}
 			}
 		case xml.EndElement:
@@ -249,8 +313,22 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 				continue
 			}
 			switch f.kind {
+			case frameSuite:
+				if !second && len(f.suite.props) > 0 {
+					props[f.suite.ord] = f.suite.props
+				}
 			case frameCase:
-				cases = append(cases, endCase(f.jc))
+				jc := endCase(f.jc)
+				c := jc.c
+				if second {
+					var err *Error
+					if c, err = finishCase(&m, jc); err != nil {
+						return err
+					}
+				}
+				if err := emit(c); err != nil {
+					return err
+				}
 			case frameProp:
 				v := f.value
 				if !f.hasV {
@@ -277,18 +355,9 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 		}
 	}
 	if !rootSeen {
-		return nil, errAt("", "no root element; want <testsuites> or <testsuite>")
+		return errAt("", "no root element; want <testsuites> or <testsuite>")
 	}
-	out := make([]Case, len(cases))
-	var m merger
-	for i, jc := range cases {
-		c, err := finishCase(&m, jc)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	return out, nil
+	return nil
 }
 
 // xmlError turns a decoder error into an *Error naming the line.

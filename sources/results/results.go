@@ -94,10 +94,8 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
-	"io"
 	"io/fs"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -277,27 +275,26 @@ func Parse(name string, data []byte, format string) (*File, error) {
 	return &File{Format: format, Cases: cases, Digest: hex.EncodeToString(sum[:])}, nil
 }
 
-// Read reads the file at path, at most MaxSize bytes, and Parses it. A
-// missing, unreadable or too large file is an *Error too.
+// Read reads the file at path, at most MaxSize bytes, as Parse would. A
+// missing, unreadable or too large file is an *Error too. It holds every
+// case: Open reads a large file case by case.
 func Read(path, format string) (*File, error) {
-	f, err := os.Open(path)
+	s, err := Open(path, format)
 	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read: " + reason(err)}
+		return nil, err
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil {
-		if fi.IsDir() {
-			return nil, &Error{File: path, Msg: "is a directory, want a results file"}
-		}
-		if fi.Mode().IsRegular() && fi.Size() > MaxSize {
-			return nil, &Error{File: path, Msg: "larger than the 256 MiB limit for a results file"}
-		}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	f := &File{Format: s.Format(), Digest: s.Digest(), Cases: make([]Case, 0, s.Count())}
+	err = s.Each(4096, func(cs []Case) error {
+		f.Cases = append(f.Cases, cs...)
+		return nil
+	})
 	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read: " + reason(err)}
+		return nil, err
 	}
-	return Parse(path, data, format)
+	if f.Format == FormatCSV && len(f.Cases) == 0 {
+		f.Cases = nil // as Parse says it
+	}
+	return f, nil
 }
 
 // reason is err without the path a *fs.PathError repeats.
