@@ -111,8 +111,15 @@ func reportTargets(cfg *project.Config, names []string) ([]string, error) {
 	return names, nil
 }
 
+// buildReport reads the overviews of a report (or of a check) from one
+// state of the store: on a team store, syncs may write meanwhile.
 func buildReport(ctx context.Context, e *env, db *store.DB, cfg *project.Config, targets []string) (*report.Document, error) {
-	ovs, err := analyzer.Overviews(ctx, db, cfg, targets)
+	var ovs []analyzer.Overview
+	err := db.Consistent(ctx, func(view *store.DB) error {
+		var err error
+		ovs, err = analyzer.Overviews(ctx, view, cfg, targets)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
