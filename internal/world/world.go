@@ -79,10 +79,12 @@ func configFor(s Size) (sizeConfig, error) {
 		return sizeConfig{upstream: 300, distro: 60, vendor: 40, distroBase: "v5.14", vendorBase: "v6.1"}, nil
 	case Demo:
 		return sizeConfig{upstream: 3000, distro: 400, vendor: 200, distroBase: "v5.14", vendorBase: "v6.1", plant: true, vendorFork: "v6.0"}, nil
+	case Kernel, KernelMini:
+		return sizeConfig{}, nil // kernelConfigFor has the kernel sizes
 	case Bench:
 		return sizeConfig{upstream: 100000, distro: 10000, vendor: 2000, distroBase: "v5.14", vendorBase: "v6.1", plant: true, vendorFork: "v6.0"}, nil
 	}
-	return sizeConfig{}, fmt.Errorf("world: unknown size %q (want small, demo or bench)", s)
+	return sizeConfig{}, fmt.Errorf("world: unknown size %q (want small, demo, bench, kernel or kernel-mini)", s)
 }
 
 // objectsPerCommit is about how many new objects a generated commit brings
@@ -119,6 +121,9 @@ func Build(opts Options) (*World, error) {
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, err
+	}
+	if IsKernel(opts.Size) {
+		return buildKernel(opts, dir) // kernel.go: a streaming generator
 	}
 	progress := func(stage string, total int) func(int) {
 		if opts.Progress == nil {
