@@ -43,6 +43,7 @@ func run() error {
 	newCommits := flag.Int("advance", 1000, "new upstream commits for the incremental resync")
 	buildOnly := flag.Bool("build-only", false, "build the world in -work and stop (to time kdelta by hand against it)")
 	advanceOnly := flag.Bool("advance-only", false, "add -advance commits to the upstream of the world in -work and stop")
+	kernel := flag.Bool("kernel", false, "measure the kernel-size world (-size kernel, or kernel-mini to try the pipeline) and write only its section of -out")
 	flag.Parse()
 
 	bin, err := filepath.Abs(*kdelta)
@@ -67,6 +68,13 @@ func run() error {
 		}
 		log("built in %s: %s", time.Since(start).Round(time.Second), w.Config)
 		return nil
+	case *advanceOnly && world.IsKernel(world.Size(*size)):
+		tip, err := world.AdvanceKernel(worldDir)
+		if err != nil {
+			return fmt.Errorf("advance: %w", err)
+		}
+		fmt.Println(tip)
+		return nil
 	case *advanceOnly:
 		added, err := world.Advance(worldDir, "linux", *newCommits, 2)
 		if err != nil {
@@ -84,6 +92,9 @@ func run() error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
+	}
+	if *kernel {
+		return benchKernel(bin, self, dir, *size, *out)
 	}
 	start := time.Now()
 	if _, err := timeCmd(self, "-work", dir, "-size", *size, "-build-only"); err != nil {
@@ -198,6 +209,9 @@ func run() error {
 		agree: agree, compared: total, gitIDs: len(gitIDs),
 		runs: runs, ours: ours, cherry: cherry, surfaces: surf, team: teamR,
 	})
+	if kept := keptSection(*out, kernelHeading); kept != "" {
+		doc = strings.TrimRight(doc, "\n") + "\n\n" + kept
+	}
 	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		return err
 	}
