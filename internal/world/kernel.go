@@ -189,6 +189,7 @@ type kupstream struct {
 	branches map[string]oid
 	stags    []ref
 	window   oid // master's tip after the merge window
+	released int // RDMA commits on master before the window
 	progress func(int)
 }
 
@@ -409,7 +410,7 @@ func (u *kupstream) tag(name string) *ktag {
 // commits ("commit X upstream."), tagged every fifth as a point release.
 func (u *kupstream) stableBranch(t *ktag) error {
 	g := &kgen{r: u.r, pw: u.pw, root: t.root, tip: t.commit, t: u.t}
-	later := u.rdmaC[t.rdma:]
+	later := u.rdmaC[t.rdma:u.released]
 	if len(later) == 0 {
 		return nil
 	}
@@ -448,8 +449,14 @@ func (u *kupstream) run() error {
 			return err
 		}
 	}
+	u.released = len(u.rdmaC)
 	// Stable branches on the bases and the last three releases.
+	var names []string
 	for name := range u.keep {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		if t := u.tag(name); t != nil && t.root != nil {
 			if err := u.stableBranch(t); err != nil {
 				return err
@@ -538,7 +545,7 @@ func (d *kdownstream) own(u *kupstream, vendor bool, eng person) (oid, Entry, er
 // run writes n commits, picks of them backports of upstream RDMA commits
 // after base, in merge requests merged every now and then.
 func (d *kdownstream) run(u *kupstream, base *ktag, n, picks int, vendor bool) error {
-	cands := u.rdmaC[base.rdma:]
+	cands := u.rdmaC[base.rdma:u.released] // not the window's: master reaches them only after AdvanceKernel
 	var chosen []*krdma
 	if picks > len(cands) {
 		picks = len(cands)

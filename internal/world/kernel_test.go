@@ -81,6 +81,10 @@ func TestKernelMini(t *testing.T) {
 		t.Errorf("stable tag v5.14.1 is on master: %s", out)
 	}
 	// The merge window is written but reachable only after AdvanceKernel.
+	onMaster := map[string]bool{}
+	for _, id := range strings.Fields(gitOut(t, up, "rev-list", "master")) {
+		onMaster[id] = true
+	}
 	before := gitCount(t, up, "rev-list", "--count", "--no-merges", "master")
 	if _, err := AdvanceKernel(w.Dir); err != nil {
 		t.Fatal(err)
@@ -140,14 +144,29 @@ func TestKernelMini(t *testing.T) {
 		if picks != tc.picks || reworked == 0 {
 			t.Errorf("%s: %d backports (%d reworked), want %d, some reworked", tc.source, picks, reworked, tc.picks)
 		}
-		// Every backported commit is an upstream commit after the base.
-		e := d.Commits[len(d.Commits)-1]
-		for _, c := range d.Commits {
-			if len(c.Upstream) > 0 {
-				e = c
+	}
+	// Every backported commit is on master before the merge window, after
+	// the downstream's base.
+	for _, d := range w.Truth.Downstreams {
+		baseAndBefore := map[string]bool{}
+		for _, id := range strings.Fields(gitOut(t, up, "rev-list", d.BaseTag)) {
+			baseAndBefore[id] = true
+		}
+		for _, e := range d.Commits {
+			for _, u := range e.Upstream {
+				if !onMaster[u] || baseAndBefore[u] {
+					t.Errorf("%s %s backports %s, which is not on master between %s and the merge window", d.Source, e.ID, u, d.BaseTag)
+				}
 			}
 		}
-		gitOut(t, up, "merge-base", "--is-ancestor", tc.base, e.Upstream[0])
+	}
+	// Deterministic from the seed: a second build writes the same commits.
+	w2, err := Build(Options{Seed: 1, Size: KernelMini, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w2.Truth.Upstream.Head != w.Truth.Upstream.Head || w2.Truth.Downstreams[0].Head != w.Truth.Downstreams[0].Head || w2.Truth.Downstreams[1].Head != w.Truth.Downstreams[1].Head {
+		t.Errorf("two builds from seed 1 differ: upstream %s and %s", w.Truth.Upstream.Head, w2.Truth.Upstream.Head)
 	}
 	if out, err := exec.Command("git", "-C", w.Repos["rhel"], "fsck", "--connectivity-only", "--no-dangling").CombinedOutput(); err != nil {
 		t.Errorf("git fsck rhel: %v\n%s", err, out)
