@@ -12,7 +12,6 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/store"
 )
 
 // The detail page's actions write to the store at once, in a tea.Cmd that
@@ -246,35 +245,19 @@ func (d *Detail) done(what, detail string, undo func(ctx context.Context) error)
 func (d *Detail) setMatch(args []string) tea.Cmd {
 	c, id, target := d.c, d.pairID(), d.target
 	return func() tea.Msg {
-		ctx := c.Ctx
-		m, err := analyzer.ResolveManualMatch(ctx, c.DB, []string{target}, id, args)
+		m, undo, err := c.Svc.SetManualMatch(c.Ctx, []string{target}, id, args)
 		if err != nil {
 			return d.failed(err)
 		}
-		ups := m.Upstream
-		overrides, _, err := c.DB.Overrides(ctx)
-		if err != nil {
-			return d.failed(err)
-		}
-		prev, had := overrides[id]
-		if err := c.DB.SetOverride(ctx, id, ups); err != nil {
-			return d.failed(err)
-		}
-		what := "marked " + change.Short(id) + " downstream-only by hand"
-		if len(ups) > 0 {
+		what := "marked " + change.Short(m.Downstream) + " downstream-only by hand"
+		if len(m.Upstream) > 0 {
 			var s []string
-			for _, u := range ups {
+			for _, u := range m.Upstream {
 				s = append(s, change.Short(u))
 			}
-			what = "matched " + change.Short(id) + " by hand to " + strings.Join(s, ", ")
+			what = "matched " + change.Short(m.Downstream) + " by hand to " + strings.Join(s, ", ")
 		}
-		return d.done(what, "", func(ctx context.Context) error {
-			if had {
-				return c.DB.SetOverride(ctx, id, prev)
-			}
-			_, err := c.DB.UnsetOverride(ctx, id)
-			return err
-		})
+		return d.done(what, "", undo)
 	}
 }
 
@@ -288,21 +271,14 @@ func (d *Detail) notBackport() tea.Cmd {
 func (d *Detail) clearMatch() tea.Cmd {
 	c, id := d.c, d.id
 	return func() tea.Msg {
-		ctx := c.Ctx
-		overrides, _, err := c.DB.Overrides(ctx)
+		undo, had, err := c.Svc.ClearManualMatch(c.Ctx, id)
 		if err != nil {
 			return d.failed(err)
 		}
-		prev, had := overrides[id]
 		if !had {
 			return d.failed(fmt.Errorf("%s has no manual match to clear", change.Short(id)))
 		}
-		if _, err := c.DB.UnsetOverride(ctx, id); err != nil {
-			return d.failed(err)
-		}
-		return d.done("cleared the manual match of "+change.Short(id), "", func(ctx context.Context) error {
-			return c.DB.SetOverride(ctx, id, prev)
-		})
+		return d.done("cleared the manual match of "+change.Short(id), "", undo)
 	}
 }
 
@@ -314,22 +290,11 @@ func (d *Detail) annotate(st, reason string) tea.Cmd {
 		detail = cr.Status.MessageID // the posting it was submitted as
 	}
 	return func() tea.Msg {
-		ctx := c.Ctx
-		notes, err := c.DB.Annotations(ctx)
+		undo, err := c.Svc.Annotate(c.Ctx, analyzer.Annotation{Change: id, Status: st, Reason: reason, Detail: detail, Created: c.Now()})
 		if err != nil {
 			return d.failed(err)
 		}
-		prev, had := notes[id]
-		if err := c.DB.Annotate(ctx, store.Annotation{Change: id, Status: st, Reason: reason, Detail: detail, Created: c.Now()}); err != nil {
-			return d.failed(err)
-		}
-		return d.done("annotated "+change.Short(id)+" "+st, reason, func(ctx context.Context) error {
-			if had {
-				return c.DB.Annotate(ctx, prev)
-			}
-			_, err := c.DB.Unannotate(ctx, id)
-			return err
-		})
+		return d.done("annotated "+change.Short(id)+" "+st, reason, undo)
 	}
 }
 
@@ -337,21 +302,14 @@ func (d *Detail) annotate(st, reason string) tea.Cmd {
 func (d *Detail) clearAnnotation() tea.Cmd {
 	c, id := d.c, d.id
 	return func() tea.Msg {
-		ctx := c.Ctx
-		notes, err := c.DB.Annotations(ctx)
+		undo, had, err := c.Svc.ClearAnnotation(c.Ctx, id)
 		if err != nil {
 			return d.failed(err)
 		}
-		prev, had := notes[id]
 		if !had {
 			return d.failed(fmt.Errorf("%s has no manual status to clear", change.Short(id)))
 		}
-		if _, err := c.DB.Unannotate(ctx, id); err != nil {
-			return d.failed(err)
-		}
-		return d.done("cleared the manual status of "+change.Short(id), "", func(ctx context.Context) error {
-			return c.DB.Annotate(ctx, prev)
-		})
+		return d.done("cleared the manual status of "+change.Short(id), "", undo)
 	}
 }
 
@@ -386,27 +344,11 @@ func ignoreScopeText(scope string) string {
 func (d *Detail) ignore(scope, reason string) tea.Cmd {
 	c, id := d.c, d.id
 	return func() tea.Msg {
-		ctx := c.Ctx
-		list, err := c.DB.Ignores(ctx)
+		undo, err := c.Svc.AddIgnore(c.Ctx, analyzer.Ignore{Target: id, Kind: "id", Scope: scope, Reason: reason, Created: c.Now()})
 		if err != nil {
 			return d.failed(err)
 		}
-		var prev *store.Ignore
-		for i := range list {
-			if list[i].Target == id && list[i].Scope == scope {
-				prev = &list[i]
-			}
-		}
-		if err := c.DB.AddIgnore(ctx, store.Ignore{Target: id, Kind: "id", Scope: scope, Reason: reason, Created: c.Now()}); err != nil {
-			return d.failed(err)
-		}
-		return d.done("ignoring "+change.Short(id)+" "+ignoreScopeText(scope), reason, func(ctx context.Context) error {
-			if prev != nil {
-				return c.DB.AddIgnore(ctx, *prev)
-			}
-			_, err := c.DB.RemoveIgnore(ctx, id, scope)
-			return err
-		})
+		return d.done("ignoring "+change.Short(id)+" "+ignoreScopeText(scope), reason, undo)
 	}
 }
 

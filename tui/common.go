@@ -17,7 +17,6 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/store"
 )
 
 // Page is one screen. The App sends it the messages it does not handle
@@ -41,7 +40,7 @@ type Page interface {
 // Common is what every page shares.
 type Common struct {
 	Ctx    context.Context
-	DB     *store.DB
+	Svc    *analyzer.Service // the only way pages read and change the project's state
 	Cfg    *project.Config
 	Rules  *project.TestRules
 	Styles *Styles
@@ -55,13 +54,9 @@ type Common struct {
 }
 
 // NewCommon builds the shared state of a UI session.
-func NewCommon(ctx context.Context, db *store.DB, cfg *project.Config, styles *Styles, now func() time.Time) (*Common, error) {
-	rules, err := cfg.TestRules()
-	if err != nil {
-		return nil, err
-	}
-	return &Common{Ctx: ctx, DB: db, Cfg: cfg, Rules: rules, Styles: styles, Keys: DefaultKeys(), Now: now,
-		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}, rankers: map[string]*analyzer.Ranker{}}, nil
+func NewCommon(ctx context.Context, svc *analyzer.Service, styles *Styles, now func() time.Time) *Common {
+	return &Common{Ctx: ctx, Svc: svc, Cfg: svc.Config(), Rules: svc.Rules(), Styles: styles, Keys: DefaultKeys(), Now: now,
+		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}, rankers: map[string]*analyzer.Ranker{}}
 }
 
 // Analysis returns a downstream's analysis with its tests, computed once
@@ -74,11 +69,8 @@ func (c *Common) Analysis(ctx context.Context, target string) (*analyzer.Result,
 	if r != nil {
 		return r, nil
 	}
-	r, err := analyzer.Analyze(ctx, c.DB, target)
+	r, err := c.Svc.Analysis(ctx, target)
 	if err != nil {
-		return nil, err
-	}
-	if err := analyzer.AttachTests(ctx, c.DB, c.Rules, r); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -100,7 +92,7 @@ func (c *Common) Ranker(ctx context.Context, target string) (*analyzer.Ranker, e
 	if rk != nil {
 		return rk, nil
 	}
-	rk, err = analyzer.NewRanker(ctx, c.DB, c.Cfg, r)
+	rk, err = c.Svc.Ranker(ctx, r)
 	if err != nil {
 		return nil, err
 	}

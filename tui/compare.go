@@ -101,7 +101,7 @@ func (p *Compare) load() tea.Cmd {
 	ctx, seq := p.rd.begin(p.c.Ctx)
 	c, a, b := p.c, p.a, p.b
 	return func() tea.Msg {
-		cmp, err := analyzer.Compare(ctx, c.DB, c.Cfg, a, b)
+		cmp, err := c.Svc.Compare(ctx, a, b)
 		return compareLoaded{page: p, seq: seq, cmp: cmp, err: err}
 	}
 }

@@ -199,9 +199,9 @@ func (p *DeltaList) load() tea.Cmd {
 func (p *DeltaList) loadCarried() tea.Cmd {
 	p.stErr = nil
 	ctx, seq := p.st.begin(p.c.Ctx)
-	db, target, component := p.c.DB, p.target, p.component
+	svc, target, component := p.c.Svc, p.target, p.component
 	return func() tea.Msg {
-		all, r, err := analyzer.Statuses(ctx, db, target)
+		all, r, err := svc.Statuses(ctx, target)
 		if err != nil {
 			return carriedLoaded{page: p, seq: seq, err: err}
 		}

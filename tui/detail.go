@@ -19,7 +19,6 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/store"
 )
 
 // Detail is the page of one commit or patch in one downstream's delta:
@@ -122,8 +121,8 @@ type detailInfo struct {
 	interErr           error
 	override           []string
 	hasOverride        bool
-	annotation         *store.Annotation
-	ignore             *store.Ignore
+	annotation         *analyzer.Annotation
+	ignore             *analyzer.Ignore
 	statusErr, testErr error
 }
 
@@ -177,7 +176,7 @@ func (d *Detail) load() tea.Cmd {
 // analysis fails the page; a diff or status that cannot be read is shown
 // as such.
 func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo, error) {
-	fp, err := c.DB.Fingerprint(ctx, id, "")
+	fp, err := c.Svc.Fingerprint(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +219,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 		}
 		return nil
 	}
-	ignores, err := c.DB.Ignores(ctx)
+	ignores, err := c.Svc.Ignores(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -261,19 +260,19 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 	}
 
 	if info.kind.downstream() {
-		overrides, _, err := c.DB.Overrides(ctx)
+		overrides, err := c.Svc.ManualMatches(ctx)
 		if err != nil {
 			return nil, err
 		}
 		info.override, info.hasOverride = overrides[id]
-		notes, err := c.DB.Annotations(ctx)
+		notes, err := c.Svc.Annotations(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if a, ok := notes[id]; ok {
 			info.annotation = &a
 		}
-		carried, _, err := analyzer.Statuses(ctx, c.DB, r.Downstream)
+		carried, _, err := c.Svc.Statuses(ctx, r.Downstream)
 		if err != nil {
 			info.statusErr = err
 		}
@@ -283,7 +282,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 			}
 			info.subjects[carried[i].ID] = carried[i].Subject
 		}
-		tl, err := analyzer.Timeline(ctx, c.DB, id)
+		tl, err := c.Svc.Timeline(ctx, id)
 		if err != nil && info.statusErr == nil {
 			info.statusErr = err
 		}
@@ -297,7 +296,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 		return nil, ctx.Err()
 	}
 
-	byComp, err := analyzer.LatestTests(ctx, c.DB, c.Rules, source)
+	byComp, err := c.Svc.LatestTests(ctx, source)
 	if err != nil {
 		info.testErr = err
 	}
@@ -319,7 +318,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 		return a.Test < b.Test
 	})
 
-	info.diff, info.diffFrom, info.diffErr = analyzer.ChangeText(ctx, c.DB, c.Cfg, id)
+	info.diff, info.diffFrom, info.diffErr = c.Svc.ChangeText(ctx, id)
 	if info.kind.backport() {
 		var up, down string
 		up, info.interErr = detJoinDiffs(ctx, c, info.upIDs)
@@ -344,7 +343,7 @@ func loadDetail(ctx context.Context, c *Common, target, id string) (*detailInfo,
 		if _, ok := info.subjects[n]; ok || n == id {
 			continue
 		}
-		if o, err := c.DB.Fingerprint(ctx, strings.ToLower(n), ""); err == nil {
+		if o, err := c.Svc.Fingerprint(ctx, strings.ToLower(n)); err == nil {
 			info.subjects[n] = o.Subject
 		}
 	}
@@ -375,7 +374,7 @@ const detItselfMissing = "itself a missing fix"
 func detJoinDiffs(ctx context.Context, c *Common, ids []string) (string, error) {
 	var b strings.Builder
 	for _, id := range ids {
-		t, _, err := analyzer.ChangeText(ctx, c.DB, c.Cfg, id)
+		t, _, err := c.Svc.ChangeText(ctx, id)
 		if err != nil {
 			return "", err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
@@ -63,11 +64,11 @@ func (w *testWorld) common(t *testing.T) *Common {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	c, err := NewCommon(context.Background(), w.db, w.cfg, NewStyles(r), fixedNow)
+	svc, err := analyzer.NewService(w.db, w.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return NewCommon(context.Background(), svc, NewStyles(r), fixedNow)
 }
 
 // start runs the App on a first page in an 80x24 terminal.

@@ -98,11 +98,11 @@ func (t *Tests) load() tea.Cmd {
 	ctx, seq := t.rd.begin(t.c.Ctx)
 	c, source := t.c, t.source
 	return func() tea.Msg {
-		regs, err := analyzer.Regressions(ctx, c.DB, c.Cfg, c.Rules, source)
+		regs, err := c.Svc.Regressions(ctx, source)
 		if err != nil {
 			return testsLoaded{seq: seq, err: fmt.Errorf("regressions of %s: %w", source, err)}
 		}
-		latest, err := analyzer.LatestTests(ctx, c.DB, c.Rules, source)
+		latest, err := c.Svc.LatestTests(ctx, source)
 		if err != nil {
 			return testsLoaded{seq: seq, err: fmt.Errorf("latest results of %s: %w", source, err)}
 		}
@@ -706,7 +706,7 @@ func (h *testHistory) load() tea.Cmd {
 	ctx, seq := h.rd.begin(h.c.Ctx)
 	c, test, source := h.c, h.test, h.source
 	return func() tea.Msg {
-		rows, err := analyzer.TestHistory(ctx, c.DB, test)
+		rows, err := c.Svc.TestHistory(ctx, test)
 		if err != nil {
 			return historyLoaded{seq: seq, err: fmt.Errorf("history of %s: %w", test, err)}
 		}

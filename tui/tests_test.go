@@ -208,7 +208,7 @@ func TestTestsHistoryRows(t *testing.T) {
 	w := newTestWorld(t)
 	c := w.common(t)
 	test := w.Truth.Results.Regressions[0].Test
-	want, err := analyzer.TestHistory(context.Background(), c.DB, test)
+	want, err := c.Svc.TestHistory(context.Background(), test)
 	if err != nil {
 		t.Fatal(err)
 	}

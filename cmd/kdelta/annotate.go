@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/status"
-	"github.com/kdelta/kdelta/store"
 )
 
 func runAnnotate(ctx context.Context, e *env, args []string) error {
@@ -23,15 +23,19 @@ func runAnnotate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	svc, err := analyzer.NewService(db, nil)
+	if err != nil {
+		return err
+	}
 	if *clear {
 		if fs.NArg() != 1 {
 			return usagef("annotate --clear takes one patch")
 		}
-		id, err := changeID(ctx, db, fs.Arg(0))
+		id, err := changeID(ctx, svc, fs.Arg(0))
 		if err != nil {
 			return err
 		}
-		had, err := db.Unannotate(ctx, id)
+		_, had, err := svc.ClearAnnotation(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -51,11 +55,11 @@ func runAnnotate(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*reason) == "" {
 		return usagef("--reason is required: say why, for whoever reads the status later")
 	}
-	id, err := changeID(ctx, db, fs.Arg(0))
+	id, err := changeID(ctx, svc, fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	if err := db.Annotate(ctx, store.Annotation{Change: id, Status: st, Reason: *reason, Detail: strings.Trim(*msgid, "<>")}); err != nil {
+	if _, err := svc.Annotate(ctx, analyzer.Annotation{Change: id, Status: st, Reason: *reason, Detail: strings.Trim(*msgid, "<>")}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%.12s is now %s by hand: %s\n", id, st, *reason)
@@ -64,9 +68,9 @@ func runAnnotate(ctx context.Context, e *env, args []string) error {
 
 // changeID resolves a commit id (full or abbreviated) or a patch file of
 // a series to the change's full id.
-func changeID(ctx context.Context, db *store.DB, key string) (string, error) {
+func changeID(ctx context.Context, svc *analyzer.Service, key string) (string, error) {
 	if isPath(key) {
-		ids, err := db.PatchByPath(ctx, key)
+		ids, err := svc.PatchesByPath(ctx, key)
 		if err != nil {
 			return "", err
 		}
@@ -78,5 +82,5 @@ func changeID(ctx context.Context, db *store.DB, key string) (string, error) {
 		}
 		return "", badInputf("%q names %d different patches (different contents in different series); give the id", key, len(ids))
 	}
-	return fullID(ctx, db, key)
+	return fullID(ctx, svc, key)
 }

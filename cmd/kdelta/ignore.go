@@ -11,7 +11,6 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/store"
 )
 
 func runIgnore(ctx context.Context, e *env, args []string) error {
@@ -39,17 +38,21 @@ func runIgnore(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	svc, err := analyzer.NewService(db, cfg)
+	if err != nil {
+		return err
+	}
 	switch rest[0] {
 	case "list":
 		if len(rest) != 1 {
 			return usagef("ignore list takes no argument")
 		}
-		return listIgnores(ctx, e, db, scope)
+		return listIgnores(ctx, e, svc, scope)
 	case "rm":
 		if len(rest) != 2 {
 			return usagef("ignore rm takes one entry")
 		}
-		return removeIgnore(ctx, e, db, rest[1], scope)
+		return removeIgnore(ctx, e, svc, rest[1], scope)
 	}
 	if len(rest) != 2 {
 		return usagef("ignore add takes one upstream commit id or one path")
@@ -57,15 +60,15 @@ func runIgnore(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*reason) == "" {
 		return usagef("--reason is required: say why it is not an issue")
 	}
-	ig := store.Ignore{Target: rest[1], Kind: "path", Scope: scope, Reason: *reason}
+	ig := analyzer.Ignore{Target: rest[1], Kind: "path", Scope: scope, Reason: *reason}
 	if !isPath(rest[1]) {
-		id, err := fullID(ctx, db, rest[1])
+		id, err := fullID(ctx, svc, rest[1])
 		if err != nil {
 			return err
 		}
 		ig.Target, ig.Kind = id, "id"
 	}
-	if err := db.AddIgnore(ctx, ig); err != nil {
+	if _, err := svc.AddIgnore(ctx, ig); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ignoring %s %s in the missing lists %s: %s\n", ig.Kind, ig.Target, scopeText(scope), *reason)
@@ -109,8 +112,8 @@ func scopeText(scope string) string {
 
 // listIgnores prints the ignore list, or with a scope the entries that
 // apply to that downstream.
-func listIgnores(ctx context.Context, e *env, db *store.DB, scope string) error {
-	list, err := db.Ignores(ctx)
+func listIgnores(ctx context.Context, e *env, svc *analyzer.Service, scope string) error {
+	list, err := svc.Ignores(ctx)
 	if err != nil {
 		return err
 	}
@@ -143,8 +146,8 @@ func listIgnores(ctx context.Context, e *env, db *store.DB, scope string) error 
 
 // removeIgnore removes the entry of a target (a path, or an upstream id as
 // ignore add takes it: full or abbreviated) for a scope.
-func removeIgnore(ctx context.Context, e *env, db *store.DB, arg, scope string) error {
-	list, err := db.Ignores(ctx)
+func removeIgnore(ctx context.Context, e *env, svc *analyzer.Service, arg, scope string) error {
+	list, err := svc.Ignores(ctx)
 	if err != nil {
 		return err
 	}
@@ -192,7 +195,7 @@ func removeIgnore(ctx context.Context, e *env, db *store.DB, arg, scope string) 
 		}
 		return badInputf("%s is on the ignore list %s, not %s: remove it with %s", arg, strings.Join(on, " and "), scopeText(scope), hint)
 	}
-	if _, err := db.RemoveIgnore(ctx, target, scope); err != nil {
+	if _, _, err := svc.RemoveIgnore(ctx, target, scope); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "removed %s from the ignore list %s\n", target, scopeText(scope))

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
-	"github.com/kdelta/kdelta/store"
 )
 
 func runMatches(ctx context.Context, e *env, args []string) error {
@@ -68,17 +67,18 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	svc, err := analyzer.NewService(db, cfg)
+	if err != nil {
+		return err
+	}
 	if rest[0] == "unset" {
 		if len(rest) > 2 {
 			return usagef("match unset takes one downstream commit")
 		}
-		return unsetMatch(ctx, e, db, rest[1])
+		return unsetMatch(ctx, e, svc, rest[1])
 	}
-	m, err := analyzer.ResolveManualMatch(ctx, db, cfg.DownstreamRefs(), rest[1], rest[2:])
+	m, _, err := svc.SetManualMatch(ctx, cfg.DownstreamRefs(), rest[1], rest[2:])
 	if err != nil {
-		return err
-	}
-	if err := db.SetOverride(ctx, m.Downstream, m.Upstream); err != nil {
 		return err
 	}
 	if len(m.Upstream) == 0 {
@@ -91,12 +91,12 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 
 // unsetMatch removes a manual match, named by its downstream id, full or
 // abbreviated (the commit may have left the store since).
-func unsetMatch(ctx context.Context, e *env, db *store.DB, arg string) error {
+func unsetMatch(ctx context.Context, e *env, svc *analyzer.Service, arg string) error {
 	p := strings.ToLower(arg)
 	if len(p) < 4 || len(p) > 40 || strings.Trim(p, "0123456789abcdef") != "" {
 		return usagef("%q is not a commit id (4 to 40 hex digits)", arg)
 	}
-	overrides, _, err := db.Overrides(ctx)
+	overrides, err := svc.ManualMatches(ctx)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func unsetMatch(ctx context.Context, e *env, db *store.DB, arg string) error {
 	default:
 		return badInputf("%s is ambiguous: the manual matches of %s start with it; give more digits", arg, change.ShortList(ids))
 	}
-	if _, err := db.UnsetOverride(ctx, ids[0]); err != nil {
+	if _, _, err := svc.ClearManualMatch(ctx, ids[0]); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "removed the manual match of %.12s\n", ids[0])
@@ -122,12 +122,12 @@ func unsetMatch(ctx context.Context, e *env, db *store.DB, arg string) error {
 }
 
 // fullID resolves a full or abbreviated id of a stored commit.
-func fullID(ctx context.Context, db *store.DB, id string) (string, error) {
+func fullID(ctx context.Context, svc *analyzer.Service, id string) (string, error) {
 	id = strings.ToLower(id)
 	if len(id) < 4 || strings.Trim(id, "0123456789abcdef") != "" {
 		return "", usagef("%q is not a commit id (4 to 40 hex digits)", id)
 	}
-	fp, err := db.Fingerprint(ctx, id, "")
+	fp, err := svc.Fingerprint(ctx, id)
 	if err != nil {
 		return "", err
 	}

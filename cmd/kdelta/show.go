@@ -34,13 +34,17 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	fp, err := db.Fingerprint(ctx, id, "")
+	svc, err := analyzer.NewService(db, cfg)
+	if err != nil {
+		return err
+	}
+	fp, err := svc.Fingerprint(ctx, id)
 	if err != nil {
 		return err
 	}
 	printFingerprint(e.stdout, fp)
 	if *withDiff {
-		text, from, err := analyzer.ChangeText(ctx, db, cfg, fp.ID)
+		text, from, err := svc.ChangeText(ctx, fp.ID)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/tui"
 )
 
@@ -53,10 +54,11 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if *print || os.Getenv("NO_COLOR") != "" {
 		renderer.SetColorProfile(termenv.Ascii)
 	}
-	c, err := tui.NewCommon(ctx, db, cfg, tui.NewStyles(renderer), e.now)
+	svc, err := analyzer.NewService(db, cfg)
 	if err != nil {
 		return err
 	}
+	c := tui.NewCommon(ctx, svc, tui.NewStyles(renderer), e.now)
 	first := tui.NewOverview(c)
 	app := tui.NewApp(c, first)
 	// Signals are kdelta's (ctx), not the TUI's own: bubbletea's handler

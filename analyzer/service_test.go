@@ -1,0 +1,231 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// serviceState is what the service's writes change, as a surface reads it.
+type serviceState struct {
+	Matches map[string][]string
+	Notes   map[string]string // change -> status: reason
+	Ignores map[string]string // target@scope -> reason
+}
+
+func readState(t *testing.T, s *Service) serviceState {
+	t.Helper()
+	ctx := context.Background()
+	m, err := s.ManualMatches(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := s.Annotations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	igs, err := s.Ignores(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := serviceState{Matches: m, Notes: map[string]string{}, Ignores: map[string]string{}}
+	for id, a := range notes {
+		st.Notes[id] = a.Status + ": " + a.Reason
+	}
+	for _, ig := range igs {
+		st.Ignores[ig.Target+"@"+ig.Scope] = ig.Reason
+	}
+	return st
+}
+
+// TestServiceWritesUndo: every change a surface makes by hand through the
+// service does what it says, and its undo puts back exactly what was
+// there before, whether it replaced an entry or added a new one.
+func TestServiceWritesUndo(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		before func(t *testing.T, s *Service, ids map[string]string) // what is there already
+		act    func(s *Service, ids map[string]string) (Undo, error)
+		want   func(st serviceState, ids map[string]string) bool
+	}{
+		{
+			name: "match set, new",
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				_, u, err := s.SetManualMatch(ctx, []string{"rhel@main"}, "d00d1", []string{"abcd1"})
+				return u, err
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				return reflect.DeepEqual(st.Matches[ids["d1"]], []string{ids["u1"]})
+			},
+		},
+		{
+			name: "match set, replacing",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, _, err := s.SetManualMatch(ctx, []string{"rhel@main"}, ids["d1"], []string{ids["u2"]}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				_, u, err := s.SetManualMatch(ctx, []string{"rhel@main"}, "d00d1", nil)
+				return u, err
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				m, ok := st.Matches[ids["d1"]]
+				return ok && len(m) == 0
+			},
+		},
+		{
+			name: "match clear",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, _, err := s.SetManualMatch(ctx, []string{"rhel@main"}, ids["d2"], []string{ids["u3"]}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				u, had, err := s.ClearManualMatch(ctx, ids["d2"])
+				if err == nil && !had {
+					err = errors.New("had no manual match")
+				}
+				return u, err
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				_, ok := st.Matches[ids["d2"]]
+				return !ok
+			},
+		},
+		{
+			name: "annotate, replacing",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, err := s.Annotate(ctx, Annotation{Change: ids["d1"], Status: "never", Reason: "distro only"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				return s.Annotate(ctx, Annotation{Change: ids["d1"], Status: "rejected", Reason: "NACKed"})
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				return st.Notes[ids["d1"]] == "rejected: NACKed"
+			},
+		},
+		{
+			name: "annotation clear",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, err := s.Annotate(ctx, Annotation{Change: ids["o1"], Status: "never", Reason: "vendor only"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				u, had, err := s.ClearAnnotation(ctx, ids["o1"])
+				if err == nil && !had {
+					err = errors.New("had no annotation")
+				}
+				return u, err
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				_, ok := st.Notes[ids["o1"]]
+				return !ok
+			},
+		},
+		{
+			name: "ignore for one downstream, new beside one for every downstream",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, err := s.AddIgnore(ctx, Ignore{Target: ids["u1"], Kind: "id", Reason: "tooling"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				return s.AddIgnore(ctx, Ignore{Target: ids["u1"], Kind: "id", Scope: "rhel", Reason: "not shipped"})
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				return st.Ignores[ids["u1"]+"@rhel"] == "not shipped" && st.Ignores[ids["u1"]+"@"] == "tooling"
+			},
+		},
+		{
+			name: "ignore, replacing",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, err := s.AddIgnore(ctx, Ignore{Target: ids["u2"], Kind: "id", Scope: "ofed", Reason: "old"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				return s.AddIgnore(ctx, Ignore{Target: ids["u2"], Kind: "id", Scope: "ofed", Reason: "new"})
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				return st.Ignores[ids["u2"]+"@ofed"] == "new"
+			},
+		},
+		{
+			name: "ignore remove",
+			before: func(t *testing.T, s *Service, ids map[string]string) {
+				if _, err := s.AddIgnore(ctx, Ignore{Target: "drivers/infiniband/hw/hfi1/", Kind: "path", Reason: "not built"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			act: func(s *Service, ids map[string]string) (Undo, error) {
+				u, had, err := s.RemoveIgnore(ctx, "drivers/infiniband/hw/hfi1/", "")
+				if err == nil && !had {
+					err = errors.New("had no entry")
+				}
+				return u, err
+			},
+			want: func(st serviceState, ids map[string]string) bool {
+				return len(st.Ignores) == 0
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db, ids := manualStore(t)
+			s, err := NewService(db, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.before != nil {
+				tc.before(t, s, ids)
+			}
+			was := readState(t, s)
+			undo, err := tc.act(s, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if now := readState(t, s); !tc.want(now, ids) {
+				t.Fatalf("after the action: %+v", now)
+			}
+			if err := undo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if now := readState(t, s); !reflect.DeepEqual(now, was) {
+				t.Fatalf("after undo:\n got %+v\nwant %+v", now, was)
+			}
+		})
+	}
+}
+
+// TestServiceRefusals: what may not be changed by hand is refused, and
+// clearing what is not there says so and changes nothing.
+func TestServiceRefusals(t *testing.T) {
+	ctx := context.Background()
+	db, ids := manualStore(t)
+	s, err := NewService(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An "upstream" commit upstream lacks: the downstream's own change.
+	if _, _, err := s.SetManualMatch(ctx, []string{"rhel@main"}, ids["d1"], []string{ids["d2"]}); !errors.Is(err, ErrBadID) {
+		t.Errorf("matching a downstream change as upstream: err %v, want ErrBadID", err)
+	}
+	if _, had, err := s.ClearManualMatch(ctx, ids["d1"]); err != nil || had {
+		t.Errorf("clearing no manual match: had %v, err %v", had, err)
+	}
+	if _, had, err := s.ClearAnnotation(ctx, ids["d1"]); err != nil || had {
+		t.Errorf("clearing no annotation: had %v, err %v", had, err)
+	}
+	if _, had, err := s.RemoveIgnore(ctx, ids["u1"], "rhel"); err != nil || had {
+		t.Errorf("removing no ignore: had %v, err %v", had, err)
+	}
+	if st := readState(t, s); len(st.Matches)+len(st.Notes)+len(st.Ignores) != 0 {
+		t.Errorf("refusals changed the state: %+v", st)
+	}
+}
