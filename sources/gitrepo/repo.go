@@ -22,6 +22,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	commitgraph "github.com/go-git/go-git/v5/plumbing/format/commitgraph/v2"
 	"github.com/go-git/go-git/v5/plumbing/hash"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -69,6 +70,9 @@ type Repo struct {
 	trees treeCache
 	nodes map[plumbing.Hash]*Node
 
+	graph      commitgraph.Index // see commitgraph.go; nil when absent
+	graphTried bool
+
 	abbrevOnce sync.Once
 	abbrevLen  int
 }
@@ -110,7 +114,10 @@ func Open(path string) (*Repo, error) {
 }
 
 // Close releases the repository's files.
-func (r *Repo) Close() error { return r.st.Close() }
+func (r *Repo) Close() error {
+	r.closeGraph()
+	return r.st.Close()
+}
 
 // Resolve turns a ref name (branch, tag, full ref name, or commit id) into
 // the commit it names, peeling annotated tags.

@@ -24,9 +24,18 @@ type Node struct {
 }
 
 // Node reads the graph facts of one commit, once: later calls are served
-// from the repository's node cache. Only the commit's header is parsed.
+// from the repository's node cache. Only the commit's header is parsed,
+// or, when the repository has a commit-graph file that lists the commit,
+// nothing (commitgraph.go).
 func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 	if n := r.nodes[h]; n != nil {
+		return n, nil
+	}
+	if r.nodes == nil {
+		r.nodes = map[plumbing.Hash]*Node{}
+	}
+	if n := r.graphNode(h); n != nil {
+		r.nodes[h] = n
 		return n, nil
 	}
 	obj, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
