@@ -100,3 +100,42 @@ func TestCommitGraph(t *testing.T) {
 		})
 	}
 }
+
+// TestMirrorWritesCommitGraph: a mirror made with the git CLI has a
+// commit-graph of every commit, and a CLI fetch extends it, so that the
+// walks of the first sync and of the resyncs read no commit object.
+func TestMirrorWritesCommitGraph(t *testing.T) {
+	needGit(t)
+	src := t.TempDir()
+	gitRun(t, src, nil, "init", "-q", "-b", "main")
+	add := func(name string) {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(name+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gitRun(t, src, nil, "add", name)
+		gitRun(t, src, nil, "commit", "-q", "-m", "add "+name)
+	}
+	add("a")
+	dir := filepath.Join(t.TempDir(), "mirror")
+	for _, step := range []string{"clone", "fetch"} {
+		if step == "fetch" {
+			add("b")
+		}
+		if _, err := Mirror(context.Background(), src, dir, MirrorGit, nil); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		tip := strings.TrimSpace(gitRun(t, src, nil, "rev-parse", "main"))
+		r, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Node(plumbing.NewHash(tip))
+		if r.graph == nil {
+			t.Fatalf("after the %s the mirror has no commit-graph", step)
+		}
+		if _, err := r.graph.GetIndexByHash(plumbing.NewHash(tip)); err != nil {
+			t.Errorf("after the %s the commit-graph lacks the tip %s: %v", step, tip, err)
+		}
+		r.Close()
+	}
+}

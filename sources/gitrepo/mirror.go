@@ -84,6 +84,12 @@ func Mirror(ctx context.Context, url, dir, how string, progress io.Writer) (Mirr
 		if err := runGit(ctx, progress, "clone", "--mirror", "--quiet", url, tmp); err != nil {
 			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
 		}
+		// The walk reads commit headers from a commit-graph (commitgraph.go);
+		// clone writes none. Without one the walk reads the commits, so a
+		// failure here costs time, not the mirror.
+		if err := runGit(ctx, nil, "--git-dir", tmp, "commit-graph", "write", "--reachable", "--no-progress"); err != nil && ctx.Err() != nil {
+			return MirrorResult{}, fmt.Errorf("mirror %s: %w", url, err)
+		}
 	} else {
 		res.With = "go-git"
 		r, err := git.PlainInitWithOptions(tmp, &git.PlainInitOptions{Bare: true})
@@ -112,7 +118,7 @@ func fetch(ctx context.Context, url, dir, how string, progress io.Writer) (Mirro
 	}
 	if how == MirrorGit {
 		before, _ := os.ReadFile(filepath.Join(dir, "packed-refs"))
-		if err := runGit(ctx, progress, "--git-dir", dir, "fetch", "--quiet", "--prune", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"); err != nil {
+		if err := runGit(ctx, progress, "-c", "fetch.writeCommitGraph=true", "--git-dir", dir, "fetch", "--quiet", "--prune", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"); err != nil {
 			return MirrorResult{}, fmt.Errorf("fetch %s: %w", url, err)
 		}
 		after, _ := os.ReadFile(filepath.Join(dir, "packed-refs"))
