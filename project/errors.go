@@ -3,48 +3,14 @@ package project
 import (
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
-// Error is one problem with a project file. Its text is a single line:
-// "file:line: what is wrong; what was expected", or "file: ..." when the line
-// cannot be known.
-type Error struct {
-	File string // the file as named to ParseConfig or Load; "" for a Config built in code
-	Line int    // 1-based line; 0 when unknown
-	Msg  string // what is wrong and what was expected
-	Err  error  // the underlying error, if any (for errors.Is, e.g. fs.ErrNotExist)
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(oneLine(e.File))
-		if e.Line > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(e.Line))
-		}
-		b.WriteString(": ")
-	} else if e.Line > 0 {
-		b.WriteString("line ")
-		b.WriteString(strconv.Itoa(e.Line))
-		b.WriteString(": ")
-	}
-	b.WriteString(oneLine(e.Msg))
-	return b.String()
-}
-
-// Unwrap returns the underlying error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// oneLine folds line breaks so that an error is always a single line.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\u2028\u2029\x85") {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\x85'
-	}), " ")
-}
+// Error is one problem with a project file: "file:line: what is wrong;
+// what was expected", or "file: ..." when the line cannot be known (File
+// is "" for a Config built in code).
+type Error = fileerr.Error
 
 // describe names a decoded TOML value for an error message.
 func describe(v any) string {

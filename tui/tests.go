@@ -352,7 +352,7 @@ func (t *Tests) latestView(b *strings.Builder) {
 	}
 	cells := make([][]string, len(t.latest))
 	for i, r := range t.latest {
-		cells[i] = safeCells(r.Status, r.Test, strings.TrimPrefix(r.Target, t.source+"@"), r.Lab, r.Hardware, oneLine(r.Message))
+		cells[i] = safeCells(r.Status, r.Test, strings.TrimPrefix(r.Target, t.source+"@"), r.Lab, r.Hardware, firstLine(r.Message))
 	}
 	widths := fitColumns(cols, cells, t.width, []int{5, 4, 2, 3, 1})
 	b.WriteString(s.Header.Render(tableRow(cols, widths, nil, false, t.width)) + "\n")
@@ -390,7 +390,7 @@ func selectedInfo(name string, r analyzer.TestStatus, s *Styles) string {
 	name = safe(name)
 	switch {
 	case r.Message != "":
-		return s.Bold.Render(name+": ") + safe(oneLine(r.Message))
+		return s.Bold.Render(name+": ") + safe(firstLine(r.Message))
 	case r.LogURL != "":
 		return s.Bold.Render(name+": ") + "log " + safe(r.LogURL)
 	}
@@ -469,7 +469,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		where := strings.Trim(reg.Lab+", "+reg.Hardware, ", ")
 		msg := ""
 		if reg.Failed.Message != "" {
-			msg = ": " + oneLine(reg.Failed.Message)
+			msg = ": " + firstLine(reg.Failed.Message)
 		}
 		return truncate("  "+s.Bad.Render("FAIL")+" "+safe(reg.Test)+"  ("+safe(where)+")"+safe(msg), w)
 	case lineNote:
@@ -494,7 +494,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		if subject < 16 { // too narrow: the author goes first
 			author, subject = 0, subject+author
 		}
-		text = head + padRight(safe(oneLine(sp.Subject)), max(subject, 1)) + " "
+		text = head + padRight(safe(firstLine(sp.Subject)), max(subject, 1)) + " "
 		if author > 0 {
 			text += padRight(safe(sp.Author), author) + " "
 		}
@@ -510,7 +510,7 @@ func (t *Tests) renderLine(l regLine, selected bool) string {
 		if subject < 16 {
 			subject, tagsW = subject+tagsW, 0
 		}
-		text = head + padRight(safe(oneLine(m.Subject)), max(subject, 1))
+		text = head + padRight(safe(firstLine(m.Subject)), max(subject, 1))
 		if tagsW > 0 {
 			text += "  " + fixTags(m)
 		}
@@ -554,8 +554,8 @@ func fixTags(m analyzer.Commit) string {
 	return "[" + strings.Join(tags, ", ") + "]"
 }
 
-// oneLine keeps the first line of a text.
-func oneLine(s string) string {
+// firstLine keeps the first line of a text.
+func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(s)
 }
@@ -792,7 +792,7 @@ func (h *testHistory) View() string {
 		if !r.Started.IsZero() {
 			started = r.Started.UTC().Format("2006-01-02")
 		}
-		cells[i] = safeCells(r.Target, change.Short(r.Commit), r.Lab, r.Hardware, r.Status, started, oneLine(r.Message))
+		cells[i] = safeCells(r.Target, change.Short(r.Commit), r.Lab, r.Hardware, r.Status, started, firstLine(r.Message))
 	}
 	widths := fitColumns(cols, cells, h.width, []int{6, 3, 2, 1, 0, 5})
 	b.WriteString(s.Header.Render(tableRow(cols, widths, nil, false, h.width)) + "\n")

@@ -139,7 +139,7 @@ func listIgnores(ctx context.Context, e *env, svc *analyzer.Service, scope strin
 		if by == "" {
 			by = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ig.Kind, safe(ig.Target), who, safe(oneLine(ig.Reason)), ig.Created.Format("2006-01-02"), safe(by))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ig.Kind, safe(ig.Target), who, safe(squeeze(ig.Reason)), ig.Created.Format("2006-01-02"), safe(by))
 	}
 	return tw.Flush()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/analyzer/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
+	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/internal/termtext"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
@@ -174,7 +175,7 @@ func finish(e *env, c command, err error) int {
 	if code == exitInterrupted {
 		msg = "interrupted; the store is consistent and the next run resumes"
 	}
-	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, safe(oneLine(msg)))
+	fmt.Fprintf(e.stderr, "kdelta %s: %s\n", c.name, safe(squeeze(msg)))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(e.stderr, "usage: kdelta %s %s\n", c.name, c.args)
@@ -185,7 +186,7 @@ func finish(e *env, c command, err error) int {
 // exitCode is the one place errors become exit codes.
 func exitCode(err error) int {
 	var ue *usageError
-	var pe *project.Error
+	var pe *fileerr.Error // a problem at a position of an input file: a project file, series, patch, archive or diff
 	switch {
 	case err == nil:
 		return exitOK
@@ -224,7 +225,9 @@ func badInputf(format string, args ...any) error {
 	return inputError{fmt.Errorf(format, args...)}
 }
 
-func oneLine(s string) string {
+// squeeze puts a text on one line with single spaces: every run of white
+// space (line breaks too) becomes one space.
+func squeeze(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 

@@ -7,16 +7,12 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // DiffError is a malformed diff: the 1-based line of the diff text where
-// the problem is and what was expected there.
-type DiffError struct {
-	Line int
-	Msg  string
-}
-
-func (e *DiffError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+// the problem is and what was expected there ("line N: msg"; no File).
+type DiffError = fileerr.Error
 
 // MaxPatchLines is the most lines Patch reads: a 64 MiB patch of real code
 // has about two million.

@@ -14,9 +14,9 @@ package mbox
 
 import (
 	"bytes"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // Size bounds of what the readers accept.
@@ -84,37 +84,10 @@ type Skip struct {
 	Reason string // one line: what is missing and what was not read for it
 }
 
-// Error is a problem with an archive. Its text is a single line:
+// Error is a problem with an archive (File as named to the reader; Line
+// 1-based in an mbox, 0 when there is none). Its text is a single line:
 // "file:line: msg", or "file: msg" when there is no line.
-type Error struct {
-	File string // the archive as named to the reader
-	Line int    // 1-based line in an mbox; 0 when there is none
-	Msg  string // what is wrong and what was expected
-	Err  error  // the underlying error, if any
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(oneLine(e.File))
-	if e.Line > 0 {
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	b.WriteString(oneLine(e.Msg))
-	return b.String()
-}
-
-// Unwrap returns the underlying error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// oneLine folds line breaks so that an error is always one line.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-}
+type Error = fileerr.Error
 
 // parseMessage parses one raw message (headers and body, line ends "\n"
 // or "\r\n", no mbox "From " line). It never fails.

@@ -15,6 +15,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // MaxSize is the largest patch file Parse reads.
@@ -56,19 +58,9 @@ type GitCommit struct {
 	Partial bool   // "(partial)" follows the id
 }
 
-// Error is a patch file that cannot be read.
-type Error struct {
-	File string
-	Line int // 1-based; 0 when the error is not about one line
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
+// Error is a patch file that cannot be read (Line 0 when the error is
+// not about one line).
+type Error = fileerr.Error
 
 // Parse reads the patch file name, whose contents are data.
 //

@@ -13,6 +13,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // MaxSize is the largest series file ParseSeries reads.
@@ -51,19 +53,9 @@ type Series struct {
 	Entries []Entry
 }
 
-// Error is a series that cannot be read.
-type Error struct {
-	File string
-	Line int // 1-based; 0 when the error is not about one line
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
+// Error is a series that cannot be read (Line 0 when the error is not
+// about one line).
+type Error = fileerr.Error
 
 // ParseSeries reads a quilt series file or a SUSE series.conf, named name
 // for errors.

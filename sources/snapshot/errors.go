@@ -31,7 +31,7 @@ type Error struct {
 // Error returns one line: the file, the entry quoted, and the message.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(oneLine(e.File))
+	b.WriteString(quoteControl(e.File))
 	b.WriteString(": ")
 	if e.Entry != "" {
 		entry := e.Entry
@@ -41,7 +41,7 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Quote(entry))
 		b.WriteString(": ")
 	}
-	b.WriteString(oneLine(e.Msg))
+	b.WriteString(quoteControl(e.Msg))
 	return b.String()
 }
 
@@ -52,9 +52,9 @@ const maxShownEntry = 200
 // Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// oneLine returns s quoted if it holds a control character (a file name
+// quoteControl returns s quoted if it holds a control character (a file name
 // from an archive may hold a newline), else s.
-func oneLine(s string) string {
+func quoteControl(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
 		return s
 	}
