@@ -602,7 +602,7 @@ func buildKernel(opts Options, dir string) (*World, error) {
 	if err := initRepo(upDir); err != nil {
 		return nil, err
 	}
-	pw, err := newPackWriter(filepath.Join(upDir, "objects", "pack", "tmp_pack"), 6*(kc.commits+kc.window))
+	pw, err := newPackWriter(filepath.Join(upDir, "objects", "pack", "tmp_pack"), 10*(kc.commits+kc.window)) // kernel-mini: 9.4 objects a commit
 	if err != nil {
 		return nil, err
 	}
