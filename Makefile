@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/kdelta
 DEMODIR ?= kdelta-demo
 
-.PHONY: build demo test lint bench bench-kernel clean
+.PHONY: build demo test lint bench bench-kernel faults clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/kdelta
@@ -41,6 +41,15 @@ KERNEL_SIZE ?= kernel
 bench-kernel: build
 	$(GO) build -o bin/kdelta-bench ./cmd/kdelta-bench
 	./bin/kdelta-bench -kernel -size $(KERNEL_SIZE) -kdelta $(BIN) -out BENCHMARKS.md
+
+# The fault sweep (issue 18): kill -9 and SIGINT at fixed points of a sync
+# of the demo world, each resumed and its store compared with an
+# uninterrupted run's; two syncs at once, two projects sharing mirrors,
+# readers and an import during a sync. Prints a table and rewrites
+# RELIABILITY.md. A few minutes; not part of make test.
+faults: build
+	$(GO) build -o bin/kdelta-faults ./cmd/kdelta-faults
+	./bin/kdelta-faults -kdelta $(BIN) -out RELIABILITY.md
 
 clean:
 	rm -rf bin $(DEMODIR)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kdelta/kdelta/change"
 )
 
 // A reader opens the store and reads (and keeps an analysis, a cache)
@@ -379,5 +381,100 @@ func TestCheckFileNoticesADeletedOrReplacedStore(t *testing.T) {
 				t.Errorf("CheckFile: %v, want ErrGone naming %s, saying %q", err, path, tc.want)
 			}
 		})
+	}
+}
+
+// Dump gives what a store holds by names, not row ids: two stores that
+// hold the same things dump the same whatever order they were written in,
+// and DiffDumps names the table where one holds more.
+func TestDumpComparesStoresByContent(t *testing.T) {
+	ctx := context.Background()
+	fill := func(order []string) *DB {
+		db := openTest(t)
+		for _, name := range order {
+			src, err := db.PutSource(ctx, Source{Name: name, Kind: "upstream", URL: name + ".git", Layout: "linux"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.EnsureRef(ctx, src, "master"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		id := strings.Repeat("c", 40)
+		if _, err := db.PutFingerprints(ctx, "linux", []*change.Fingerprint{sampleFingerprint(id)}); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	a, b := fill([]string{"linux", "rdma-core"}), fill([]string{"rdma-core", "linux"})
+	da, err := a.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := b.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := DiffDumps(da, db); len(diff) != 0 {
+		t.Errorf("the same content dumps differently: %v", diff)
+	}
+	if len(da["sources"]) != 2 || len(da["commits"]) != 1 || len(da["files"]) != 2 {
+		t.Errorf("dump: %d sources, %d commits, %d files; want 2, 1, 2", len(da["sources"]), len(da["commits"]), len(da["files"]))
+	}
+	if _, err := b.PutSource(ctx, Source{Name: "extra", Kind: "distro", URL: "extra.git", Layout: "linux"}); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = b.Dump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := DiffDumps(da, db); len(diff) != 1 || !strings.HasPrefix(diff[0], "sources (0 rows only in the first, 1 only in the second)") {
+		t.Errorf("diff = %v, want sources with one row only in the second", diff)
+	}
+	if msg, err := a.Integrity(ctx); err != nil || msg != "" {
+		t.Errorf("integrity: %q, %v", msg, err)
+	}
+}
+
+// A reader that finds a new SQLite store being made by a sync (which
+// holds the store's lock for its whole run and migrates the store as it
+// opens it) waits for the migrations, not for the sync: it opened only
+// when the sync ended.
+func TestAReaderWaitsForTheMigrationNotTheSync(t *testing.T) {
+	sqliteOnly(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kdelta.db")
+	held := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		lock, err := Acquire(ctx, path, "kdelta sync", 0, nil)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer lock.Release()
+		close(held)
+		time.Sleep(300 * time.Millisecond) // the sync mirrors before it opens the store
+		db, _, err := open(ctx, path, fixedNow, openMode{held: true})
+		if err == nil {
+			db.Close()
+		}
+		<-release // and syncs for a long while
+		done <- err
+	}()
+	<-held
+	t0 := time.Now()
+	db, err := Open(ctx, path, fixedNow)
+	took := time.Since(t0)
+	close(release)
+	if err != nil {
+		t.Fatalf("open while a sync makes the store: %v", err)
+	}
+	db.Close()
+	if took > 3*time.Second {
+		t.Errorf("the reader took %s: it waited for the sync, not for the migrations", took.Round(time.Millisecond))
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -206,9 +206,9 @@ func (db *DB) migrate(ctx context.Context, m openMode, file sqliteFile) ([]strin
 			ErrReadOnly, strings.TrimPrefix(pending[0], "migration/"))
 	}
 	if db.d == sqliteDialect && !m.held {
-		lock, err := Acquire(ctx, db.where, "kdelta (migrating the store)", migrateWait, nil)
-		if err != nil {
-			return nil, err
+		lock, err := db.lockToMigrate(ctx, names)
+		if err != nil || lock == nil {
+			return nil, err // nil, nil: the run that holds the store migrated it
 		}
 		defer lock.Release()
 	}
@@ -240,6 +240,31 @@ func (db *DB) migrate(ctx context.Context, m openMode, file sqliteFile) ([]strin
 		}
 	}
 	return applied, nil
+}
+
+// lockToMigrate takes the lock of a SQLite store that lacks migrations.
+// A run that holds it (a sync) migrates the store as it opens it: while
+// it holds it, lockToMigrate waits for the migrations to be there, not
+// for the run to end, and then returns no lock; after migrateWait it is
+// ErrLocked naming the run.
+func (db *DB) lockToMigrate(ctx context.Context, names []string) (*Lock, error) {
+	deadline := time.Now().Add(migrateWait)
+	for {
+		lock, err := Acquire(ctx, db.where, "kdelta (migrating the store)", 0, nil)
+		if err == nil || !errors.Is(err, ErrLocked) || !time.Now().Before(deadline) {
+			return lock, err
+		}
+		if f, err := probeSQLite(ctx, db.where); err == nil && f.exists {
+			if pending, err := pendingMigrations(names, f.migrations); err == nil && len(pending) == 0 {
+				return nil, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // pendingMigrations returns the migrations of names a store that has
