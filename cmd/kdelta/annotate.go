@@ -18,12 +18,9 @@ func runAnnotate(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, e, *config)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := analyzer.NewService(db, nil)
+	f := newFactory(e, *config)
+	defer f.Close()
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if *baseline == "" {
 		return usagef("--baseline FILE|SNAPSHOT is required (or --update-baseline FILE, which is compared with when it exists)")
 	}
-	cfg, err := loadConfig(*config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -44,11 +46,10 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openExisting(ctx, e, cfg)
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	targets, err := reportTargets(cfg, fs.Args())
 	if err != nil {
 		return err

@@ -35,7 +35,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	case o.format != "table" && o.format != "json" && o.format != "md":
 		return usagef("--format %q: want table, json or md", o.format)
 	}
-	cfg, err := loadConfig(o.config)
+	f := newFactory(e, o.config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -49,11 +51,10 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openExisting(ctx, e, cfg)
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	c, err := analyzer.Compare(ctx, db, cfg, fs.Arg(0), fs.Arg(1))
 	if err != nil {
 		return err

@@ -48,7 +48,9 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return usagef("--sort %q: want rank or date", o.sort)
 	}
 	o.target = fs.Arg(0)
-	cfg, err := loadConfig(o.config)
+	f := newFactory(e, o.config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -57,11 +59,10 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openExisting(ctx, e, cfg)
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	rules, err := cfg.TestRules()
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/report"
@@ -68,17 +68,18 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := doSync(ctx, e, syncOptions{config: config}); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, e, config)
+	f := newFactory(e, config)
+	defer f.Close()
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	fmt.Fprintln(e.stdout)
 	if err := printSummary(ctx, e.stdout, db); err != nil {
 		return err
 	}
 	// The delta of every downstream against its upstream.
-	cfg, err := loadConfig(config)
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,9 @@ func runIgnore(ctx context.Context, e *env, args []string) error {
 	if len(rest) == 0 || rest[0] != "add" && rest[0] != "rm" && rest[0] != "list" {
 		return usagef("ignore add ID|PATH --reason TEXT [--downstream NAME] | ignore rm ID|PATH [--downstream NAME] | ignore list [--downstream NAME]")
 	}
-	cfg, err := loadConfig(*config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -33,12 +35,7 @@ func runIgnore(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := analyzer.NewService(db, cfg)
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,12 @@ func runMatches(ctx context.Context, e *env, args []string) error {
 	if *format != "json" && *format != "table" {
 		return usagef("--format %q: want json or table", *format)
 	}
-	db, err := openStore(ctx, e, *config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	r, err := analyzer.Analyze(ctx, db, fs.Arg(0))
 	if err != nil {
 		return err
@@ -58,16 +59,13 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	if len(rest) < 2 || rest[0] != "set" && rest[0] != "unset" {
 		return usagef("match set DOWNSTREAM [UPSTREAM...] | match unset DOWNSTREAM")
 	}
-	cfg, err := loadConfig(*config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := analyzer.NewService(db, cfg)
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}

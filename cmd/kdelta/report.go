@@ -45,15 +45,16 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if write == nil {
 		return usagef("--format %q: want md, html, json or csv", *format)
 	}
-	cfg, err := loadConfig(*config)
+	fac := newFactory(e, *config)
+	defer fac.Close()
+	cfg, err := fac.Config()
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, e, cfg)
+	db, err := fac.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	targets, err := reportTargets(cfg, fs.Args())
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/internal/termtext"
 )
@@ -25,16 +24,9 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if len(id) < 4 || strings.Trim(id, "0123456789abcdef") != "" {
 		return usagef("%q is not a commit id (4 to 40 hex digits)", fs.Arg(0))
 	}
-	cfg, err := loadConfig(*config)
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	svc, err := analyzer.NewService(db, cfg)
+	f := newFactory(e, *config)
+	defer f.Close()
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}

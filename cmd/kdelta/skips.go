@@ -17,11 +17,12 @@ func runSkips(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("skips takes no arguments")
 	}
-	db, err := openStore(ctx, e, *config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	skips, err := db.Skips(ctx)
 	if err != nil {
 		return err

@@ -34,15 +34,16 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if *only != "" && !status.Valid(*only) {
 		return usagef("--status %q: want one of %s", *only, strings.Join(status.All(), ", "))
 	}
-	cfg, err := loadConfig(*config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, e, cfg)
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	arg := fs.Arg(0)
 	if src, _ := analyzer.Target(arg); cfg.Source(src) != nil {
 		return downstreamStatus(ctx, e, db, arg, *format, *only, *all)

@@ -23,21 +23,13 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("summary takes no arguments")
 	}
-	db, err := openStore(ctx, e, *config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	db, err := f.Store(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	return printSummary(ctx, e.stdout, db)
-}
-
-// openStore opens the project's store for reading; it must exist.
-func openStore(ctx context.Context, e *env, config string) (*store.DB, error) {
-	cfg, err := loadConfig(config)
-	if err != nil {
-		return nil, err
-	}
-	return openExisting(ctx, e, cfg)
 }
 
 // openExisting opens the store the project names: a SQLite file, which

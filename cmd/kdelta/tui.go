@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/tui"
 )
 
@@ -26,23 +25,20 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("tui takes no arguments")
 	}
-	cfg, err := loadConfig(*config)
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
+	f := newFactory(e, *config)
 	defer func() {
 		if ctx.Err() != nil {
 			// Interrupted: a read in flight ends with the process, which
 			// must not wait for it (the terminal is restored already).
-			go db.Close()
+			go f.Close()
 			return
 		}
-		db.Close()
+		f.Close()
 	}()
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
 	// The screen goes to the terminal itself: the TUI keeps every text it
 	// did not write off it (tui.App.View), and draws with escape sequences
 	// of its own. What --print draws goes through the guarded stdout.
@@ -53,10 +49,6 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	renderer := lipgloss.NewRenderer(out)
 	if *print || os.Getenv("NO_COLOR") != "" {
 		renderer.SetColorProfile(termenv.Ascii)
-	}
-	svc, err := analyzer.NewService(db, cfg)
-	if err != nil {
-		return err
 	}
 	c := tui.NewCommon(ctx, svc, tui.NewStyles(renderer), e.now)
 	first := tui.NewOverview(c)
