@@ -14,7 +14,7 @@ import (
 // (mirror, walk, fingerprint, store). `make bench` measures the bench world
 // against the git CLI; this is for profiling:
 //
-//	go test ./analyzer/ingest -run - -bench FirstSync -cpuprofile cpu.out
+//	go test ./ingest -run - -bench FirstSync -cpuprofile cpu.out
 //
 // KDELTA_BENCH_CONFIG=path/to/kdelta.toml profiles another world instead
 // (for example the bench world that `kdelta-bench -build-only` leaves).

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
@@ -30,7 +30,7 @@ import (
 )
 
 // fxDir is the top-level testdata directory.
-const fxDir = "../../testdata"
+const fxDir = "../testdata"
 
 // Commits of testdata/linux/repo.fi that the downstream fixtures name.
 const (

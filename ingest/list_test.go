@@ -18,7 +18,7 @@ import (
 // patch by message-id.
 func TestMboxAndPatchwork(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("..", "..", "sources", "mbox", "testdata", "linux-rdma.mbox"))
+	data, err := os.ReadFile(filepath.Join("..", "sources", "mbox", "testdata", "linux-rdma.mbox"))
 	if err != nil {
 		t.Fatal(err)
 	}

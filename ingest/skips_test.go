@@ -228,7 +228,7 @@ func buildInbox(t *testing.T, dir string) (plumbing.Hash, []byte) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not on PATH")
 	}
-	src := filepath.Join("..", "..", "testdata", "public-inbox", "linux-rdma", "git")
+	src := filepath.Join("..", "testdata", "public-inbox", "linux-rdma", "git")
 	streams, err := filepath.Glob(filepath.Join(src, "*.git.fi"))
 	if err != nil || len(streams) != 2 {
 		t.Fatalf("fixture streams %v: %v", streams, err)

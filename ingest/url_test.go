@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"

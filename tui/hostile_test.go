@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"

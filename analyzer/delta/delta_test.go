@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/change"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"

@@ -24,7 +24,7 @@ type progress struct {
 	last  time.Time
 }
 
-// stageUnit is what a stage counts, from its name (see analyzer/ingest's
+// stageUnit is what a stage counts, from its name (see ingest's
 // stages): the release tags a sync walks to find first releases, the
 // postings of a list it looks up, the patches of a series it reads, else
 // commits; building the demo world, the repositories' commits and the

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/internal/termtext"

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/analyzer/ingest"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/store"
 )
 
