@@ -21,10 +21,10 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
 	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"

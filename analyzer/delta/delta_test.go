@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"

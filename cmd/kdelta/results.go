@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/change"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )

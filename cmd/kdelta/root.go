@@ -16,8 +16,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kdelta/kdelta/analyzer"
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/analyzer/match"
+	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/internal/termtext"
 	"github.com/kdelta/kdelta/project"
