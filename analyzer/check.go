@@ -296,10 +296,17 @@ func baselineChanges(was *Overview) []Carried {
 	for _, c := range was.Carried {
 		seen[c.ID] = true
 	}
+	// A change that carries an upstream commit upstream reverted is no
+	// longer mainline, even when it carries others too (a squash): its
+	// status was not kept.
 	for _, b := range was.Backports {
 		if b.RevertedBy != "" {
-			continue // no longer mainline: its status was not kept
+			for _, id := range b.Carried {
+				seen[id] = true
+			}
 		}
+	}
+	for _, b := range was.Backports {
 		for _, id := range b.Carried {
 			if seen[id] {
 				continue

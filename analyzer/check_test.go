@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdelta/kdelta/analyzer/status"
 	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
@@ -206,4 +207,22 @@ func lastPassing(t *testing.T, ov Overview) TestStatus {
 	}
 	t.Fatalf("%s has no passing test", ov.Downstream)
 	return TestStatus{}
+}
+
+// TestSquashOfARevertedCommitIsNoStatusRegression: a downstream change
+// that carries several upstream commits, one of which upstream reverted,
+// is unknown now and was in the baseline too (a report lists it as the
+// backport of each commit, the reverted one marked): comparing a report
+// with the state it was written from finds nothing.
+func TestSquashOfARevertedCommitIsNoStatusRegression(t *testing.T) {
+	squash := strings.Repeat("d", 40)
+	was := &Overview{Downstream: "rhel@main", Backports: []Backport{
+		{Upstream: strings.Repeat("a", 40), Subject: "net/mlx4: fix", Carried: []string{squash}},
+		{Upstream: strings.Repeat("b", 40), Subject: "net/mlx4: fix", Carried: []string{squash}, RevertedBy: strings.Repeat("c", 40)},
+	}}
+	cur := &Overview{Downstream: "rhel@main", changes: []Carried{{ID: squash, Subject: "net/mlx4: fix",
+		Status: status.Status{Status: status.Unknown}}}}
+	if got := checkStatuses(was, cur, nil); len(got) != 0 {
+		t.Errorf("a squash carrying a reverted commit: %d status findings against its own report: %+v", len(got), got)
+	}
 }
