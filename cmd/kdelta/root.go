@@ -100,7 +100,7 @@ func commands() []command {
 			"kdelta annotate 3f2a9c1 never --reason \"vendor-only tuning\"", runAnnotate},
 		{"ignore", "[--config FILE] add ID|PATH --reason TEXT [--downstream NAME] | rm ID|PATH [--downstream NAME] | list [--downstream NAME]", "keep known non-issues (upstream commits, paths) out of the missing lists of every downstream, or of one",
 			"kdelta ignore add drivers/infiniband/hw/qib/ --reason \"qib is not shipped\"", runIgnore},
-		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] | regressions [DOWNSTREAM] [--format table|json] [--limit N] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
+		{"results", "[--config FILE] import FILE... [--format junit|kcidb|csv] [--target SOURCE@REF] [--lab NAME] [--hardware TEXT] [--wait DURATION] | regressions [DOWNSTREAM] [--format table|json] [--limit N] | show TEST", "import interop test results (JUnit XML, kcidb JSON, CSV); list tests that went from PASS to FAIL with their suspects; show a test's history",
 			"kdelta results import iol-rhel9.4.xml --target rhel9@kernel-5.14.0-427.el9", runResults},
 		{"report", "[--config FILE] [--format md|html|json|csv] [-o FILE] [DOWNSTREAM...]", "a delta report for release managers: per downstream and component the counts, missing fixes, carried patches by status with evidence, test health, and the change since the previous snapshot",
 			"kdelta report --format html -o rdma-delta.html", runReport},
