@@ -1145,7 +1145,11 @@ func (d *Detail) deltaSection(b *detBuilder) {
 		}
 	case detIgnored:
 		ig := info.ignore
-		b.field("ignored", fmt.Sprintf("%s (%s, since %s)", ig.Reason, ignoreScopeText(ig.Scope), ig.Created.Format("2006-01-02")), s.Dim)
+		by := ""
+		if ig.Who != "" {
+			by = " by " + ig.Who
+		}
+		b.field("ignored", fmt.Sprintf("%s (%s, since %s%s)", ig.Reason, ignoreScopeText(ig.Scope), ig.Created.Format("2006-01-02"), by), s.Dim)
 	}
 }
 

@@ -347,6 +347,7 @@ func TestDetailActionAnnotate(t *testing.T) {
 func TestDetailActionIgnore(t *testing.T) {
 	w := newTestWorld(t)
 	ctx := context.Background()
+	w.db.SetUser("Ana Maintainer")
 	c := w.common(t)
 	fix := missingFix(t, c)
 	tm := openDetail(t, c, "rhel@main", fix.ID, "missing fix: rhel@main lacks it")
@@ -369,6 +370,10 @@ func TestDetailActionIgnore(t *testing.T) {
 	typeKeys(tm, "quirk: we do not ship mlx5 fs")
 	enter(tm)
 	waitForAll(t, tm, "ignoring "+change.Short(fix.ID)+" for every downstream: quirk: we do not ship mlx5 fs", "ignored: on the ignore list for every downstream")
+	// The page says who put it there.
+	tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+	waitFor(t, tm, "by Ana Maintainer")
+	tm.Send(tea.KeyMsg{Type: tea.KeyHome})
 	list, err := w.db.Ignores(ctx)
 	if err != nil {
 		t.Fatal(err)
