@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/kdelta
 DEMODIR ?= kdelta-demo
 
-.PHONY: build demo test lint bench bench-kernel faults clean
+.PHONY: build demo test race lint bench bench-kernel faults clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/kdelta
@@ -18,6 +18,11 @@ demo: build
 # each test binary starts in a temporary directory.
 test: lint
 	$(GO) test ./...
+
+# Every test under the race detector: about 8 minutes on 2 cores, so not
+# part of make test.
+race:
+	$(GO) test -race ./...
 
 lint:
 	$(GO) vet ./...

@@ -158,14 +158,14 @@ func TestTUIEndsOnASignal(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			var screen strings.Builder
+			var screen lockedBuffer
 			got := make(chan struct{})
 			var once sync.Once
 			go func() {
 				buf := make([]byte, 4096)
 				for {
 					n, err := master.Read(buf)
-					screen.Write(buf[:n]) // only this goroutine writes it
+					screen.Write(buf[:n]) // this goroutine writes it; the test reads it
 					// Answer what a terminal is asked (its background
 					// colour, the cursor's place), as a terminal does.
 					if strings.Contains(string(buf[:n]), "\x1b]11;?") {

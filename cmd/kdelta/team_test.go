@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -309,7 +308,7 @@ func TestHostileSQLThroughASyncIntoPostgres(t *testing.T) {
 type kdeltaProcess struct {
 	name           string
 	cmd            *exec.Cmd
-	stdout, stderr bytes.Buffer
+	stdout, stderr lockedBuffer // written by the process while the test reads
 }
 
 func startKdelta(t *testing.T, name string, env []string, args ...string) *kdeltaProcess {
