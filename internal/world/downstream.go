@@ -592,60 +592,23 @@ func (d *downGen) divergedContext() (bool, error) {
 		if _, ok := applyChange(d.root, u.change, true); !ok {
 			continue
 		}
-		fc := u.change.Files[0]
-		h := fc.Hunks[0]
-		f := d.root.get(fc.Path)
-		pos, fit := locate(f.lines, h)
-		if fit != fitExact {
+		// The upstream commit must then apply only with fuzz.
+		withUpstream := func(_ *changeSet, withOnly *dir) (*dir, bool) {
+			r2, ok := applyChange(withOnly, u.change, false)
+			return r2.root, ok && r2.fuzzy > 0
+		}
+		only, root, ok := d.contextChange(u, withUpstream)
+		if !ok {
 			continue
 		}
-		a := areaOfPath(fc.Path)
-		if a == nil {
-			a = u.area
+		if err := d.writeOnly(only.area, only.path, only.e, only.ch, only.root); err != nil {
+			return false, err
 		}
-		cd := code{r: d.r, a: a}
-		var cand []int
-		if len(h.Before) == ctxLines {
-			cand = append(cand, pos-3, pos-2)
-		}
-		if len(h.After) == ctxLines {
-			cand = append(cand, pos+len(h.Del)+1, pos+len(h.Del)+2)
-		}
-		for _, at := range cand {
-			nl, what, ok := cd.mutate(f.lines[at])
-			if !ok {
-				continue
-			}
-			fn := "this"
-			if sp := spanOf(funcSpans(f.lines), at); sp != nil {
-				fn = sp.name
-			}
-			e := edit{fn: fn, what: what, why: "Adjust %s() for the hardware and firmware this release supports.",
-				hunks: []hunk{mkHunk(f.lines, at, 1, []string{nl})}}
-			if !uniqueHunk(f.lines, e.hunks[0]) {
-				continue
-			}
-			only := &changeSet{Files: []fileChange{{Op: opModify, Path: fc.Path, Hunks: e.hunks}}}
-			if d.duplicatesUpstream(only) {
-				continue
-			}
-			r1, ok := applyChange(d.root, only, true)
-			if !ok {
-				continue
-			}
-			r2, ok := applyChange(r1.root, u.change, false)
-			if !ok || r2.fuzzy == 0 {
-				continue
-			}
-			if err := d.writeOnly(a, fc.Path, e, only, r1.root); err != nil {
-				return false, err
-			}
-			d.tick()
-			obj, en := d.message(KindContext, "", u, nil, u.change)
-			en.Upstream = []string{u.id.String()}
-			d.take(u.idx)
-			return true, d.commit(r2.root, []*changeSet{u.change}, obj, en)
-		}
+		d.tick()
+		obj, en := d.message(KindContext, "", u, nil, u.change)
+		en.Upstream = []string{u.id.String()}
+		d.take(u.idx)
+		return true, d.commit(root, []*changeSet{u.change}, obj, en)
 	}
 	return false, nil
 }

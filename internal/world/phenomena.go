@@ -898,7 +898,11 @@ func (d *downGen) plantTwins() error {
 		if diverge > 0 {
 			// The branch changed a line next to where u applies first:
 			// u goes on with another context (another patch-id).
-			if only, root, ok := d.contextChange(u, merged); ok {
+			onMerged := func(ch *changeSet, _ *dir) (*dir, bool) {
+				m, ok := applyChange(merged, ch, false)
+				return m.root, ok
+			}
+			if only, root, ok := d.contextChange(u, onMerged); ok {
 				if r, ok := applyChange(only.root, u.change, false); ok && r.fuzzy > 0 {
 					if err := d.writeOnly(only.area, only.path, only.e, only.ch, only.root); err != nil {
 						return err
@@ -1087,8 +1091,10 @@ type branchChange struct {
 
 // contextChange makes a change of the branch's own to a line next to
 // where upstream commit u's first hunk applies (outside the lines a fuzzy
-// apply needs), which applies to merged too; it returns merged with it.
-func (d *downGen) contextChange(u *ucommit, merged *dir) (branchChange, *dir, bool) {
+// apply needs). It tries the lines in turn and keeps the first change
+// that accept takes: accept gets the change and the branch's tree with it,
+// and returns the tree the caller goes on with.
+func (d *downGen) contextChange(u *ucommit, accept func(ch *changeSet, withIt *dir) (*dir, bool)) (branchChange, *dir, bool) {
 	fc := u.change.Files[0]
 	h := fc.Hunks[0]
 	f := d.root.get(fc.Path)
@@ -1133,11 +1139,11 @@ func (d *downGen) contextChange(u *ucommit, merged *dir) (branchChange, *dir, bo
 		if !ok {
 			continue
 		}
-		m, ok := applyChange(merged, ch, false)
+		next, ok := accept(ch, r1.root)
 		if !ok {
 			continue
 		}
-		return branchChange{area: a, path: fc.Path, e: e, ch: ch, root: r1.root}, m.root, true
+		return branchChange{area: a, path: fc.Path, e: e, ch: ch, root: r1.root}, next, true
 	}
 	return branchChange{}, nil, false
 }
