@@ -2,10 +2,8 @@ package tui
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,47 +14,22 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"github.com/kdelta/kdelta/ingest"
 	"github.com/kdelta/kdelta/internal/world"
-	"github.com/kdelta/kdelta/project"
-	"github.com/kdelta/kdelta/store"
 )
 
 // hostileWorld is the small world with world.PlantHostile's commits,
 // postings and test results synced and imported.
 func hostileWorld(t *testing.T) (*testWorld, *world.Hostile) {
 	t.Helper()
-	ctx := context.Background()
-	w, err := world.Build(world.Options{Seed: 5, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := world.PlantHostile(w.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := project.Load(w.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.Sync(ctx, cfg, ingest.Options{Now: fixedNow}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, cfg.StorePath(), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	imports := []ingest.ResultsImport{{File: filepath.Join(w.Dir, h.Results)}}
-	for _, f := range w.Truth.Results.Files {
-		imports = append(imports, ingest.ResultsImport{File: filepath.Join(w.Dir, f.Path), Target: f.Target})
-	}
-	for _, imp := range imports {
-		if _, err := ingest.ImportResults(ctx, db, cfg, imp); err != nil {
+	var h *world.Hostile
+	w := buildTestWorld(t, func(w *world.World) []string {
+		var err error
+		if h, err = world.PlantHostile(w.Dir); err != nil {
 			t.Fatal(err)
 		}
-	}
-	return &testWorld{World: w, cfg: cfg, db: db}, h
+		return []string{h.Results}
+	})
+	return w, h
 }
 
 // screenLeak returns the first character of a screen the terminal would

@@ -33,10 +33,24 @@ type testWorld struct {
 // temporary directory: about a second.
 func newTestWorld(t *testing.T) *testWorld {
 	t.Helper()
+	return buildTestWorld(t, nil)
+}
+
+// buildTestWorld builds the small world (seed 5), lets plant change it
+// (when not nil) and returns more results files to import, then syncs it
+// and imports the world's results and those.
+func buildTestWorld(t *testing.T, plant func(w *world.World) []string) *testWorld {
+	t.Helper()
 	ctx := context.Background()
 	w, err := world.Build(world.Options{Seed: 5, Size: world.Small, Dir: filepath.Join(t.TempDir(), "world")})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var imports []ingest.ResultsImport
+	if plant != nil {
+		for _, f := range plant(w) {
+			imports = append(imports, ingest.ResultsImport{File: filepath.Join(w.Dir, f)})
+		}
 	}
 	cfg, err := project.Load(w.Config)
 	if err != nil {
@@ -51,7 +65,10 @@ func newTestWorld(t *testing.T) *testWorld {
 	}
 	t.Cleanup(func() { db.Close() })
 	for _, f := range w.Truth.Results.Files {
-		if _, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: filepath.Join(w.Dir, f.Path), Target: f.Target}); err != nil {
+		imports = append(imports, ingest.ResultsImport{File: filepath.Join(w.Dir, f.Path), Target: f.Target})
+	}
+	for _, imp := range imports {
+		if _, err := ingest.ImportResults(ctx, db, cfg, imp); err != nil {
 			t.Fatal(err)
 		}
 	}
