@@ -96,24 +96,31 @@ func (quiet) Stage(string, int)   {}
 func (quiet) Advance(int)         {}
 func (quiet) Note(string, ...any) {}
 
+// withDefaults fills what the options leave out: silence, the system's
+// clock, a diff worker per CPU, gitrepo.DefaultLimits.
+func (o Options) withDefaults() Options {
+	if o.Progress == nil {
+		o.Progress = quiet{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.Limits == (gitrepo.Limits{}) {
+		o.Limits = gitrepo.DefaultLimits
+	}
+	return o
+}
+
 // ErrUnknownSource says a source name is not in the project file.
 var ErrUnknownSource = errors.New("unknown source")
 
 // Sync syncs the project's sources into its store. It holds the store's
 // lock for its whole length.
 func Sync(ctx context.Context, cfg *project.Config, opts Options) (*Report, error) {
-	if opts.Progress == nil {
-		opts.Progress = quiet{}
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.NumCPU()
-	}
-	if opts.Limits == (gitrepo.Limits{}) {
-		opts.Limits = gitrepo.DefaultLimits
-	}
+	opts = opts.withDefaults()
 	selected, err := selectSources(cfg, opts.Sources)
 	if err != nil {
 		return nil, err

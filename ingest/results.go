@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -176,7 +175,7 @@ func (r *resolver) fingerprintTargets(bySource map[string]map[plumbing.Hash]bool
 		return err
 	}
 	s := &syncer{cfg: r.cfg, comps: comps, db: r.db, repos: map[string]*gitrepo.Repo{},
-		opts: Options{Progress: quiet{}, Workers: runtime.NumCPU(), Now: time.Now, Limits: gitrepo.DefaultLimits}}
+		opts: Options{}.withDefaults()}
 	defer s.closeRepos()
 	names := make([]string, 0, len(bySource))
 	for name := range bySource {
