@@ -30,6 +30,7 @@ type kernelRun struct {
 	window, windowRDMA      int
 	gitWindow, resync       measure
 	noopAfter               measure
+	gitFetch, goGitFetch    measure
 }
 
 // benchKernel builds the kernel world (size kernel or kernel-mini) in
@@ -101,12 +102,36 @@ func benchKernel(bin, self, dir, size, out string) error {
 	}
 
 	// The merge window: master moves to commits written at build time.
+	// Two copies of the mirror as the first sync left it are fetched
+	// after it, one by the git CLI and one by go-git, each in a process
+	// of its own (issue 14: does go-git's fetch keep up at this size?).
 	old, err := gitLine(upRepo, "rev-parse", "master")
 	if err != nil {
 		return err
 	}
+	mirror := cfg.MirrorPath(up)
+	fetchGit, fetchGoGit := filepath.Join(dir, "fetch-git", "linux"), filepath.Join(dir, "fetch-go-git", "linux")
+	for _, to := range []string{fetchGit, fetchGoGit} {
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		if _, err := timeCmd("cp", "-a", mirror, to); err != nil {
+			return err
+		}
+	}
 	if _, err := world.AdvanceKernel(worldDir); err != nil {
 		return err
+	}
+	log("git CLI: git fetch of the merge window into a copy of the mirror")
+	if k.gitFetch, err = timeCmd(self, "-fetch", fetchGit, "-url", upRepo, "-how", "git"); err != nil {
+		return err
+	}
+	log("go-git: fetch of the merge window into a copy of the mirror")
+	if k.goGitFetch, err = timeCmd(self, "-fetch", fetchGoGit, "-url", upRepo, "-how", "go-git"); err != nil {
+		return err
+	}
+	for _, d := range []string{fetchGit, fetchGoGit} {
+		os.RemoveAll(filepath.Dir(d))
 	}
 	if k.window, err = countLines(upRepo, "rev-list", "--no-merges", old+"..master"); err != nil {
 		return err
@@ -177,6 +202,11 @@ func renderKernel(k kernelRun) string {
 	fmt.Fprintf(&b, "| git CLI: `git log -p` of the merge window (%d commits, %d in scope) | %s | %s | 1.00x |\n", k.window, k.windowRDMA, round(k.gitWindow.took), mib(k.gitWindow.maxRSS))
 	fmt.Fprintf(&b, "| kdelta: resync after the merge window | %s | %s | %s |\n", round(k.resync.took), mib(k.resync.maxRSS), ratio(k.resync.took, k.gitWindow.took))
 	fmt.Fprintf(&b, "| kdelta: no-op resync after it | %s | %s | |\n\n", round(k.noopAfter.took), mib(k.noopAfter.maxRSS))
+	fmt.Fprintf(&b, "Fetching the merge window into a copy of the mirror the first sync made (each in a process of its own, from the local repository):\n\n")
+	fmt.Fprintf(&b, "| what | time | peak memory | ratio to git |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| git CLI: `git fetch --prune` (what `mirror = \"git\"` runs) | %s | %s | 1.00x |\n", round(k.gitFetch.took), mib(k.gitFetch.maxRSS))
+	fmt.Fprintf(&b, "| go-git: fetch (what `mirror = \"go-git\"` runs) | %s | %s | %s time, %s memory |\n\n", round(k.goGitFetch.took), mib(k.goGitFetch.maxRSS),
+		ratio(k.goGitFetch.took, k.gitFetch.took), fmt.Sprintf("%.2fx", float64(k.goGitFetch.maxRSS)/float64(max(k.gitFetch.maxRSS, 1))))
 	pct := 0.0
 	if k.compared > 0 {
 		pct = 100 * float64(k.agree) / float64(k.compared)

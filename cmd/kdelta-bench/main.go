@@ -19,6 +19,7 @@ import (
 
 	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
+	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -44,7 +45,19 @@ func run() error {
 	buildOnly := flag.Bool("build-only", false, "build the world in -work and stop (to time kdelta by hand against it)")
 	advanceOnly := flag.Bool("advance-only", false, "add -advance commits to the upstream of the world in -work and stop")
 	kernel := flag.Bool("kernel", false, "measure the kernel-size world (-size kernel, or kernel-mini to try the pipeline) and write only its section of -out")
+	fetchDir := flag.String("fetch", "", "update the mirror in this directory from -url with -how (go-git or git) and stop: how the kernel bench times go-git's fetch in a process of its own")
+	fetchURL := flag.String("url", "", "with -fetch: the repository to fetch from")
+	fetchHow := flag.String("how", gitrepo.MirrorGoGit, "with -fetch: go-git or git")
 	flag.Parse()
+
+	if *fetchDir != "" {
+		res, err := gitrepo.Mirror(context.Background(), *fetchURL, *fetchDir, *fetchHow, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("fetched with %s; refs changed: %v\n", res.With, res.Changed)
+		return nil
+	}
 
 	bin, err := filepath.Abs(*kdelta)
 	if err != nil {

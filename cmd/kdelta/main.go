@@ -4,4 +4,9 @@ package main
 
 import "os"
 
-func main() { os.Exit(run(os.Args[1:], newEnv())) }
+func main() {
+	stop := startProfiles()
+	code := run(os.Args[1:], newEnv())
+	stop()
+	os.Exit(code)
+}
