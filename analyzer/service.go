@@ -77,6 +77,31 @@ func (s *Service) Statuses(ctx context.Context, target string) ([]Carried, *Resu
 	return Statuses(ctx, s.db, target)
 }
 
+// CarriedIn are the changes of a component ("" for every one) that a
+// downstream carries with no upstream counterpart, with their statuses,
+// in the downstream's order: the carried changes as the overview and
+// kdelta delta count them (backports are not among them), by the analysis
+// the statuses were decided on.
+func (s *Service) CarriedIn(ctx context.Context, target, component string) ([]Carried, error) {
+	all, r, err := s.Statuses(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	only := map[string]bool{}
+	if cd := r.Component(component); cd != nil {
+		for _, c := range cd.DownstreamOnly {
+			only[c.ID] = true
+		}
+	}
+	var carried []Carried
+	for _, x := range all {
+		if only[x.ID] {
+			carried = append(carried, x)
+		}
+	}
+	return carried, nil
+}
+
 // Timeline is the status history of a change.
 func (s *Service) Timeline(ctx context.Context, key string) ([]TimelineEntry, error) {
 	return Timeline(ctx, s.db, key)
