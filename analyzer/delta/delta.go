@@ -96,11 +96,16 @@ type analysis struct {
 	fixes      map[string][]string // missing fix -> what it fixes
 	byID       map[string]*change.Fingerprint
 	resolve    *resolver
+	// copyOf maps an upstream commit that is a copy of another upstream
+	// commit (a stable branch's "commit X upstream.", a cherry-pick -x
+	// between two upstream refs) to the original: one change, counted
+	// once, under the original.
+	copyOf map[string]string
 }
 
 func newAnalysis(in Input) *analysis {
 	a := &analysis{in: in, carried: map[string][]string{}, reverted: map[string][]string{}, revertedUp: map[string]string{},
-		missing: map[string]bool{}, fixes: map[string][]string{}, byID: map[string]*change.Fingerprint{}}
+		missing: map[string]bool{}, fixes: map[string][]string{}, byID: map[string]*change.Fingerprint{}, copyOf: map[string]string{}}
 	a.resolve = newResolver(append(append([]*change.Fingerprint{}, in.Known...), in.Upstream...))
 
 	// Downstream reverts of downstream commits undo what those carried.
@@ -133,6 +138,24 @@ func newAnalysis(in Input) *analysis {
 	for _, fp := range up {
 		a.byID[fp.ID] = fp
 	}
+	a.findCopies()
+	// A downstream commit that carries a copy carries the original.
+	for _, fp := range up {
+		orig := a.copyOf[fp.ID]
+		if orig == "" {
+			continue
+		}
+		for _, d := range a.carried[fp.ID] {
+			if !contains(a.carried[orig], d) {
+				a.carried[orig] = append(a.carried[orig], d)
+			}
+		}
+		for _, d := range a.reverted[fp.ID] {
+			if !contains(a.reverted[orig], d) {
+				a.reverted[orig] = append(a.reverted[orig], d)
+			}
+		}
+	}
 	for _, fp := range up {
 		if r := revertOf(fp); r != "" {
 			if id := a.resolve.id(r, ""); id != "" {
@@ -140,11 +163,16 @@ func newAnalysis(in Input) *analysis {
 			}
 		}
 	}
-	has := func(id string) bool { return in.Has(id) || len(a.carried[id]) > 0 }
+	has := func(id string) bool {
+		if orig := a.copyOf[id]; orig != "" {
+			id = orig
+		}
+		return in.Has(id) || len(a.carried[id]) > 0
+	}
 	// An upstream commit reverted upstream is not missing; a revert of a
-	// commit the downstream lacks is not either.
+	// commit the downstream lacks is not either; a copy is its original.
 	for _, fp := range up {
-		if len(a.carried[fp.ID]) > 0 || a.revertedUp[fp.ID] != "" {
+		if len(a.carried[fp.ID]) > 0 || a.revertedUp[fp.ID] != "" || a.copyOf[fp.ID] != "" {
 			continue
 		}
 		if r := revertOf(fp); r != "" {
@@ -192,7 +220,7 @@ func (a *analysis) delta(comp string) Delta {
 		return false
 	}
 	for _, fp := range a.in.Upstream {
-		if !in(fp) {
+		if !in(fp) || a.copyOf[fp.ID] != "" {
 			continue
 		}
 		it := Item{Commit: fp, Stable: fp.Trailers.CcStable, CVEs: fp.Trailers.CVEs}
@@ -228,6 +256,41 @@ func (a *analysis) delta(comp string) Delta {
 		}
 	}
 	return d
+}
+
+// findCopies fills copyOf: an upstream commit whose message names
+// another upstream commit as where it comes from is a copy of it, and a
+// copy of a copy is one of the first original.
+func (a *analysis) findCopies() {
+	for _, fp := range a.in.Upstream {
+		for _, r := range fp.Trailers.Upstream {
+			if id := a.resolve.id(r.ID, ""); id != "" && id != fp.ID {
+				a.copyOf[fp.ID] = id
+				break
+			}
+		}
+	}
+	roots := make(map[string]string, len(a.copyOf))
+	for id, orig := range a.copyOf {
+		seen := map[string]bool{id: true}
+		for a.copyOf[orig] != "" && !seen[orig] {
+			seen[orig] = true
+			orig = a.copyOf[orig]
+		}
+		if !seen[orig] { // in a loop of copies none is the original
+			roots[id] = orig
+		}
+	}
+	a.copyOf = roots
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // rank orders missing commits: fixes of code the downstream has first,
