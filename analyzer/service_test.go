@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/kdelta/kdelta/internal/world"
 )
 
 // serviceState is what the service's writes change, as a surface reads it.
@@ -227,5 +230,74 @@ func TestServiceRefusals(t *testing.T) {
 	}
 	if st := readState(t, s); len(st.Matches)+len(st.Notes)+len(st.Ignores) != 0 {
 		t.Errorf("refusals changed the state: %+v", st)
+	}
+}
+
+// TestServiceCarriedIn: the carried changes of a component, as the delta
+// list's carried tab shows them, are the component's downstream-only
+// changes of the analysis (no backport among them), each with a status,
+// in the downstream's order; a component the downstream does not touch
+// carries none.
+func TestServiceCarriedIn(t *testing.T) {
+	ctx := context.Background()
+	_, db, cfg := syncedWorld(t, world.Small, 5)
+	svc, err := NewService(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const target = "rhel@main"
+	r, err := svc.Analysis(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := svc.Statuses(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := map[string]int{}
+	for i, c := range all {
+		order[c.ID] = i
+	}
+	backport := map[string]bool{}
+	for _, m := range r.Matches {
+		backport[m.Downstream] = len(m.Upstream) > 0
+	}
+	checked := 0
+	for _, cd := range r.Components {
+		name := "component " + cd.Component
+		if cd.Component == "" {
+			name = "every component"
+		}
+		t.Run(name, func(t *testing.T) {
+			got, err := svc.CarriedIn(ctx, target, cd.Component)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, ids []string
+			for _, c := range cd.DownstreamOnly {
+				want = append(want, c.ID)
+			}
+			for i, c := range got {
+				ids = append(ids, c.ID)
+				if backport[c.ID] || c.Status.Status == "" {
+					t.Errorf("%.12s: backport %v, status %q", c.ID, backport[c.ID], c.Status.Status)
+				}
+				if i > 0 && order[got[i-1].ID] > order[c.ID] {
+					t.Errorf("%.12s listed before %.12s, against the downstream's order", got[i-1].ID, c.ID)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(ids)
+			if !slices.Equal(ids, want) {
+				t.Errorf("carried %d changes %.12v; the analysis says %d %.12v", len(ids), ids, len(want), want)
+			}
+			checked += len(ids)
+		})
+	}
+	if checked == 0 {
+		t.Fatal("rhel@main carries nothing in any component: nothing was checked")
+	}
+	if got, err := svc.CarriedIn(ctx, target, "no-such-component"); err != nil || len(got) != 0 {
+		t.Errorf("a component rhel does not touch: %d carried, err %v", len(got), err)
 	}
 }
