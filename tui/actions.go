@@ -72,9 +72,9 @@ func (d *Detail) openForm(k string) tea.Cmd {
 	switch k {
 	case "m":
 		f.kind = detFormMatch
-		m := d.info.match
-		if d.info.kind == detBackported && len(d.info.carriers) == 1 {
-			m = &d.info.carriers[0]
+		m := d.info.Match
+		if d.info.Kind == analyzer.DetailBackported && len(d.info.Carriers) == 1 {
+			m = &d.info.Carriers[0]
 		}
 		if m != nil && len(m.Upstream) > 0 {
 			var ids []string
@@ -88,7 +88,7 @@ func (d *Detail) openForm(k string) tea.Cmd {
 	case "a":
 		f.kind = detFormAnnotate
 		f.choice = len(status.All()) - 1
-		if c := d.info.carried; c != nil {
+		if c := d.info.Carried; c != nil {
 			for i, s := range status.All() {
 				if s == c.Status.Status {
 					f.choice = i
@@ -286,7 +286,7 @@ func (d *Detail) clearMatch() tea.Cmd {
 func (d *Detail) annotate(st, reason string) tea.Cmd {
 	c, id := d.c, d.id
 	detail := ""
-	if cr := d.info.carried; cr != nil && st == status.Submitted {
+	if cr := d.info.Carried; cr != nil && st == status.Submitted {
 		detail = cr.Status.MessageID // the posting it was submitted as
 	}
 	return func() tea.Msg {

@@ -1,8 +1,10 @@
 // Package tui is kdelta's terminal UI: a root model (App) routes between
 // page models (overview matrix, delta list, commit detail, test results);
-// every read and write of the store runs in a tea.Cmd, so the UI never
-// blocks. Pages share one Common: the store, the project, the styles, the
-// size, the clock and the undo stack.
+// every read and write of the project's state goes through the service
+// layer (analyzer.Service) in a tea.Cmd, so the UI never blocks and
+// gathers nothing itself: pages render what the service returns. Pages
+// share one Common: the service, the project, the styles, the keys, the
+// clock, the analyses read this session and the undo stack.
 package tui
 
 import (
@@ -61,7 +63,8 @@ func NewCommon(ctx context.Context, svc *analyzer.Service, styles *Styles, now f
 
 // Analysis returns a downstream's analysis with its tests, computed once
 // per session (and kept in the store across sessions); Forget drops it
-// after an action changes what it depends on. Safe from tea.Cmds.
+// after an action changes what it depends on. Safe from tea.Cmds. It
+// makes Common the analyzer.Analyses a commit's detail is gathered from.
 func (c *Common) Analysis(ctx context.Context, target string) (*analyzer.Result, error) {
 	c.mu.Lock()
 	r := c.analyses[target]
