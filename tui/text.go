@@ -54,3 +54,9 @@ func padLeft(s string, w int) string {
 	}
 	return strings.Repeat(" ", w-n) + s
 }
+
+// firstLine keeps the first line of a text.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(s)
+}
