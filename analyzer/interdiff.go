@@ -1,8 +1,9 @@
 package analyzer
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/sources/patchdiff"
 )
 
 // DiffFile is one file of a unified diff.
@@ -44,164 +45,42 @@ func (h DiffHunk) key() string {
 }
 
 // ParseDiff reads a unified diff, as git or diff -u prints it, into its
-// files and hunks. Lines outside a file's diff (a message before it, a
-// signature after it) are left out; a hunk's length comes from its @@
-// line, so a removed line that looks like a "--- " header stays in it.
+// files and hunks, with sources/patchdiff (the reader of every patch
+// text). Lines outside a file's diff (a message before it, a signature
+// after it) are left out; a hunk's length comes from its @@ line, so a
+// removed line that looks like a "--- " header stays in it. A malformed
+// diff gives the files read before the problem, a hunk cut short with the
+// lines it has.
 func ParseDiff(text string) []DiffFile {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	var files []DiffFile
-	var cur *DiffFile
-	start := func(f DiffFile) {
-		files = append(files, f)
-		cur = &files[len(files)-1]
-	}
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		switch {
-		case strings.HasPrefix(l, "diff --git "):
-			start(DiffFile{Path: gitHeaderPath(l), Header: []string{l}})
-		case strings.HasPrefix(l, "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ "):
-			old, next := headerPath(l[4:]), headerPath(lines[i+1][4:])
-			if cur == nil || len(cur.Hunks) > 0 || hasHeader(cur.Header, "--- ") {
-				// A plain diff: the ---/+++ pair starts the file.
-				start(DiffFile{})
-			}
-			cur.Header = append(cur.Header, l, lines[i+1])
-			// A rename is only what git's rename lines say: a plain diff's
-			// two paths differ in their top directory.
-			switch {
-			case next != "":
-				cur.Path = next
-			case old != "":
-				cur.Path = old // a deletion
-			}
-			i++
-		case strings.HasPrefix(l, "@@ ") && cur != nil:
-			oldN, newN, ok := hunkLengths(l)
-			h := DiffHunk{Header: l}
-			for i+1 < len(lines) {
-				n := lines[i+1]
-				if ok && oldN <= 0 && newN <= 0 {
-					// Counted out: only a "\ No newline" note may follow.
-					if strings.HasPrefix(n, `\`) {
-						h.Lines = append(h.Lines, n)
-						i++
-					}
-					break
-				}
-				if !ok && (n == "" || !strings.ContainsRune(" +-\\", rune(n[0])) || strings.HasPrefix(n, "--- ") || strings.HasPrefix(n, "diff --git ")) {
-					break
-				}
-				if ok && n == "" {
-					n = " " // an empty context line whose space was lost
-				}
-				switch n[0] {
-				case ' ':
-					oldN--
-					newN--
-				case '-':
-					oldN--
-				case '+':
-					newN--
-				case '\\':
-				default:
-					if ok {
-						// Shorter than its @@ line says: stop at what is there.
-						oldN, newN = 0, 0
-						continue
-					}
-				}
-				h.Lines = append(h.Lines, n)
-				i++
-			}
-			cur.Hunks = append(cur.Hunks, h)
-		case cur != nil && len(cur.Hunks) == 0 && !hasHeader(cur.Header, "+++ ") && extendedHeader(l):
-			switch {
-			case strings.HasPrefix(l, "rename from "):
-				cur.OldPath = l[len("rename from "):]
-			case strings.HasPrefix(l, "copy from "):
-				cur.OldPath = l[len("copy from "):]
-			case strings.HasPrefix(l, "rename to "):
-				cur.Path = l[len("rename to "):]
-			case strings.HasPrefix(l, "copy to "):
-				cur.Path = l[len("copy to "):]
-			}
-			cur.Header = append(cur.Header, l)
+	d, _ := patchdiff.Parse([]byte(text))
+	files := make([]DiffFile, 0, len(d.Files))
+	for _, f := range d.Files {
+		df := DiffFile{Path: f.Path, OldPath: f.OldPath}
+		if f.CopyFrom != "" {
+			df.OldPath = f.CopyFrom
 		}
+		for _, l := range d.Lines[f.Start:f.HeaderEnd()] {
+			df.Header = append(df.Header, lineText(l))
+		}
+		for _, h := range f.Hunks {
+			dh := DiffHunk{Header: lineText(d.Lines[h.Line])}
+			for _, l := range d.Lines[h.Line+1 : h.End] {
+				t := lineText(l)
+				if t == "" {
+					t = " " // an empty context line whose space was lost
+				}
+				dh.Lines = append(dh.Lines, t)
+			}
+			df.Hunks = append(df.Hunks, dh)
+		}
+		files = append(files, df)
 	}
 	return files
 }
 
-// extendedHeader says whether a line is one of git's extended header
-// lines, between "diff --git" and the first hunk.
-func extendedHeader(l string) bool {
-	for _, p := range []string{"index ", "old mode ", "new mode ", "deleted file mode ", "new file mode ",
-		"similarity index ", "dissimilarity index ", "rename from ", "rename to ", "copy from ", "copy to ", "Binary files "} {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasHeader(header []string, prefix string) bool {
-	for _, h := range header {
-		if strings.HasPrefix(h, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// gitHeaderPath is the b/ path of a "diff --git a/X b/Y" line, the best
-// guess until a ---/+++ pair or a rename line says better.
-func gitHeaderPath(l string) string {
-	rest := strings.TrimPrefix(l, "diff --git ")
-	if i := strings.LastIndex(rest, " b/"); i >= 0 {
-		return rest[i+3:]
-	}
-	if f := strings.Fields(rest); len(f) == 2 {
-		return stripSide(f[1])
-	}
-	return rest
-}
-
-// headerPath is the path of a ---/+++ line, "" for /dev/null.
-func headerPath(s string) string {
-	if i := strings.IndexByte(s, '\t'); i >= 0 {
-		s = s[:i] // a timestamp
-	}
-	s = strings.TrimSpace(s)
-	if s == "/dev/null" {
-		return ""
-	}
-	return stripSide(s)
-}
-
-func stripSide(s string) string {
-	if strings.HasPrefix(s, "a/") || strings.HasPrefix(s, "b/") {
-		return s[2:]
-	}
-	return s
-}
-
-// hunkLengths reads the old and new line counts of an @@ line.
-func hunkLengths(l string) (oldN, newN int, ok bool) {
-	f := strings.Fields(l)
-	if len(f) < 3 || !strings.HasPrefix(f[1], "-") || !strings.HasPrefix(f[2], "+") {
-		return 0, 0, false
-	}
-	count := func(r string) (int, bool) {
-		if _, n, found := strings.Cut(r, ","); found {
-			v, err := strconv.Atoi(n)
-			return v, err == nil
-		}
-		_, err := strconv.Atoi(r)
-		return 1, err == nil
-	}
-	o, ok1 := count(f[1][1:])
-	n, ok2 := count(f[2][1:])
-	return o, n, ok1 && ok2
+// lineText is a line of the diff without its line end.
+func lineText(l []byte) string {
+	return strings.TrimSuffix(strings.TrimSuffix(string(l), "\n"), "\r")
 }
 
 // InterHunk is a hunk of one side of an interdiff.

@@ -18,10 +18,10 @@ const (
 	// hunkAMoved is hunkA at other line numbers, with other context and
 	// other indentation.
 	hunkAMoved = "@@ -20,5 +21,6 @@\n \tint ret;\n \n \tret = foo(dev);\n+    bar(dev);  \n \tif (ret)\n \n"
-	hunkB      = "@@ -40,7 +41,7 @@\n \tspin_lock(&dev->lock);\n-\tif (err) {\n+\tif (err && err != -EAGAIN) {\n \t\tpr_err(\"x\");\n \t}\n \tspin_unlock(&dev->lock);\n \n"
+	hunkB      = "@@ -40,6 +41,6 @@\n \tspin_lock(&dev->lock);\n-\tif (err) {\n+\tif (err && err != -EAGAIN) {\n \t\tpr_err(\"x\");\n \t}\n \tspin_unlock(&dev->lock);\n \n"
 	// hunkBConflict resolves hunkB by hand: another condition.
-	hunkBConflict = "@@ -38,7 +38,7 @@\n \tspin_lock(&dev->lock);\n-\tif (err) {\n+\tif (err && err != -EBUSY) {\n \t\tpr_err(\"x\");\n \t}\n \tspin_unlock(&dev->lock);\n \n"
-	hunkC         = "@@ -70,6 +71,9 @@\n \treturn 0;\n }\n \n+static void baz(void)\n+{\n+}\n \n"
+	hunkBConflict = "@@ -38,6 +38,6 @@\n \tspin_lock(&dev->lock);\n-\tif (err) {\n+\tif (err && err != -EBUSY) {\n \t\tpr_err(\"x\");\n \t}\n \tspin_unlock(&dev->lock);\n \n"
+	hunkC         = "@@ -70,4 +71,7 @@\n \treturn 0;\n }\n \n+static void baz(void)\n+{\n+}\n \n"
 	// hunkIfdef is an OFED-style wrapper hunk downstream adds.
 	hunkIfdef = "@@ -1,3 +1,5 @@\n+#ifdef HAVE_FOO_BAR\n #include <linux/foo.h>\n+#endif\n #include <linux/bar.h>\n \n"
 )
@@ -88,10 +88,11 @@ func TestInterdiff(t *testing.T) {
 			want: []string{x + "->" + y + ":ss/s", "-->drivers/infiniband/hw/mlx5/main.c:/s"}},
 		{name: "two upstream commits, one squashed backport", up: gitDiff(x, hunkA) + gitDiff(x, hunkB),
 			down: gitDiff(x, hunkA, hunkB), want: []string{x + "->" + x + ":ss/ss"}},
+		// Paths lose their first component, as git apply -p1 reads them.
 		{name: "a plain diff with other top directories",
 			up:   gitDiff(x, hunkA),
 			down: "--- linux-5.14.orig/" + x + "\t2024-01-01\n+++ linux-5.14/" + x + "\t2024-01-02\n" + hunkAMoved,
-			want: []string{x + "->linux-5.14/" + x + ":s/s"}},
+			want: []string{x + "->" + x + ":s/s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,5 +166,19 @@ func TestParseDiff(t *testing.T) {
 	}
 	if n := len(ParseDiff("no diff here\n")); n != 0 {
 		t.Errorf("a text with no diff has %d files", n)
+	}
+}
+
+// TestParseDiffCutHunk: a diff cut inside a hunk (a mail cut short) still
+// shows the files before it and the lines of the cut hunk it has.
+func TestParseDiffCutHunk(t *testing.T) {
+	const x, y = "drivers/infiniband/core/mad.c", "drivers/infiniband/core/cm.c"
+	text := gitDiff(x, hunkA) + gitDiff(y, "@@ -1,4 +1,4 @@\n a\n-b\n+c\n")
+	files := ParseDiff(text)
+	if len(files) != 2 || files[0].Path != x || files[1].Path != y {
+		t.Fatalf("got %+v, want %s and %s", files, x, y)
+	}
+	if got := files[1].Hunks[0].Lines; !reflect.DeepEqual(got, []string{" a", "-b", "+c"}) {
+		t.Errorf("cut hunk lines %q", got)
 	}
 }

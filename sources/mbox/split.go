@@ -3,6 +3,8 @@ package mbox
 import (
 	"bytes"
 	"strings"
+
+	"github.com/kdelta/kdelta/sources/patchdiff"
 )
 
 // splitText fills Body, Notes, Diff and the author from the decoded text
@@ -59,93 +61,36 @@ func diffStart(text []byte) int {
 
 // diffText returns the diff that starts text, cut before what follows its
 // last hunk: a "-- " mail signature, or format-patch's "base-commit:"
-// block. Lines inside a hunk are counted by the hunk header, so a removed
-// line "- " is never taken for a signature.
+// block. Hunks are those sources/patchdiff reads (their length comes from
+// their header), so a removed line "- " is never taken for a signature;
+// lines after a malformed hunk are read as outside one.
 func diffText(text []byte) []byte {
-	end := len(text)
-	old, new := 0, 0
-	for pos := 0; pos < len(text); {
-		line, next := cutLine(text, pos)
-		if old > 0 || new > 0 {
-			switch {
-			case len(line) == 0 || line[0] == ' ':
-				old--
-				new--
-				pos = next
-				continue
-			case line[0] == '-':
-				old--
-				pos = next
-				continue
-			case line[0] == '+':
-				new--
-				pos = next
-				continue
-			case line[0] == '\\':
-				pos = next
-				continue
+	d, _ := patchdiff.Parse(text)
+	inHunk := make([]bool, len(d.Lines))
+	for _, f := range d.Files {
+		for _, h := range f.Hunks {
+			for i := h.Line + 1; i < h.End; i++ {
+				inHunk[i] = true
 			}
-			old, new = 0, 0 // a short hunk: read the line as outside one
 		}
-		if string(line) == "-- " || string(line) == "--" ||
+	}
+	end := len(text)
+	pos := 0
+	for i, l := range d.Lines {
+		line := bytes.TrimSuffix(bytes.TrimSuffix(l, []byte("\n")), []byte("\r"))
+		if !inHunk[i] && (string(line) == "-- " || string(line) == "--" ||
 			bytes.HasPrefix(line, []byte("base-commit: ")) ||
-			bytes.HasPrefix(line, []byte("prerequisite-patch-id: ")) {
+			bytes.HasPrefix(line, []byte("prerequisite-patch-id: "))) {
 			end = pos
 			break
 		}
-		if o, n, ok := hunkHeader(line); ok {
-			old, new = o, n
-		}
-		pos = next
+		pos += len(l)
 	}
-	d := bytes.TrimRight(text[:end], "\n")
-	out := make([]byte, len(d)+1)
-	copy(out, d)
-	out[len(d)] = '\n'
+	d2 := bytes.TrimRight(text[:end], "\n")
+	out := make([]byte, len(d2)+1)
+	copy(out, d2)
+	out[len(d2)] = '\n'
 	return out
-}
-
-// hunkHeader reads the line counts of "@@ -a[,b] +c[,d] @@".
-func hunkHeader(line []byte) (old, new int, ok bool) {
-	s := string(line)
-	if !strings.HasPrefix(s, "@@ -") {
-		return 0, 0, false
-	}
-	s = s[len("@@ -"):]
-	old, s, ok = rangeCount(s)
-	if !ok || !strings.HasPrefix(s, " +") {
-		return 0, 0, false
-	}
-	new, s, ok = rangeCount(s[2:])
-	if !ok || !strings.HasPrefix(s, " @@") {
-		return 0, 0, false
-	}
-	return old, new, true
-}
-
-// rangeCount reads "a[,b]" and returns b (1 when absent) and the rest.
-func rangeCount(s string) (int, string, bool) {
-	i := 0
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	if i == 0 {
-		return 0, s, false
-	}
-	s = s[i:]
-	if !strings.HasPrefix(s, ",") {
-		return 1, s, true
-	}
-	s = s[1:]
-	i = 0
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	if i == 0 || i > 9 {
-		return 0, s, false
-	}
-	n, _ := smallNumber(s[:i], 999999999)
-	return n, s[i:], true
 }
 
 // inBodyHeaders removes the "From:", "Date:" and "Subject:" lines that

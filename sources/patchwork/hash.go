@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
+	"regexp"
 	"unicode"
 	"unicode/utf8"
 )
@@ -96,77 +97,51 @@ func fileHeader(line []byte) ([]byte, bool) {
 	return out, true
 }
 
+// hunkRE is Patchwork's HUNK_RE (patchwork/hasher.py) as it is: the hash
+// must be the one Patchwork computes, so a hunk header is whatever this
+// regular expression matches, anywhere in the text (Python's \d is any
+// Unicode decimal digit, Go's \p{Nd}), not what a diff reader takes for one.
+var hunkRE = regexp.MustCompile(`^@@ -\p{Nd}+(?:,(\p{Nd}+))? \+\p{Nd}+(?:,(\p{Nd}+))? @@`)
+
 // hunkHeader normalizes a hunk header line "@@ -A[,B] +C[,D] @@..." to
 // "@@ -B +D @@" as Patchwork does, and reports whether line is one.
 func hunkHeader(line []byte) ([]byte, bool) {
-	rest, ok := bytes.CutPrefix(line, []byte("@@ -"))
-	if !ok {
+	if !bytes.HasPrefix(line, []byte("@@ -")) {
 		return nil, false
 	}
-	var oldCount, newCount []byte
-	if rest, oldCount, ok = hunkRange(rest); !ok {
+	m := hunkRE.FindSubmatchIndex(line)
+	if m == nil {
 		return nil, false
 	}
-	if rest, ok = bytes.CutPrefix(rest, []byte(" +")); !ok {
-		return nil, false
+	count := func(k int) []byte {
+		if m[2*k] < 0 {
+			return []byte("1")
+		}
+		return pyInt(line[m[2*k]:m[2*k+1]])
 	}
-	if rest, newCount, ok = hunkRange(rest); !ok {
-		return nil, false
-	}
-	if !bytes.HasPrefix(rest, []byte(" @@")) {
-		return nil, false
-	}
-	out := make([]byte, 0, 12+len(oldCount)+len(newCount))
+	out := make([]byte, 0, 16)
 	out = append(out, "@@ -"...)
-	out = append(out, oldCount...)
+	out = append(out, count(1)...)
 	out = append(out, " +"...)
-	out = append(out, newCount...)
+	out = append(out, count(2)...)
 	out = append(out, " @@"...)
 	return out, true
 }
 
-// hunkRange parses "N" or "N,M" (decimal digits) from the start of b and
-// returns the rest, the count M as plain ASCII digits ("1" when left out)
-// and whether b started with a range.
-func hunkRange(b []byte) (rest, count []byte, ok bool) {
-	if _, b, ok = digits(b); !ok {
-		return nil, nil, false
-	}
-	after, found := bytes.CutPrefix(b, []byte(","))
-	if !found {
-		return b, []byte("1"), true
-	}
-	if count, after, ok = digits(after); !ok {
-		// Python's optional group does not match, so a space must follow
-		// the start line number; a comma is not one.
-		return nil, nil, false
-	}
-	return after, count, true
-}
-
-// digits parses a run of one or more decimal digits (Unicode category Nd,
-// as Python's \d) from the start of b and returns its value as ASCII digits
-// without leading zeros, as Python's '%d' % int(run) prints it.
-func digits(b []byte) (value, rest []byte, ok bool) {
-	i := 0
-	for i < len(b) {
-		r, size := utf8.DecodeRune(b[i:])
-		d, isDigit := digitValue(r)
-		if !isDigit {
-			break
-		}
+// pyInt is a run of decimal digits (of any script) as Python's
+// '%d' % int(run) prints it: ASCII digits without leading zeros.
+func pyInt(b []byte) []byte {
+	var value []byte
+	for _, r := range string(b) {
+		d, _ := digitValue(r)
 		if d != 0 || len(value) > 0 {
 			value = append(value, byte('0'+d))
 		}
-		i += size
-	}
-	if i == 0 {
-		return nil, b, false
 	}
 	if len(value) == 0 {
 		value = []byte("0")
 	}
-	return value, b[i:], true
+	return value
 }
 
 // digitValue returns the value of a decimal digit of any script. Unicode
