@@ -8,7 +8,6 @@ package gitrepo
 import (
 	"crypto"
 	"crypto/sha1"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -62,11 +61,15 @@ func damaged(what string, err error) error {
 }
 
 // Repo is an opened (bare or non-bare) repository. It is for one
-// goroutine at a time: open one per worker.
+// goroutine at a time: open one per worker. The Repos opened on one
+// repository in a process share its object store (objects.go), which
+// reads every object gitrepo reads; go-git is kept for refs, config and
+// fetching.
 type Repo struct {
 	Path  string
 	r     *git.Repository
 	st    *filesystem.Storage
+	obj   *objectStore
 	trees treeCache
 	nodes map[plumbing.Hash]*Node
 
@@ -77,15 +80,13 @@ type Repo struct {
 	abbrevLen  int
 }
 
-// cacheSize bounds go-git's object cache per opened repository: enough to
-// keep the trees of a kernel-size RDMA scope and the blobs of recent
-// commits hot.
-const cacheSize = 64 * cache.MiByte
+// cacheSize bounds go-git's object cache, which only what is left of
+// go-git's object reading uses (a fetch, a caller of object.Commit's
+// methods): objects.go reads the objects.
+const cacheSize = 4 * cache.MiByte
 
 // largeObject is the size above which go-git hands out a blob without
-// reading it: its size is known from the object's header, so a blob over
-// Limits.MaxBlob is refused before a byte of it is in memory, and one
-// under it is read once, into the loader's cache.
+// reading it.
 const largeObject = 4 << 20
 
 // Open opens the repository at path (a bare repository or a work tree).
@@ -110,13 +111,22 @@ func Open(path string) (*Repo, error) {
 		st.Close()
 		return nil, fmt.Errorf("repository %s: %v: %w", path, err, ErrNotRepository)
 	}
-	return &Repo{Path: path, r: r, st: st}, nil
+	obj, err := acquireStore(filepath.Join(gitDir, "objects"))
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("repository %s: %w: %w", path, err, ErrDamaged)
+	}
+	return &Repo{Path: path, r: r, st: st, obj: obj}, nil
 }
 
 // Close releases the repository's files.
 func (r *Repo) Close() error {
 	r.closeGraph()
-	return r.st.Close()
+	err := r.obj.release()
+	if e := r.st.Close(); err == nil {
+		err = e
+	}
+	return err
 }
 
 // Resolve turns a ref name (branch, tag, full ref name, or commit id) into
@@ -138,14 +148,23 @@ func (r *Repo) Resolve(name string) (plumbing.Hash, error) {
 	if len(name) >= 4 && len(name) <= 40 && isHex(name) {
 		if len(name) == 40 {
 			h := plumbing.NewHash(name)
-			if _, err := r.r.Storer.EncodedObject(plumbing.AnyObject, h); errors.Is(err, plumbing.ErrObjectNotFound) {
+			if _, _, err := r.obj.info(h); errors.Is(err, plumbing.ErrObjectNotFound) {
 				return plumbing.ZeroHash, fmt.Errorf("%s: no such commit: %w in %s", name, ErrUnknownRef, r.Path)
 			}
 			return r.peel(h)
 		}
-		h, err := r.r.ResolveRevision(plumbing.Revision(name))
-		if err == nil {
-			return *h, nil
+		// An abbreviated id: the one object with the prefix that is, or
+		// peels to, a commit.
+		var found plumbing.Hash
+		n := 0
+		for _, h := range r.obj.withPrefix(name) {
+			if c, err := r.peel(h); err == nil && c != found {
+				found = c
+				n++
+			}
+		}
+		if n == 1 {
+			return found, nil
 		}
 	}
 	return plumbing.ZeroHash, fmt.Errorf("%s: %w in %s", name, ErrUnknownRef, r.Path)
@@ -154,21 +173,23 @@ func (r *Repo) Resolve(name string) (plumbing.Hash, error) {
 // peel follows annotated tags to the commit they name.
 func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, error) {
 	for i := 0; i < 10; i++ {
-		obj, err := r.r.Storer.EncodedObject(plumbing.AnyObject, h)
+		typ, _, err := r.obj.info(h)
 		if err != nil {
 			return plumbing.ZeroHash, damaged("object "+h.String(), err)
 		}
-		switch obj.Type() {
+		switch typ {
 		case plumbing.CommitObject:
 			return h, nil
 		case plumbing.TagObject:
-			t, err := object.DecodeTag(r.r.Storer, obj)
+			_, data, err := r.obj.read(h, noLimit)
 			if err != nil {
+				return plumbing.ZeroHash, damaged("tag "+h.String(), err)
+			}
+			if h, err = parseTagTarget(data); err != nil {
 				return plumbing.ZeroHash, fmt.Errorf("tag %s: %w", h, err)
 			}
-			h = t.Target
 		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, obj.Type())
+			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, typ)
 		}
 	}
 	return plumbing.ZeroHash, fmt.Errorf("tag chain at %s too long", h)
@@ -204,11 +225,34 @@ func (r *Repo) Tags() ([]Tag, error) {
 
 // Commit reads one commit.
 func (r *Repo) Commit(h plumbing.Hash) (*object.Commit, error) {
-	c, err := r.r.CommitObject(h)
+	data, err := r.read(h, plumbing.CommitObject)
 	if err != nil {
 		return nil, damaged("commit "+h.String(), err)
 	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.CommitObject)
+	obj.SetSize(int64(len(data)))
+	if _, err := obj.Write(data); err != nil {
+		return nil, damaged("commit "+h.String(), err)
+	}
+	c, err := object.DecodeCommit(r.r.Storer, obj)
+	if err != nil {
+		return nil, damaged("commit "+h.String(), err)
+	}
+	c.Hash = h
 	return c, nil
+}
+
+// read reads object h, which must be of type want.
+func (r *Repo) read(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	typ, data, err := r.obj.read(h, noLimit)
+	if err != nil {
+		return nil, err
+	}
+	if typ != want {
+		return nil, fmt.Errorf("is a %s, not a %s", typ, want)
+	}
+	return data, nil
 }
 
 // Abbrev abbreviates an object id the way `git log -p` does on its
@@ -249,15 +293,7 @@ func (r *Repo) defaultAbbrev() int {
 
 // unique says whether prefix names only h among the repository's objects.
 func (r *Repo) unique(prefix string, h plumbing.Hash) bool {
-	raw, err := hex.DecodeString(prefix[:len(prefix)/2*2])
-	if err != nil {
-		return true
-	}
-	hs, err := r.st.HashesWithPrefix(raw)
-	if err != nil {
-		return true
-	}
-	for _, o := range hs {
+	for _, o := range r.obj.withPrefix(prefix) {
 		if o != h && strings.HasPrefix(o.String(), prefix) {
 			return false
 		}
@@ -300,6 +336,6 @@ func isHex(s string) bool {
 
 // Has says whether the repository holds the commit h.
 func (r *Repo) Has(h plumbing.Hash) bool {
-	_, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
-	return err == nil
+	typ, _, err := r.obj.info(h)
+	return err == nil && typ == plumbing.CommitObject
 }

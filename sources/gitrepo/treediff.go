@@ -1,8 +1,8 @@
 package gitrepo
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -106,16 +106,59 @@ type TooLargeError struct{ What string }
 
 func (e *TooLargeError) Error() string { return e.What }
 
+// tree is a decoded tree object: its entries in the object's order.
+type tree struct {
+	Entries []treeEntry
+}
+
+// treeEntry is one entry of a tree.
+type treeEntry struct {
+	Name string
+	Mode filemode.FileMode
+	Hash plumbing.Hash
+}
+
+// parseTree decodes a tree object: entries of "<octal mode> <name>\0"
+// and a 20-byte id. The names share one string.
+func parseTree(data []byte) (*tree, error) {
+	all := string(data)
+	t := &tree{Entries: make([]treeEntry, 0, len(data)/48+1)}
+	for i := 0; i < len(all); {
+		var mode uint32
+		j := i
+		for ; j < len(all) && all[j] != ' '; j++ {
+			c := all[j]
+			if c < '0' || c > '7' || j-i > 7 {
+				return nil, fmt.Errorf("entry at byte %d: mode %q is not octal", i, all[i:j+1])
+			}
+			mode = mode<<3 | uint32(c-'0')
+		}
+		nul := strings.IndexByte(all[j:], 0)
+		if j == i || j == len(all) || nul < 0 || j+nul+21 > len(all) {
+			return nil, fmt.Errorf("entry at byte %d cut short: want \"<mode> <name>\\0<id>\"", i)
+		}
+		e := treeEntry{Name: all[j+1 : j+nul], Mode: filemode.FileMode(mode)}
+		copy(e.Hash[:], all[j+nul+1:j+nul+21])
+		t.Entries = append(t.Entries, e)
+		i = j + nul + 21
+	}
+	return t, nil
+}
+
 // tree reads a tree, from the cache of decoded trees when it can: the
 // trees a commit shares with its parent are decoded once.
-func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
+func (r *Repo) tree(h plumbing.Hash) (*tree, error) {
 	if h.IsZero() {
-		return &object.Tree{}, nil
+		return &tree{}, nil
 	}
 	if t := r.trees.get(h); t != nil {
 		return t, nil
 	}
-	t, err := object.GetTree(r.r.Storer, h)
+	data, err := r.read(h, plumbing.TreeObject)
+	if err != nil {
+		return nil, damaged("tree "+h.String(), err)
+	}
+	t, err := parseTree(data)
 	if err != nil {
 		return nil, damaged("tree "+h.String(), err)
 	}
@@ -127,14 +170,14 @@ func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
 // young one is full it becomes the old one, so the memory is bounded and a
 // lookup is one or two map reads.
 type treeCache struct {
-	young, old map[plumbing.Hash]*object.Tree
+	young, old map[plumbing.Hash]*tree
 }
 
 // treeCacheSize is the number of trees per generation: more than a commit
 // of the RDMA scope touches, and far more than consecutive commits need.
 const treeCacheSize = 4096
 
-func (c *treeCache) get(h plumbing.Hash) *object.Tree {
+func (c *treeCache) get(h plumbing.Hash) *tree {
 	if t, ok := c.young[h]; ok {
 		return t
 	}
@@ -145,9 +188,9 @@ func (c *treeCache) get(h plumbing.Hash) *object.Tree {
 	return nil
 }
 
-func (c *treeCache) put(h plumbing.Hash, t *object.Tree) {
+func (c *treeCache) put(h plumbing.Hash, t *tree) {
 	if c.young == nil || len(c.young) >= treeCacheSize {
-		c.old, c.young = c.young, make(map[plumbing.Hash]*object.Tree, treeCacheSize)
+		c.old, c.young = c.young, make(map[plumbing.Hash]*tree, treeCacheSize)
 	}
 	c.young[h] = t
 }
@@ -287,7 +330,7 @@ func (r *Repo) diffTrees(a, b plumbing.Hash, dir string, s *Scope, out *[]pair) 
 
 // side records an entry that exists on one side only (a deletion when old
 // is true, else an addition), recursing into directories.
-func (r *Repo) side(e object.TreeEntry, dir string, s *Scope, out *[]pair, old bool) error {
+func (r *Repo) side(e treeEntry, dir string, s *Scope, out *[]pair, old bool) error {
 	path := join(dir, e.Name)
 	if e.Mode == filemode.Dir {
 		if !s.descend(path) {
@@ -319,7 +362,7 @@ func join(dir, name string) string {
 
 // compareEntries orders tree entries as git does: by name, a directory
 // compared as if its name ended in "/".
-func compareEntries(a, b object.TreeEntry) int {
+func compareEntries(a, b treeEntry) int {
 	n := min(len(a.Name), len(b.Name))
 	if c := strings.Compare(a.Name[:n], b.Name[:n]); c != 0 {
 		return c
@@ -334,7 +377,7 @@ func compareEntries(a, b object.TreeEntry) int {
 	return 0
 }
 
-func nextByte(e object.TreeEntry, n int) int {
+func nextByte(e treeEntry, n int) int {
 	if n < len(e.Name) {
 		return int(e.Name[n])
 	}
@@ -414,46 +457,32 @@ func (l *loader) content(e entry) ([]byte, error) {
 	if b, ok := l.cache[e.hash]; ok {
 		return b, nil
 	}
-	obj, err := l.r.r.Storer.EncodedObject(plumbing.BlobObject, e.hash)
-	if err != nil {
-		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
+	// The store refuses a blob over what is left of the limits from its
+	// header, before reading it.
+	limit := int64(noLimit)
+	if l.lim.MaxBlob > 0 {
+		limit = l.lim.MaxBlob
 	}
-	size := obj.Size()
-	if l.lim.MaxBlob > 0 && size > l.lim.MaxBlob {
-		return nil, &TooLargeError{What: fmt.Sprintf("%s is %s, over the %s limit of one file", e.path, sizeText(size), sizeText(l.lim.MaxBlob))}
+	if l.lim.MaxTotal > 0 && (limit < 0 || l.lim.MaxTotal-l.total < limit) {
+		limit = max(l.lim.MaxTotal-l.total, 0)
 	}
-	l.total += size
-	if l.lim.MaxTotal > 0 && l.total > l.lim.MaxTotal {
+	typ, b, err := l.r.obj.read(e.hash, limit)
+	var big *tooBigError
+	if errors.As(err, &big) {
+		if l.lim.MaxBlob > 0 && big.size > l.lim.MaxBlob {
+			return nil, &TooLargeError{What: fmt.Sprintf("%s is %s, over the %s limit of one file", e.path, sizeText(big.size), sizeText(l.lim.MaxBlob))}
+		}
 		return nil, &TooLargeError{What: fmt.Sprintf("the diff reads over %s of files", sizeText(l.lim.MaxTotal))}
 	}
-	rd, err := obj.Reader()
+	if err == nil && typ != plumbing.BlobObject {
+		err = fmt.Errorf("is a %s, not a blob", typ)
+	}
 	if err != nil {
 		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
 	}
-	defer rd.Close()
-	b := make([]byte, 0, size)
-	b, err = readAll(rd, b)
-	if err != nil {
-		return nil, damaged(fmt.Sprintf("blob %s (%s)", e.hash, e.path), err)
-	}
+	l.total += int64(len(b))
 	l.cache[e.hash] = b
 	return b, nil
-}
-
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
 
 // sizeText writes a byte count for people: 512 B, 12 KiB, 32 MiB.
@@ -480,7 +509,7 @@ type TreeFile struct {
 // Files lists the files of a commit's tree that are in scope, by path,
 // descending only into directories that can hold something in scope.
 func (r *Repo) Files(commit plumbing.Hash, s *Scope) ([]TreeFile, error) {
-	c, err := r.Commit(commit)
+	c, err := r.Node(commit)
 	if err != nil {
 		return nil, err
 	}
@@ -510,7 +539,7 @@ func (r *Repo) Files(commit plumbing.Hash, s *Scope) ([]TreeFile, error) {
 		}
 		return nil
 	}
-	if err := walk(c.TreeHash, ""); err != nil {
+	if err := walk(c.Tree, ""); err != nil {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })

@@ -38,21 +38,13 @@ func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 		r.nodes[h] = n
 		return n, nil
 	}
-	obj, err := r.r.Storer.EncodedObject(plumbing.CommitObject, h)
+	data, err := r.read(h, plumbing.CommitObject)
 	if err != nil {
 		return nil, damaged("commit "+h.String(), err)
 	}
-	rd, err := obj.Reader()
+	n, err := parseHeader(h, bytes.NewReader(data))
 	if err != nil {
 		return nil, damaged("commit "+h.String(), err)
-	}
-	defer rd.Close()
-	n, err := parseHeader(h, rd)
-	if err != nil {
-		return nil, damaged("commit "+h.String(), err)
-	}
-	if r.nodes == nil {
-		r.nodes = map[plumbing.Hash]*Node{}
 	}
 	r.nodes[h] = n
 	return n, nil
