@@ -264,7 +264,7 @@ func compute(ctx context.Context, db *store.DB, src store.Source, ref store.Ref,
 	if err != nil {
 		return nil, err
 	}
-	if src.Format != "" && src.Format != project.FormatGit {
+	if r, _ := project.FormatOf(src.Format); !r.History {
 		// A series holds only its patches: what it has of upstream is
 		// everything the base reaches, all upstream has but what came after.
 		after := make(map[int64]bool, len(upIDs))

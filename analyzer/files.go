@@ -35,7 +35,7 @@ func SnapshotDelta(ctx context.Context, db *store.DB, comps *project.Components,
 	if err != nil {
 		return nil, err
 	}
-	if src.Format != project.FormatSnapshot {
+	if r, _ := project.FormatOf(src.Format); !r.ByFiles {
 		return nil, fmt.Errorf("%s is a %s source, not a snapshot: %w", src.Name, src.Format, ErrNoBase)
 	}
 	if src.Upstream == "" {
@@ -45,7 +45,7 @@ func SnapshotDelta(ctx context.Context, db *store.DB, comps *project.Components,
 	if err != nil {
 		return nil, fmt.Errorf("%s: upstream: %w", src.Name, err)
 	}
-	if upSrc.Format != project.FormatSnapshot {
+	if r, _ := project.FormatOf(upSrc.Format); !r.ByFiles {
 		// A git upstream: its tree at the base, kept by the sync.
 		rev := src.Base
 		if rev == "" {

@@ -352,7 +352,7 @@ func SaveSnapshot(ctx context.Context, db *store.DB, syncID int64) (id int64, sk
 	snap := store.Snapshot{SyncID: syncID, Key: key}
 	ev := &evidence{db: db}
 	for _, s := range srcs {
-		if s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList || s.Format == project.FormatSnapshot {
+		if !project.IsDownstream(s.Kind, s.Format, s.Upstream) {
 			continue
 		}
 		_, ref, err := db.FindRef(ctx, s.Name, "")

@@ -36,7 +36,8 @@ const (
 	MirrorGit   = "git"    // the git command-line tool
 )
 
-// The formats a source can come in.
+// The formats a source can come in; each has its FormatRules (format.go)
+// and its reader in ingest.
 const (
 	FormatGit       = "git"       // a git repository (the default)
 	FormatSeries    = "series"    // a quilt series or a SUSE kernel-source tree (series.conf + patches.*/)
@@ -59,7 +60,6 @@ var (
 	kinds         = []string{KindUpstream, KindDistro, KindVendor, KindStable, KindQueue, KindList}
 	layouts       = []string{LayoutLinux, LayoutRDMACore, LayoutWinOFED, LayoutOFED, LayoutCustom}
 	mirrorMethods = []string{MirrorAuto, MirrorGoGit, MirrorGit}
-	formats       = []string{FormatGit, FormatSeries, FormatOFED, FormatSnapshot, FormatMbox, FormatPatchwork}
 )
 
 // Kinds returns the kinds of source, in the order the project file documents them.
@@ -135,13 +135,6 @@ type Source struct {
 // IsGit says whether the source is a git repository, read by ref.
 func (s *Source) IsGit() bool { return s.Format == FormatGit }
 
-// IsDownstream says whether a source is measured against an upstream by
-// its commits or patches: it names an upstream and is not a queue or a
-// list (which are evidence) nor a snapshot (which is measured by files).
-func (s *Source) IsDownstream() bool {
-	return s.Upstream != "" && s.Kind != KindQueue && s.Kind != KindList && s.Format != FormatSnapshot
-}
-
 // DownstreamRefs lists the downstreams measured by commits or patches,
 // as SOURCE@REF, in the order the file lists them.
 func (c *Config) DownstreamRefs() []string {
@@ -162,7 +155,7 @@ func (c *Config) DownstreamRefs() []string {
 // source's refs, or the one ref of any other source, named for its format
 // ("sles@series", "winof-3.1@snapshot").
 func (s *Source) RefNames() []string {
-	if s.IsGit() {
+	if s.Rules().History {
 		return s.Refs
 	}
 	return []string{s.Format}

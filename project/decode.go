@@ -300,7 +300,7 @@ func (d *decoder) source(m map[string]any, base string, i int) Source {
 		case "mirror":
 			s.Mirror = d.nonEmpty(v, who, k, path, "one of "+strings.Join(mirrorMethods, ", "))
 		case "format":
-			s.Format = d.nonEmpty(v, who, k, path, "one of "+strings.Join(formats, ", "))
+			s.Format = d.nonEmpty(v, who, k, path, "one of "+strings.Join(Formats(), ", "))
 		case "project":
 			s.Project = d.nonEmpty(v, who, k, path, `a Patchwork project like "linux-rdma"`)
 		default:

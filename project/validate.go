@@ -141,19 +141,20 @@ func (v *validator) sources() {
 		case !oneOf(s.Kind, kinds):
 			v.problem(at("kind"), "%s: kind %q is not one of %s", who, s.Kind, strings.Join(kinds, ", "))
 		}
+		rules, known := FormatOf(s.Format)
 		switch {
 		case s.URL == "":
 			v.problem(at("url"), "%s: url is missing; expected %s", who, urlWanted(s.Format))
 		case strings.ContainsAny(s.URL, "\x00\n\r"):
 			v.problem(at("url"), "%s: url %q contains control characters; expected a URL or a path", who, s.URL)
-		case s.Format == FormatPatchwork && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://"):
+		case known && rules.URL == URLHTTP && !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://"):
 			v.problem(at("url"), "%s: url %q is not an http(s) URL; expected %s", who, s.URL, urlWanted(s.Format))
-		case oneOf(s.Format, formats) && s.Format != FormatGit && s.Format != FormatPatchwork && isRemote(s.URL):
+		case known && rules.URL == URLLocal && isRemote(s.URL):
 			v.problem(at("url"), "%s: url %q is remote; expected %s (download %s sources first)", who, s.URL, urlWanted(s.Format), s.Format)
 		}
 		v.format(s, who, at)
-		if !s.IsGit() {
-			// Only git sources are read by ref.
+		if !rules.History {
+			// Only sources with a history are read by ref.
 		} else if len(s.Refs) == 0 {
 			if s.Refs == nil {
 				v.problem(at("refs"), `%s: refs is missing; expected the branches or tags to read, like refs = ["master"]`, who)
@@ -218,11 +219,11 @@ func (v *validator) sources() {
 		}
 		u := c.Sources[j]
 		switch {
-		case s.Format == FormatSnapshot && u.Format == FormatSnapshot:
+		case s.Rules().ByFiles && u.Format == s.Format:
 			// Release to release: a snapshot measured against an earlier one.
 		case u.Kind != KindUpstream:
 			v.problem(line, "%s: upstream %q is a source of kind %q; expected a source of kind upstream", who, s.Upstream, u.Kind)
-		case u.Format != FormatGit:
+		case !u.Rules().Upstream:
 			v.problem(line, "%s: upstream %q is a %s source; expected a git source (or, for a snapshot, another snapshot)", who, s.Upstream, u.Format)
 		}
 	}
@@ -318,52 +319,48 @@ func (v *validator) components() {
 	}
 }
 
-// urlWanted says what the url of a source of the given format must be.
+// urlWanted says what the url of a source of the given format must be;
+// for a format nobody registered, what a git source's must be.
 func urlWanted(format string) string {
-	switch format {
-	case FormatSeries:
-		return "a local path to a quilt tree (a series file) or a SUSE kernel-source tree (series.conf)"
-	case FormatOFED:
-		return "a local path to an OFED tree (backports/ and LINUX_BASE_BRANCH)"
-	case FormatSnapshot:
-		return "a local path to a release directory or a .tar, .tar.gz, .tgz, .tar.xz or .txz archive"
-	case FormatMbox:
-		return "a local path to an mbox file, a public-inbox repository or a directory of messages"
-	case FormatPatchwork:
-		return `the Patchwork server's URL, like "https://patchwork.kernel.org"`
+	if r, ok := FormatOf(format); ok {
+		return r.URLWanted
 	}
-	return "a remote URL, a file:// URL or a local path to a git repository"
+	r, _ := FormatOf(FormatGit)
+	return r.URLWanted
 }
 
 // format checks a source's format against its kind and the keys only some
-// formats take.
+// formats take, by the format's rules, then runs the format's own checks.
 func (v *validator) format(s *Source, who string, at func(...string) int) {
-	if !oneOf(s.Format, formats) {
-		v.problem(at("format"), "%s: format %q is not one of %s", who, s.Format, strings.Join(formats, ", "))
+	r, ok := FormatOf(s.Format)
+	if !ok {
+		v.problem(at("format"), "%s: format %q is not one of %s", who, s.Format, strings.Join(Formats(), ", "))
 		return
 	}
-	list := s.Format == FormatMbox || s.Format == FormatPatchwork
 	switch {
-	case s.Kind == KindList && !list:
-		v.problem(at("format", "kind"), "%s: kind list needs format mbox or patchwork, not %q", who, s.Format)
-	case list && s.Kind != KindList && s.Kind != "":
+	case s.Kind == KindList && !r.List:
+		v.problem(at("format", "kind"), "%s: kind list needs format %s, not %q", who,
+			orList(formatsWhere(func(r FormatRules) bool { return r.List })), s.Format)
+	case r.List && s.Kind != KindList && s.Kind != "":
 		v.problem(at("kind", "format"), "%s: format %s is a mailing-list archive; expected kind = \"list\", not %q", who, s.Format, s.Kind)
-	case s.Kind == KindUpstream && s.Format != FormatGit:
+	case s.Kind == KindUpstream && !r.Upstream:
 		v.problem(at("format", "kind"), "%s: an upstream must be a git source; format %q cannot be measured against", who, s.Format)
-	case s.Kind == KindQueue && s.Format != FormatGit:
+	case s.Kind == KindQueue && !r.Upstream:
 		v.problem(at("format", "kind"), "%s: a queue is a maintainer's git tree; expected format git, not %q", who, s.Format)
 	}
-	if !s.IsGit() && s.Refs != nil {
+	if !r.History && s.Refs != nil {
 		v.problem(at("refs"), "%s: refs is set on a %s source; expected refs only on git sources", who, s.Format)
 	}
-	if s.Format == FormatPatchwork && s.Project == "" {
-		v.problem(at("format"), `%s: a patchwork source needs project, like project = "linux-rdma"`, who)
+	if r.Check != nil {
+		if msg, keys := r.Check(s); msg != "" {
+			v.problem(at(keys...), "%s: %s", who, msg)
+		}
 	}
-	if s.Format != FormatPatchwork && s.Project != "" {
-		v.problem(at("project"), "%s: project is set on a %s source; expected project only with format patchwork", who, s.Format)
-	}
-	if s.Format == FormatOFED && s.Layout == LayoutLinux {
-		// An OFED tree's backports patch linux paths: the default layout fits.
+	for _, k := range formatKeys {
+		if k.set(s) && !oneOf(k.name, r.Keys) {
+			v.problem(at(k.name), "%s: %s is set on a %s source; expected %s only with format %s", who, k.name, s.Format, k.name,
+				orList(formatsWhere(func(r FormatRules) bool { return oneOf(k.name, r.Keys) })))
+		}
 	}
 }
 

@@ -84,7 +84,7 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		}
 		return printMatrix(e.stdout, results, o.component)
 	}
-	if src, _ := analyzer.Target(o.target); cfg.Source(src) != nil && cfg.Source(src).Format == project.FormatSnapshot {
+	if src, _ := analyzer.Target(o.target); cfg.Source(src) != nil && cfg.Source(src).Rules().ByFiles {
 		return snapshotDelta(ctx, e, db, cfg, o)
 	}
 	r, err := analyzer.Analyze(ctx, db, o.target)

@@ -103,9 +103,9 @@ func reportTargets(cfg *project.Config, names []string) ([]string, error) {
 		switch {
 		case s == nil:
 			return nil, badInputf("no source %q in %s", source, cfg.File)
-		case s.Format == project.FormatSnapshot:
+		case s.Rules().ByFiles:
 			return nil, badInputf("%s is a release drop without history: 'kdelta delta %s' shows its file-level delta; reports cover downstreams with commits or patches", source, source)
-		case s.Upstream == "" || s.Kind == project.KindQueue || s.Kind == project.KindList:
+		case !s.IsDownstream():
 			return nil, badInputf("%s is not measured against an upstream (a %s source)", source, s.Kind)
 		}
 	}
