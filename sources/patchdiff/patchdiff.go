@@ -334,6 +334,7 @@ func (p *parser) withHunks(f File, h *fileHead, hunks []*godiff.Hunk) error {
 	if err := h.record(&f); err != nil {
 		return p.errorf(f.Start, "%s", err.Error())
 	}
+	f.End = p.cur // its "---"/"+++" lines, until a hunk is read
 	p.d.Files = append(p.d.Files, f)
 	return p.hunks(hunks, &p.d.Files[len(p.d.Files)-1])
 }
