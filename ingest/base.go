@@ -13,38 +13,6 @@ import (
 	"github.com/kdelta/kdelta/store"
 )
 
-// refreshBases recomputes the bases of a downstream's synced refs.
-func (s *syncer) refreshBases(ctx context.Context, src project.Source) error {
-	if !src.IsGit() {
-		return s.refreshOther(ctx, src)
-	}
-	if _, err := os.Stat(s.mirrorDir(src)); err != nil {
-		return nil // never synced: nothing to refresh
-	}
-	srcID, err := s.putSource(ctx, src)
-	if err != nil {
-		return err
-	}
-	repo, err := s.repo(src)
-	if err != nil {
-		return err
-	}
-	for _, name := range src.Refs {
-		ref, err := s.db.EnsureRef(ctx, srcID, name)
-		if err != nil {
-			return err
-		}
-		if ref.Tip == "" {
-			continue
-		}
-		var rep RefReport
-		if err := s.syncBase(ctx, src, ref, repo, plumbing.NewHash(ref.Tip), &rep); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // syncBase records where a downstream ref starts on its upstream, and
 // what each side did since. The base is the configured one (a tag or
 // commit), or else the merge-base of the ref with the upstream's

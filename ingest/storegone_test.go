@@ -49,18 +49,23 @@ func TestSyncNoticesItsStoreDeletedOrReplaced(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, cfg := smallWorld(t)
 			path := cfg.StorePath()
-			saved := false
 			p := &onStage{word: tc.word, do: func() { tc.do(t, path) }}
-			_, err := Sync(context.Background(), cfg, Options{Now: fixedNow, Progress: p,
-				AfterSync: func(context.Context, *store.DB, int64) error { saved = true; return nil }})
+			ctx := context.Background()
+			run, err := Start(ctx, cfg, Options{Now: fixedNow, Progress: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Sync's error is what keeps its caller from saving a snapshot
+			// into the store that is gone.
+			_, err = run.Sync(ctx)
 			if p.do != nil {
 				t.Fatalf("no stage named %q", tc.word)
 			}
 			if !errors.Is(err, store.ErrGone) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("err = %v, want ErrGone naming %s, saying %q", err, path, tc.want)
+				t.Errorf("Sync: err = %v, want ErrGone naming %s, saying %q", err, path, tc.want)
 			}
-			if saved {
-				t.Errorf("a snapshot was saved into the store that was gone")
+			if endErr := run.End(ctx, err); !errors.Is(endErr, store.ErrGone) {
+				t.Errorf("End: err = %v, want the ErrGone of Sync", endErr)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kdelta/kdelta/analyzer"
 	"github.com/kdelta/kdelta/ingest"
+	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
 
@@ -55,18 +56,7 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 	}
 	start := e.now()
 	p := newProgress(e)
-	var snapID int64
-	var notMeasured []string
-	save := func(ctx context.Context, db *store.DB, syncID int64) error {
-		var err error
-		snapID, notMeasured, err = analyzer.SaveSnapshot(ctx, db, syncID)
-		return err
-	}
-	if o.noSnap {
-		save = nil
-	}
-	rep, err := ingest.Sync(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now,
-		LockWait: o.wait, AfterSync: save})
+	rep, snapID, notMeasured, err := syncAndSnapshot(ctx, e, o, cfg, p)
 	p.Done()
 	if err != nil {
 		return err
@@ -83,6 +73,30 @@ func doSync(ctx context.Context, e *env, o syncOptions) error {
 		return skipsError{n}
 	}
 	return nil
+}
+
+// syncAndSnapshot runs ingest and then, unless o.noSnap, saves a snapshot
+// of the state it wrote. The snapshot is taken while the run still holds
+// the store (ingest.Run: no other sync writes what this one wrote, and on
+// SQLite nothing at all), after Run.Sync checked that the store file is
+// still the one written, in one consistent view (on a team store other
+// sources' syncs go on), and before Run.End records the run: a run whose
+// snapshot failed or was interrupted does not end "done".
+func syncAndSnapshot(ctx context.Context, e *env, o syncOptions, cfg *project.Config, p *progress) (rep *ingest.Report, snapID int64, notMeasured []string, err error) {
+	run, err := ingest.Start(ctx, cfg, ingest.Options{Sources: o.sources, Progress: p, Workers: o.workers, Now: e.now, LockWait: o.wait})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	rep, err = run.Sync(ctx)
+	if err == nil && !o.noSnap {
+		p.Stage("saving a snapshot", 0)
+		err = run.DB().Consistent(ctx, func(view *store.DB) error {
+			var err error
+			snapID, notMeasured, err = analyzer.SaveSnapshot(ctx, view, run.ID())
+			return err
+		})
+	}
+	return rep, snapID, notMeasured, run.End(ctx, err)
 }
 
 // skipsError says a sync finished but could not read everything: what a
@@ -112,7 +126,7 @@ func printSyncReport(e *env, rep *ingest.Report, took time.Duration) {
 			line += "up to date"
 		case r.Unit == "files" || strings.HasPrefix(r.Unit, "postings"):
 			line += fmt.Sprintf("%d %s", r.Walked, r.Unit)
-		case r.Unit != "":
+		case r.Unit != "" && r.Unit != "commits":
 			line += fmt.Sprintf("%d %s read, %d fingerprinted, %d out of scope", r.Walked, r.Unit, r.Fingerprinted, r.OutOfScope)
 		default:
 			line += fmt.Sprintf("%d new commits walked, %d fingerprinted, %d already known, %d out of scope",
