@@ -284,8 +284,9 @@ func (s *objectStore) inflater(p *pack, off int64) *inflater {
 	return in
 }
 
+// done gives an inflater back; its window on the pack stays for the next
+// read that falls in it.
 func (s *objectStore) done(in *inflater) {
-	in.at.f = nil
 	s.inflaters.Put(in)
 }
 

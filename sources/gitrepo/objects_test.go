@@ -272,3 +272,115 @@ func TestObjectsAgreeWithCatFile(t *testing.T) {
 		})
 	}
 }
+
+// TestReposShareOneStore: the Repos a process opens on one repository
+// (as the diff workers of a sync do) share one object store, which lives
+// until the last of them is closed; and a pack written after the store
+// was opened (a fetch, a repack) is found when an object is not.
+func TestReposShareOneStore(t *testing.T) {
+	needGit(t)
+	dir := smallWorldRepo(t)
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(dir + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.obj != b.obj {
+		t.Fatalf("two Repos on %s have two object stores", dir)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tip, err := b.Resolve("master")
+	if err != nil {
+		t.Fatalf("resolve after the other Repo closed: %v", err)
+	}
+	if _, err := b.Commit(tip); err != nil {
+		t.Fatalf("read after the other Repo closed: %v", err)
+	}
+
+	// A commit made and packed after the store opened (repack -d packs
+	// the loose objects into a new pack and deletes them).
+	blob := strings.TrimSpace(gitRun(t, dir, []byte("int late;\n"), "hash-object", "-w", "--stdin"))
+	tree := strings.TrimSpace(gitRun(t, dir, []byte("100644 blob "+blob+"\tlate.c\n"), "mktree"))
+	late := strings.TrimSpace(gitRun(t, dir, nil, "commit-tree", tree, "-p", tip.String(), "-m", "late"))
+	gitRun(t, dir, nil, "update-ref", "refs/heads/late", late)
+	gitRun(t, dir, nil, "repack", "-dq")
+	if _, err := os.Stat(filepath.Join(dir, "objects", late[:2], late[2:])); err == nil {
+		t.Fatal("repack -d left the new commit loose: the case tests nothing")
+	}
+	n, err := b.Node(plumbing.NewHash(late))
+	if err != nil {
+		t.Fatalf("a commit packed after open: %v", err)
+	}
+	if n.Tree.String() != tree || len(n.Parents) != 1 || n.Parents[0] != tip {
+		t.Errorf("commit %s read as tree %s parents %v; git made tree %s parent %s", late, n.Tree, n.Parents, tree, tip)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.obj == b.obj {
+		t.Error("a Repo opened after all others closed got the closed store back")
+	}
+}
+
+// TestDamagedPackObject flips a byte inside a packed commit's compressed
+// data: reading it is a DamagedError naming the commit and the pack,
+// not wrong bytes.
+func TestDamagedPackObject(t *testing.T) {
+	needGit(t)
+	dir := smallWorldRepo(t)
+	gitRun(t, dir, nil, "repack", "-adfq")
+	tip := strings.TrimSpace(gitRun(t, dir, nil, "rev-parse", "master"))
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, off, err := r.obj.findPacked(plumbing.NewHash(tip))
+	if err != nil || p == nil {
+		t.Fatalf("commit %s not in a pack: %v", tip, err)
+	}
+	in := r.obj.inflater(p, off)
+	e, err := in.header(off)
+	at := in.br.pos + 8 // past the header and into the deflate data
+	r.obj.done(in)
+	r.Close()
+	if err != nil || e.kind != objCommit {
+		t.Fatalf("commit %s at %d: kind %d, %v; want a whole commit", tip, off, e.kind, err)
+	}
+	if err := os.Chmod(p.path, 0o644); err != nil { // git writes packs read-only
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(p.path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [1]byte
+	if _, err := f.ReadAt(b[:], at); err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 0x55
+	if _, err := f.WriteAt(b[:], at); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	r, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, err = r.Commit(plumbing.NewHash(tip))
+	var de *DamagedError
+	if !errors.As(err, &de) || de.Object != "commit "+tip || !strings.Contains(err.Error(), filepath.Base(p.path)) {
+		t.Errorf("commit with a damaged byte: %v; want a DamagedError naming commit %s and its pack", err, tip)
+	}
+}

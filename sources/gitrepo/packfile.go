@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bufio"
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
@@ -248,42 +247,75 @@ type packEntry struct {
 	baseRef plumbing.Hash
 }
 
-// atReader reads a file from an offset on, with pread.
-type atReader struct {
-	f   io.ReaderAt
-	off int64
+// window reads a pack from an offset on, with pread, keeping the bytes
+// of its last read: the next entry is often in them (a pack keeps the
+// trees of consecutive commits, and a delta's base, close together), and
+// then it costs no system call. Pack files do not change once written.
+type window struct {
+	f     io.ReaderAt
+	buf   []byte
+	start int64 // file offset of buf[0]
+	pos   int64 // file offset of the next byte to read
 }
 
-func (r *atReader) Read(b []byte) (int, error) {
-	n, err := r.f.ReadAt(b, r.off)
-	r.off += int64(n)
-	if n > 0 && err == io.EOF {
-		err = nil
+// windowSize is the read size: a tree or a delta is a few hundred bytes
+// compressed, so one read holds an entry's header and data, and often
+// the next entries too.
+const windowSize = 16 << 10
+
+func (w *window) reset(f io.ReaderAt, off int64) {
+	if f != w.f {
+		w.f, w.buf = f, w.buf[:0]
 	}
-	return n, err
+	w.pos = off
 }
 
-// inflater reads one pack entry or loose object: a buffered pread
-// reader and a zlib reader, reused through the store's pool.
+func (w *window) fill() error {
+	if w.pos >= w.start && w.pos < w.start+int64(len(w.buf)) {
+		return nil
+	}
+	n, err := w.f.ReadAt(w.buf[:cap(w.buf)], w.pos)
+	w.buf, w.start = w.buf[:n], w.pos
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+func (w *window) ReadByte() (byte, error) {
+	if err := w.fill(); err != nil {
+		return 0, err
+	}
+	c := w.buf[w.pos-w.start]
+	w.pos++
+	return c, nil
+}
+
+func (w *window) Read(b []byte) (int, error) {
+	if err := w.fill(); err != nil {
+		return 0, err
+	}
+	n := copy(b, w.buf[w.pos-w.start:])
+	w.pos += int64(n)
+	return n, nil
+}
+
+// inflater reads one pack entry: a window on the pack and a zlib reader,
+// reused through the store's pool.
 type inflater struct {
-	at atReader
-	br *bufio.Reader
+	br window
 	zr io.ReadCloser
 }
 
-// inflaterBuffer is the read size: a tree or a delta is a few hundred
-// bytes compressed, and header and data come in one pread.
-const inflaterBuffer = 8 << 10
-
 func newInflater() *inflater {
-	in := &inflater{}
-	in.br = bufio.NewReaderSize(&in.at, inflaterBuffer)
-	return in
+	return &inflater{br: window{buf: make([]byte, 0, windowSize)}}
 }
 
 func (in *inflater) reset(f io.ReaderAt, off int64) {
-	in.at = atReader{f: f, off: off}
-	in.br.Reset(&in.at)
+	in.br.reset(f, off)
 }
 
 // header parses the entry header at the reader's position, which is off.
@@ -325,7 +357,7 @@ func (in *inflater) header(off int64) (packEntry, error) {
 		}
 		e.baseOff = off - rel
 	case objRefDelta:
-		if _, err := io.ReadFull(in.br, e.baseRef[:]); err != nil {
+		if _, err := io.ReadFull(&in.br, e.baseRef[:]); err != nil {
 			return e, err
 		}
 	default:
@@ -337,14 +369,14 @@ func (in *inflater) header(off int64) (packEntry, error) {
 // stream starts inflating at the reader's position.
 func (in *inflater) stream() (io.Reader, error) {
 	if in.zr == nil {
-		zr, err := zlib.NewReader(in.br)
+		zr, err := zlib.NewReader(&in.br)
 		if err != nil {
 			return nil, err
 		}
 		in.zr = zr
 		return zr, nil
 	}
-	if err := in.zr.(zlib.Resetter).Reset(in.br, nil); err != nil {
+	if err := in.zr.(zlib.Resetter).Reset(&in.br, nil); err != nil {
 		return nil, err
 	}
 	return in.zr, nil

@@ -1,13 +1,11 @@
 package gitrepo
 
 import (
-	"bufio"
 	"bytes"
 	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"time"
@@ -42,7 +40,7 @@ func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 	if err != nil {
 		return nil, damaged("commit "+h.String(), err)
 	}
-	n, err := parseHeader(h, bytes.NewReader(data))
+	n, err := parseHeader(h, data)
 	if err != nil {
 		return nil, damaged("commit "+h.String(), err)
 	}
@@ -52,30 +50,41 @@ func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 
 // parseHeader reads the tree, parents and committer time of a commit
 // object, stopping at the blank line that ends its header.
-func parseHeader(h plumbing.Hash, rd io.Reader) (*Node, error) {
+func parseHeader(h plumbing.Hash, data []byte) (*Node, error) {
 	n := &Node{Hash: h}
-	br := bufio.NewReaderSize(rd, 512)
-	for {
-		line, err := br.ReadSlice('\n')
-		if len(line) <= 1 || err != nil && err != bufio.ErrBufferFull {
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		if len(line) == 0 {
 			break
 		}
 		switch {
 		case bytes.HasPrefix(line, []byte("tree ")) && len(line) >= 45:
-			n.Tree = plumbing.NewHash(string(line[5:45]))
+			n.Tree = hashOf(line[5:45])
 		case bytes.HasPrefix(line, []byte("parent ")) && len(line) >= 47:
-			n.Parents = append(n.Parents, plumbing.NewHash(string(line[7:47])))
+			n.Parents = append(n.Parents, hashOf(line[7:47]))
 		case bytes.HasPrefix(line, []byte("committer ")):
 			n.Time = signatureTime(line)
-		}
-		for err == bufio.ErrBufferFull { // the rest of an overlong line
-			_, err = br.ReadSlice('\n')
 		}
 	}
 	if n.Tree.IsZero() {
 		return nil, fmt.Errorf("not a commit: no tree")
 	}
 	return n, nil
+}
+
+// hashOf reads a 40-digit hex id; a malformed one is the zero id.
+func hashOf(hex []byte) plumbing.Hash {
+	var h plumbing.Hash
+	for i := 0; i+1 < len(hex) && i/2 < len(h); i += 2 {
+		a, ok1 := hexNibble(hex[i])
+		b, ok2 := hexNibble(hex[i+1])
+		if !ok1 || !ok2 {
+			return plumbing.ZeroHash
+		}
+		h[i/2] = a<<4 | b
+	}
+	return h
 }
 
 // signatureTime reads "<unix seconds> <+hhmm>" at the end of an author or
