@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,13 +26,17 @@ import (
 // rdma-core publish them) does not make those releases of upstream. The
 // first releases are recomputed only when the reachable release tags
 // changed: a commit that is new on a ref is in no existing release, whose
-// history cannot have changed.
+// history cannot have changed. When the refs only moved forward, the
+// reachable tags are found in the new commits alone, and release tags
+// added after every earlier one in version order (the next -rc of a merge
+// window) only give the commits they add their first release: at kernel
+// size neither walks the million commits of the whole history.
 func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, repo *gitrepo.Repo) error {
 	tags, err := repo.Tags()
 	if err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	var tips []plumbing.Hash
+	now := reached{tips: map[string]plumbing.Hash{}}
 	seenHash := sha256.New()
 	for _, name := range src.Refs {
 		r, err := s.db.EnsureRef(ctx, srcID, name)
@@ -40,18 +46,18 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 		if r.Tip == "" {
 			return nil // a ref not synced yet: nothing reaches anything
 		}
-		tips = append(tips, plumbing.NewHash(r.Tip))
+		now.tips[name] = plumbing.NewHash(r.Tip)
 		fmt.Fprintf(seenHash, "ref %s %s\n", name, r.Tip)
 	}
 	for _, t := range tags {
 		fmt.Fprintf(seenHash, "tag %s %s\n", t.Name, t.Commit)
 	}
 	seen := hex.EncodeToString(seenHash.Sum(nil))
-	oldSeen, oldReleases, err := s.db.ReleaseState(ctx, srcID)
+	old, err := s.db.ReleaseState(ctx, srcID)
 	if err != nil {
 		return err
 	}
-	if oldSeen == seen {
+	if old.Seen == seen {
 		return nil
 	}
 	var versions []gitrepo.Tag
@@ -60,11 +66,11 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 			versions = append(versions, t)
 		}
 	}
-	releases, err := reachableTags(ctx, repo, tips, versions)
-	if err != nil {
+	prev := parseReached(old.Reached)
+	if now.tags, now.missed, err = reachableTags(ctx, repo, now.tips, versions, prev); err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	sort.SliceStable(releases, func(i, j int) bool { return versionLess(releases[i].Name, releases[j].Name) })
+	releases := now.tags
 	// The scope is part of it: commits a new component map brings into
 	// scope need their first releases too.
 	relHash := sha256.New()
@@ -72,19 +78,37 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 	for _, t := range releases {
 		fmt.Fprintf(relHash, "%s %s\n", t.Name, t.Commit)
 	}
-	relDigest := hex.EncodeToString(relHash.Sum(nil))
-	old, err := s.db.Tags(ctx, srcID)
+	state := store.ReleaseState{Seen: seen, Releases: hex.EncodeToString(relHash.Sum(nil)), Reached: now.String()}
+	stored, err := s.db.Tags(ctx, srcID)
 	if err != nil {
 		return err
 	}
-	if relDigest == oldReleases && sameTags(old, tags) {
-		return s.db.SetReleaseState(ctx, srcID, seen, relDigest)
+	if state.Releases == old.Releases && sameTags(stored, tags) {
+		return s.db.SetReleaseState(ctx, srcID, state)
 	}
-	first := map[int64]string{}
-	if relDigest != oldReleases {
-		s.opts.Progress.Stage(fmt.Sprintf("%s: finding the first release of each commit (%d release tags)", src.Name, len(releases)), len(releases))
-		var earlier []plumbing.Hash
-		for _, t := range releases {
+	var first map[int64]string
+	// Release tags added after every release first computed from the
+	// same scope leave the first releases found as they are.
+	todo, earlier := releases, []plumbing.Hash(nil)
+	if n := len(prev.tags); n > 0 && n <= len(releases) && slices.Equal(prev.tags, releases[:n]) && old.Releases == releasesDigest(s.comps.Hash(), prev.tags) {
+		if first, err = s.db.FirstReleases(ctx, srcID); err != nil {
+			return err
+		}
+		todo = releases[n:]
+		for _, t := range prev.tags {
+			earlier = append(earlier, t.Commit)
+		}
+	} else if state.Releases == old.Releases {
+		if first, err = s.db.FirstReleases(ctx, srcID); err != nil {
+			return err
+		}
+		todo = nil
+	} else {
+		first = map[int64]string{}
+	}
+	if len(todo) > 0 {
+		s.opts.Progress.Stage(fmt.Sprintf("%s: finding the first release of each commit (%d release tags)", src.Name, len(todo)), len(todo))
+		for _, t := range todo {
 			nodes, err := repo.RevList(ctx, []plumbing.Hash{t.Commit}, earlier)
 			if err != nil {
 				return fmt.Errorf("source %s: tag %s: %w", src.Name, t.Name, err)
@@ -101,8 +125,6 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 			earlier = append(earlier, t.Commit)
 			s.opts.Progress.Advance(1)
 		}
-	} else if first, err = s.db.FirstReleases(ctx, srcID); err != nil {
-		return err
 	}
 	rows := make([]store.Tag, len(tags))
 	for i, t := range tags {
@@ -111,19 +133,109 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 	if err := s.db.PutTags(ctx, srcID, rows, first); err != nil {
 		return err
 	}
-	return s.db.SetReleaseState(ctx, srcID, seen, relDigest)
+	return s.db.SetReleaseState(ctx, srcID, state)
 }
 
-// reachableTags returns the tags whose commit one of tips reaches, in one
-// walk of the history.
-func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips []plumbing.Hash, tags []gitrepo.Tag) ([]gitrepo.Tag, error) {
+// releasesDigest is the digest of a scope and its release tags in
+// version order.
+func releasesDigest(scope string, releases []gitrepo.Tag) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "scope %s\n", scope)
+	for _, t := range releases {
+		fmt.Fprintf(h, "%s %s\n", t.Name, t.Commit)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// reached is what a source's configured refs reached: each ref's tip and
+// the release tags, in version order; missed are the version tags they
+// did not reach.
+type reached struct {
+	tips   map[string]plumbing.Hash
+	tags   []gitrepo.Tag
+	missed []gitrepo.Tag
+}
+
+func (r reached) String() string {
+	var b strings.Builder
+	names := make([]string, 0, len(r.tips))
+	for name := range r.tips {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "ref %s %s\n", name, r.tips[name])
+	}
+	for _, t := range r.tags {
+		fmt.Fprintf(&b, "tag %s %s\n", t.Name, t.Commit)
+	}
+	for _, t := range r.missed {
+		fmt.Fprintf(&b, "missed %s %s\n", t.Name, t.Commit)
+	}
+	return b.String()
+}
+
+// parseReached reads what reached.String wrote; the zero value for
+// anything else (a store from before migration 012).
+func parseReached(s string) reached {
+	r := reached{tips: map[string]plumbing.Hash{}}
+	for _, line := range strings.Split(s, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 3 || len(f[2]) != 40 {
+			return reached{}
+		}
+		h := plumbing.NewHash(f[2])
+		switch f[0] {
+		case "ref":
+			r.tips[f[1]] = h
+		case "tag":
+			r.tags = append(r.tags, gitrepo.Tag{Name: f[1], Commit: h})
+		case "missed":
+			r.missed = append(r.missed, gitrepo.Tag{Name: f[1], Commit: h})
+		default:
+			return reached{}
+		}
+	}
+	if len(r.tips) == 0 {
+		return reached{}
+	}
+	return r
+}
+
+// reachableTags returns the tags whose commit one of tips reaches, in
+// version order, and the others. When every ref that prev reached from
+// is still configured, its tags still point where they did and its tips
+// are reached from the new tips, what it reached is still reached, what
+// it missed is reached only if one of the commits new since reaches it,
+// and only tags made since need a walk of the history: a fetch of a merge
+// window reads ten thousand commits, not the whole history. Otherwise it
+// walks the whole history once.
+func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips map[string]plumbing.Hash, tags []gitrepo.Tag, prev reached) (reach, missed []gitrepo.Tag, err error) {
+	var newTips []plumbing.Hash
+	for _, h := range tips {
+		newTips = append(newTips, h)
+	}
+	sortHashes(newTips)
+	known, fresh, ok, err := reachedSince(ctx, repo, newTips, tags, prev)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		known = nil
+	}
+	// What is left is found in one walk that stops when it has found
+	// them all.
 	want := map[plumbing.Hash]bool{}
 	for _, t := range tags {
-		want[t.Commit] = false
+		if _, decided := known[t.Name]; !decided && !fresh[t.Commit] {
+			want[t.Commit] = false
+		}
 	}
-	left := len(want)
-	if left > 0 {
-		err := repo.Walk(ctx, tips, func(n *gitrepo.Node) error {
+	if left := len(want); left > 0 {
+		err := repo.Walk(ctx, newTips, func(n *gitrepo.Node) error {
 			if found, ok := want[n.Hash]; ok && !found {
 				want[n.Hash] = true
 				if left--; left == 0 {
@@ -133,16 +245,85 @@ func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips []plumbing.Hash
 			return nil
 		})
 		if err != nil && err != errAllFound {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	var out []gitrepo.Tag
 	for _, t := range tags {
-		if want[t.Commit] {
-			out = append(out, t)
+		is, decided := known[t.Name]
+		if !decided {
+			is = fresh[t.Commit] || want[t.Commit]
+		}
+		if is {
+			reach = append(reach, t)
+		} else {
+			missed = append(missed, t)
 		}
 	}
-	return out, nil
+	sortVersions(reach)
+	return reach, missed, nil
+}
+
+// reachedSince decides from prev what it can: known says of the tags prev
+// knew whether the new tips reach them, fresh are the commits new since
+// prev's tips. ok is false when prev cannot tell (a ref went back or
+// went, a release tag moved).
+func reachedSince(ctx context.Context, repo *gitrepo.Repo, newTips []plumbing.Hash, tags []gitrepo.Tag, prev reached) (known map[string]bool, fresh map[plumbing.Hash]bool, ok bool, err error) {
+	if len(prev.tips) == 0 {
+		return nil, nil, false, nil
+	}
+	commitOf := make(map[string]plumbing.Hash, len(tags))
+	for _, t := range tags {
+		commitOf[t.Name] = t.Commit
+	}
+	for _, t := range prev.tags {
+		if c, ok := commitOf[t.Name]; !ok || c != t.Commit {
+			return nil, nil, false, nil // a release tag moved or went
+		}
+	}
+	var oldTips []plumbing.Hash
+	for _, h := range prev.tips {
+		oldTips = append(oldTips, h)
+	}
+	sortHashes(oldTips)
+	graph := gitrepo.Graph{repo}
+	for _, h := range oldTips {
+		if !repo.Has(h) {
+			return nil, nil, false, nil
+		}
+		reached, err := graph.IsAncestor(ctx, h, newTips)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		if !reached {
+			return nil, nil, false, nil // a ref went back or was removed: it may reach less
+		}
+	}
+	nodes, err := repo.RevList(ctx, newTips, oldTips)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	fresh = make(map[plumbing.Hash]bool, len(nodes))
+	for _, n := range nodes {
+		fresh[n.Hash] = true
+	}
+	known = map[string]bool{}
+	for _, t := range prev.tags {
+		known[t.Name] = true
+	}
+	for _, t := range prev.missed {
+		if c, ok := commitOf[t.Name]; ok && c == t.Commit {
+			known[t.Name] = fresh[c]
+		}
+	}
+	return known, fresh, true, nil
+}
+
+func sortVersions(tags []gitrepo.Tag) {
+	sort.SliceStable(tags, func(i, j int) bool { return versionLess(tags[i].Name, tags[j].Name) })
+}
+
+func sortHashes(hs []plumbing.Hash) {
+	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i][:], hs[j][:]) < 0 })
 }
 
 // errAllFound stops a walk that found what it looked for.

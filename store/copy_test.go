@@ -46,7 +46,7 @@ func fillStore(t *testing.T, db *DB) {
 	must(db.PutTags(ctx, up, []Tag{{Name: "v6.1", Commit: a}}, map[int64]string{ids[a]: "v6.1"}))
 	must(db.PutBase(ctx, Base{RefID: downRef.ID, UpstreamRefID: upRef.ID, Commit: a, How: "merge-base", Tip: b, UpstreamTip: a},
 		[]int64{ids[b]}, []int64{ids[a]}))
-	must(db.SetReleaseState(ctx, up, "seen", "rel"))
+	must(db.SetReleaseState(ctx, up, ReleaseState{Seen: "seen", Releases: "rel", Reached: "ref master 0123\n"}))
 	must(db.SetComponentMapHash(ctx, "linux", "h1"))
 	must(db.SetOverride(ctx, b, []string{a}))
 	must(db.Annotate(ctx, Annotation{Change: b, Status: "never", Reason: "distro-only"}))

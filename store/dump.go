@@ -28,7 +28,7 @@ var dumpQueries = []struct{ table, query string }{
 	{"component_maps", `SELECT layout, hash FROM component_maps`},
 	{"tags", `SELECT s.name, t.name, t.commit_oid FROM tags t JOIN sources s ON s.id = t.source_id`},
 	{"releases", `SELECT s.name, c.oid, rel.tag FROM releases rel JOIN sources s ON s.id = rel.source_id JOIN commits c ON c.id = rel.commit_id`},
-	{"release_state", `SELECT s.name, rs.seen, rs.releases FROM release_state rs JOIN sources s ON s.id = rs.source_id`},
+	{"release_state", `SELECT s.name, rs.seen, rs.releases, rs.reached FROM release_state rs JOIN sources s ON s.id = rs.source_id`},
 	{"bases", `SELECT s.name, r.name, us.name, ur.name, b.oid, b.how, b.upstream_tip, b.tip FROM bases b
 		JOIN refs r ON r.id = b.ref_id JOIN sources s ON s.id = r.source_id
 		JOIN refs ur ON ur.id = b.upstream_ref_id JOIN sources us ON us.id = ur.source_id`},

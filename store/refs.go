@@ -391,24 +391,34 @@ func (db *DB) Releases(ctx context.Context, sourceID int64, oids []string) (map[
 	return out, nil
 }
 
-// ReleaseState returns the digests the first releases of a source were
-// last computed from (see migration 010); "" when never.
-func (db *DB) ReleaseState(ctx context.Context, sourceID int64) (seen, releases string, err error) {
-	err = db.db.QueryRowContext(ctx, `SELECT seen, releases FROM release_state WHERE source_id = ?`, sourceID).Scan(&seen, &releases)
-	if err == sql.ErrNoRows {
-		return "", "", nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("release state: %w", translate(err))
-	}
-	return seen, releases, nil
+// ReleaseState is what the first releases of a source were last computed
+// from (see migrations 010 and 012).
+type ReleaseState struct {
+	Seen     string // digest of the source's tags and its refs' tips
+	Releases string // digest of the release tags the refs reached
+	Reached  string // the refs' tips and the release tags they reached, one per line
 }
 
-// SetReleaseState records the digests the first releases of a source were
+// ReleaseState returns what the first releases of a source were last
+// computed from; the zero state when never.
+func (db *DB) ReleaseState(ctx context.Context, sourceID int64) (ReleaseState, error) {
+	var st ReleaseState
+	err := db.db.QueryRowContext(ctx, `SELECT seen, releases, reached FROM release_state WHERE source_id = ?`, sourceID).Scan(&st.Seen, &st.Releases, &st.Reached)
+	if err == sql.ErrNoRows {
+		return ReleaseState{}, nil
+	}
+	if err != nil {
+		return ReleaseState{}, fmt.Errorf("release state: %w", translate(err))
+	}
+	return st, nil
+}
+
+// SetReleaseState records what the first releases of a source were
 // computed from.
-func (db *DB) SetReleaseState(ctx context.Context, sourceID int64, seen, releases string) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO release_state (source_id, seen, releases) VALUES (?, ?, ?)
-		ON CONFLICT(source_id) DO UPDATE SET seen = excluded.seen, releases = excluded.releases`, sourceID, seen, releases)
+func (db *DB) SetReleaseState(ctx context.Context, sourceID int64, st ReleaseState) error {
+	_, err := db.db.ExecContext(ctx, `INSERT INTO release_state (source_id, seen, releases, reached) VALUES (?, ?, ?, ?)
+		ON CONFLICT(source_id) DO UPDATE SET seen = excluded.seen, releases = excluded.releases, reached = excluded.reached`,
+		sourceID, st.Seen, st.Releases, st.Reached)
 	if err != nil {
 		return fmt.Errorf("release state: %w", translate(err))
 	}
