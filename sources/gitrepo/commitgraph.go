@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	commitgraph "github.com/go-git/go-git/v5/plumbing/format/commitgraph/v2"
 )
@@ -39,9 +38,10 @@ func (r *Repo) graphNode(h plumbing.Hash) *Node {
 }
 
 // openGraph opens the commit-graph of the repository at gitDir, or nil.
-// A single file is read into memory: go-git reads it with a few pread
+// Its files are read into memory: go-git reads them with a few pread
 // calls per lookup, which cost as much as inflating the commit (measured
-// on the kernel-mini world: 0.62 s of a 2.2 s walk of 51,000 commits).
+// on the kernel-mini world: 0.62 s of a 2.2 s walk of 51,000 commits; and
+// 0.53 s of a 0.7 s resync after a fetch, which leaves a split chain).
 func openGraph(gitDir string) commitgraph.Index {
 	if b, err := os.ReadFile(filepath.Join(gitDir, "objects", "info", "commit-graph")); err == nil {
 		if idx, err := commitgraph.OpenFileIndex(memFile{bytes.NewReader(b)}); err == nil {
@@ -49,10 +49,32 @@ func openGraph(gitDir string) commitgraph.Index {
 		}
 		return nil
 	}
-	if idx, err := commitgraph.OpenChainIndex(osfs.New(gitDir)); err == nil {
-		return idx
+	return openGraphChain(filepath.Join(gitDir, "objects", "info", "commit-graphs"))
+}
+
+// openGraphChain opens a split commit-graph (`git commit-graph write
+// --split`, or what a fetch leaves): the files its chain file lists, each
+// layer on the ones before it.
+func openGraphChain(dir string) commitgraph.Index {
+	b, err := os.ReadFile(filepath.Join(dir, "commit-graph-chain"))
+	if err != nil {
+		return nil
 	}
-	return nil
+	chain, err := commitgraph.OpenChainFile(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	var idx commitgraph.Index
+	for _, h := range chain {
+		g, err := os.ReadFile(filepath.Join(dir, "graph-"+h+".graph"))
+		if err == nil {
+			idx, err = commitgraph.OpenFileIndexWithParent(memFile{bytes.NewReader(g)}, idx)
+		}
+		if err != nil {
+			return nil
+		}
+	}
+	return idx
 }
 
 // memFile is a commit-graph file read into memory.

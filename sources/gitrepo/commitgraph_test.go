@@ -72,6 +72,19 @@ func TestCommitGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, false},
+		{"split commit-graph of two layers", func() {
+			if err := os.Remove(graphFile); err != nil {
+				t.Fatal(err)
+			}
+			gitRun(t, dir, nil, "commit-graph", "write", "--reachable", "--split=no-merge")
+			commit("e")
+			want = append([]string{strings.TrimSpace(gitRun(t, dir, nil, "rev-parse", "main"))}, want...)
+			gitRun(t, dir, nil, "commit-graph", "write", "--reachable", "--split=no-merge")
+			chain, err := os.ReadFile(filepath.Join(dir, ".git", "objects", "info", "commit-graphs", "commit-graph-chain"))
+			if err != nil || len(strings.Fields(string(chain))) != 2 {
+				t.Fatalf("commit-graph chain %q (%v), want two layers", chain, err)
+			}
+		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.prepare()
