@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/kdelta
 DEMODIR ?= kdelta-demo
 
-.PHONY: build demo test race lint bench bench-kernel faults clean
+.PHONY: build demo test race fuzz lint bench bench-kernel faults clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/kdelta
@@ -20,9 +20,14 @@ test: lint
 	$(GO) test ./...
 
 # Every test under the race detector: about 8 minutes on 2 cores, so not
-# part of make test.
+# part of make test; .ci/run runs it after make test.
 race:
 	$(GO) test -race ./...
+
+# Every fuzz target for FUZZTIME (default 3s) each; .ci/run runs it too.
+# FUZZTIME=5m make fuzz for a longer sweep.
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),3s) .ci/fuzz
 
 lint:
 	$(GO) vet ./...
