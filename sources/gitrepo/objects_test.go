@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -232,6 +233,27 @@ func TestObjectsAgreeWithCatFile(t *testing.T) {
 			}
 			if strings.Contains(c.name, "loose") && loose == 0 {
 				t.Fatalf("no loose object among %d", len(want))
+			}
+			// Abbreviated ids: what the store lists for a prefix is what
+			// git has with it, packed or loose.
+			for i := 0; i < len(want); i += len(want)/20 + 1 {
+				for _, n := range []int{2, 3, 4, 5} {
+					prefix := want[i].hash.String()[:n]
+					var have []string
+					for _, o := range want {
+						if strings.HasPrefix(o.hash.String(), prefix) {
+							have = append(have, o.hash.String())
+						}
+					}
+					var got []string
+					for _, h := range r.obj.withPrefix(prefix) {
+						got = append(got, h.String())
+					}
+					sort.Strings(got)
+					if strings.Join(got, " ") != strings.Join(have, " ") {
+						t.Errorf("objects with prefix %s: %v, git has %v", prefix, got, have)
+					}
+				}
 			}
 			// Four readers at once on the one store, as the diff workers are.
 			var wg sync.WaitGroup

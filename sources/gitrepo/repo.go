@@ -121,8 +121,12 @@ func Open(path string) (*Repo, error) {
 
 // Close releases the repository's files.
 func (r *Repo) Close() error {
+	if r.obj == nil {
+		return nil // closed already
+	}
 	r.closeGraph()
 	err := r.obj.release()
+	r.obj = nil
 	if e := r.st.Close(); err == nil {
 		err = e
 	}
