@@ -259,9 +259,11 @@ type window struct {
 }
 
 // windowSize is the read size: a tree or a delta is a few hundred bytes
-// compressed, so one read holds an entry's header and data, and often
-// the next entries too.
-const windowSize = 16 << 10
+// compressed, so one read holds an entry's header and data. Larger
+// windows save few reads (first sync of kernel-mini: 90,700 preads with
+// 4 KiB, 87,600 with 16 KiB, 74,600 with 64 KiB) and cost more copying
+// in the kernel than they save.
+const windowSize = 4 << 10
 
 func (w *window) reset(f io.ReaderAt, off int64) {
 	if f != w.f {
