@@ -115,6 +115,7 @@ type Hunk struct {
 func Parse(text []byte) (*Diff, error) {
 	p := &parser{d: &Diff{Lines: splitLines(text)}}
 	p.lines = p.d.Lines
+	p.gd = goDiffLines(p.lines)
 	err := p.parse()
 	return p.d, err
 }
@@ -123,11 +124,13 @@ func Parse(text []byte) (*Diff, error) {
 type parser struct {
 	d     *Diff
 	lines [][]byte
-	cur   int // the first line not yet placed
-	// absorb is set when the last hunk read took, by its counts, the
-	// "---"/"+++" lines go-diff starts its next file with: that file's
-	// hunks are the last file's.
-	absorb bool
+	gd    [][]byte // the lines as go-diff is shown them (goDiffLines)
+	cur   int      // the first line not yet placed
+	// restart is set when the last hunk read took, by its counts, the
+	// "---"/"+++" lines go-diff starts its next file with: the adapter
+	// read the hunks after them itself, and go-diff must read on from
+	// p.cur.
+	restart bool
 }
 
 func splitLines(b []byte) [][]byte {
@@ -157,23 +160,74 @@ func (p *parser) has(i int, prefix string) bool {
 	return i >= 0 && i < len(p.lines) && bytes.HasPrefix(p.lines[i], []byte(prefix))
 }
 
-// forGoDiff is the text from line i on as go-diff is shown it: each
-// "--- "/"+++ " line ends at its first tab, so that go-diff does not fail
-// on a timestamp it cannot read (the adapter reads names itself).
-func (p *parser) forGoDiff(i int) []byte {
-	n := 0
-	for _, l := range p.lines[i:] {
-		n += len(l)
-	}
-	out := make([]byte, 0, n)
-	for _, l := range p.lines[i:] {
-		if (bytes.HasPrefix(l, []byte("--- ")) || bytes.HasPrefix(l, []byte("+++ "))) && bytes.IndexByte(l, '\t') >= 0 {
-			out = append(out, l[:bytes.IndexByte(l, '\t')]...)
-			if bytes.HasSuffix(l, []byte("\n")) {
-				out = append(out, '\n')
+// goDiffLines are the text's lines as go-diff is shown them: a "--- " or
+// "+++ " line ends at its first tab, so that go-diff does not fail on a
+// timestamp it cannot read, and an empty name becomes "_", so that go-diff
+// does not drop the hunks of a file whose "+++ " line names none (the
+// adapter reads names from the text itself); a hunk header gets a space
+// after its closing "@@" when a section is glued to it, and a line that
+// starts with "@@ " but not "@@ -" (no hunk header to git apply) becomes
+// "@_ ...". Other lines are as they are.
+func goDiffLines(lines [][]byte) [][]byte {
+	out, copied := lines, false
+	for i, l := range lines {
+		if bytes.HasPrefix(l, []byte("@@ -")) {
+			// git apply takes "@@ -1 +1 @@x" (a section glued to the
+			// closing "@@"); go-diff wants a space there.
+			if j := bytes.Index(l[4:], []byte(" @@")); j >= 0 {
+				if k := 4 + j + 3; k < len(l) && l[k] != ' ' && len(trimEOL(l[k:])) > 0 {
+					if !copied {
+						out, copied = append([][]byte(nil), lines...), true
+					}
+					out[i] = append(append(append([]byte(nil), l[:k]...), ' '), l[k:]...)
+				}
 			}
 			continue
 		}
+		if bytes.HasPrefix(l, []byte("@@ ")) {
+			// Not a hunk header to git apply (it wants "@@ -"): go-diff
+			// is shown a line that is not one either.
+			if !copied {
+				out, copied = append([][]byte(nil), lines...), true
+			}
+			out[i] = append([]byte("@_"), l[2:]...)
+			continue
+		}
+		if !bytes.HasPrefix(l, []byte("--- ")) && !bytes.HasPrefix(l, []byte("+++ ")) {
+			continue
+		}
+		name := l[4:]
+		if t := bytes.IndexByte(name, '\t'); t >= 0 {
+			name = name[:t]
+		} else {
+			name = trimEOL(name)
+		}
+		if len(bytes.TrimSpace(name)) == 0 {
+			name = []byte("_")
+		}
+		if len(name) == len(trimEOL(l[4:])) && bytes.Equal(name, trimEOL(l[4:])) {
+			continue
+		}
+		if !copied {
+			out, copied = append([][]byte(nil), lines...), true
+		}
+		m := append(append([]byte(nil), l[:4]...), name...)
+		if bytes.HasSuffix(l, []byte("\n")) {
+			m = append(m, '\n')
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// forGoDiff is the text from line i on as go-diff is shown it.
+func (p *parser) forGoDiff(i int) []byte {
+	n := 0
+	for _, l := range p.gd[i:] {
+		n += len(l)
+	}
+	out := make([]byte, 0, n)
+	for _, l := range p.gd[i:] {
 		out = append(out, l...)
 	}
 	return out
@@ -196,13 +250,26 @@ func (p *parser) read(r *godiff.MultiFileDiffReader) (restart bool, err error) {
 	for {
 		fd, _, err := r.ReadFileWithTrailingContent()
 		if err == io.EOF {
-			return false, p.noHeaders(p.cur, len(p.lines))
+			if dash := p.dashLine(); dash < len(p.lines) {
+				// go-diff takes a "--- " line at the end of the text
+				// for the end of the diff.
+				return p.badFileHeader(dash)
+			}
+			if err := p.noHeaders(p.cur, len(p.lines)); err != nil || !p.restart {
+				return false, err
+			}
+			p.restart = false
+			return true, nil
 		}
 		if err != nil {
 			return p.goDiffError(err)
 		}
 		if err := p.file(fd); err != nil {
 			return false, err
+		}
+		if p.restart {
+			p.restart = false
+			return true, nil
 		}
 	}
 }
@@ -211,34 +278,100 @@ func (p *parser) read(r *godiff.MultiFileDiffReader) (restart bool, err error) {
 // p.cur into a positioned one, or skips the text it stopped at.
 func (p *parser) goDiffError(err error) (bool, error) {
 	var pe *godiff.ParseError
-	// go-diff's extended headers end at the first "--- " line.
+	dash := p.dashLine()
+	if errors.As(err, &pe) && (pe.Err == godiff.ErrBadFileHeader || pe.Err == godiff.ErrNoFileHeader) && dash < len(p.lines) && !p.has(dash+1, "+++ ") {
+		return p.badFileHeader(dash)
+	}
+	// A hunk header go-diff cannot read fails its whole reading. The
+	// adapter reads the file up to it with go-diff's hunks one by one: a
+	// bad header right after a hunk is an error, one after other lines
+	// comes after the file (git apply reads it as text), and go-diff reads
+	// on from there.
+	if first := dash + 2; first < len(p.lines) && p.has(dash+1, "+++ ") && bytes.HasPrefix(p.gd[first], []byte("@@ ")) {
+		fd := &godiff.FileDiff{}
+		for i := p.cur; i < dash; i++ {
+			fd.Extended = append(fd.Extended, string(trimEOL(p.gd[i])))
+		}
+		bad, lastEnd := -1, -1
+		for h := first; ; {
+			hs, herr := godiff.ParseHunks(trimEOL(p.gd[h]))
+			if herr != nil || len(hs) != 1 {
+				bad = h
+				break
+			}
+			fd.Hunks = append(fd.Hunks, hs[0])
+			end, cerr := p.count(&Hunk{Line: h, OldLines: int(hs[0].OrigLines), NewLines: int(hs[0].NewLines)})
+			if cerr != nil {
+				break // p.file reports it
+			}
+			lastEnd = end
+			if h = p.goDiffEnd(h); h >= len(p.gd) || !bytes.HasPrefix(p.gd[h], []byte("@@ ")) {
+				break
+			}
+		}
+		if bad >= 0 && (len(fd.Hunks) == 0 || lastEnd == bad) {
+			// What comes before the file is wrong first.
+			if g := p.gitLine(p.cur, dash); g >= 0 {
+				if err := p.skipped(p.cur, g); err != nil {
+					return false, err
+				}
+				h, end, herr := p.gitHeader(g, dash)
+				if herr != nil {
+					return false, herr
+				}
+				if end != dash || h.binary {
+					if err := p.noHeaders(p.cur, dash); err != nil {
+						return false, err
+					}
+				}
+			} else if err := p.skipped(p.cur, dash); err != nil {
+				return false, err
+			}
+			return false, p.errorf(bad, `bad hunk header: expected "@@ -a,b +c,d @@"`)
+		}
+		if err := p.file(fd); err != nil {
+			return false, err
+		}
+		if p.restart {
+			p.restart = false
+			return true, nil
+		}
+		if bad < 0 {
+			return false, p.errorf(p.cur, "cannot read the diff: %v", err)
+		}
+		p.cur = bad
+		return true, nil
+	}
+	return false, p.errorf(p.cur, "cannot read the diff: %v", err)
+}
+
+// dashLine is the index of the first "--- " line from p.cur on, where
+// go-diff's extended headers end, or len(p.lines).
+func (p *parser) dashLine() int {
 	dash := p.cur
 	for dash < len(p.lines) && !p.has(dash, "--- ") {
 		dash++
 	}
-	if errors.As(err, &pe) && (pe.Err == godiff.ErrBadFileHeader || pe.Err == godiff.ErrNoFileHeader) && dash < len(p.lines) && !p.has(dash+1, "+++ ") {
-		if g := p.gitLine(p.cur, dash); g >= 0 {
-			if _, end, herr := p.gitHeader(g, dash); herr == nil && end == dash {
-				return false, p.errorf(dash+1, `expected a "+++ " line after the "--- " line`)
-			}
-		}
-		// Text that git apply skips: read on after it.
-		if err := p.noHeaders(p.cur, dash+1); err != nil {
+	return dash
+}
+
+// badFileHeader handles a "--- " line at dash that no "+++ " line follows:
+// an error in a git file's header, else text that git apply skips, read
+// on after.
+func (p *parser) badFileHeader(dash int) (bool, error) {
+	if g := p.gitLine(p.cur, dash); g >= 0 {
+		if err := p.skipped(p.cur, g); err != nil {
 			return false, err
 		}
-		p.cur = dash + 1
-		return true, nil
-	}
-	// A hunk header go-diff cannot read: the first one after the file's
-	// "+++ " line that it refuses on its own.
-	for i := dash + 2; i < len(p.lines); i++ {
-		if p.has(i, "@@ ") {
-			if _, herr := godiff.ParseHunks(trimEOL(p.lines[i])); herr != nil {
-				return false, p.errorf(i, `bad hunk header: expected "@@ -a,b +c,d @@"`)
-			}
+		if h, end, herr := p.gitHeader(g, dash); herr == nil && end == dash && !h.binary {
+			return false, p.errorf(dash+1, `expected a "+++ " line after the "--- " line`)
 		}
 	}
-	return false, p.errorf(p.cur, "cannot read the diff: %v", err)
+	if err := p.noHeaders(p.cur, dash+1); err != nil {
+		return false, err
+	}
+	p.cur = dash + 1
+	return true, nil
 }
 
 // misplaced reports that go-diff's reading of the text and the text do not
@@ -249,20 +382,12 @@ func (p *parser) misplaced(i int, what string) error {
 
 // file places one file go-diff read, starting at p.cur.
 func (p *parser) file(fd *godiff.FileDiff) error {
-	if p.absorb {
-		p.absorb = false
-		last := &p.d.Files[len(p.d.Files)-1]
-		if len(fd.Extended) != 0 || len(fd.Hunks) == 0 {
-			return p.misplaced(p.cur, "a file inside a hunk")
-		}
-		return p.hunks(fd.Hunks, last)
-	}
 	segEnd := p.cur + len(fd.Extended)
 	if segEnd > len(p.lines) {
 		return p.misplaced(p.cur, "extended headers")
 	}
 	for k, x := range fd.Extended {
-		if l := trimEOL(p.lines[p.cur+k]); !bytes.Equal(l, []byte(x)) && !(bytes.HasPrefix(l, []byte("+++ ")) && bytes.HasPrefix(l, []byte(x))) {
+		if !bytes.Equal(trimEOL(p.gd[p.cur+k]), []byte(x)) {
 			return p.misplaced(p.cur+k, "extended header")
 		}
 	}
@@ -305,7 +430,7 @@ func (p *parser) file(fd *godiff.FileDiff) error {
 				return p.errorf(segEnd+2, `expected a hunk header "@@ -a,b +c,d @@" after the "+++ " line`)
 			}
 			p.cur = segEnd + 2
-			return p.withHunks(f, h, fd.Hunks)
+			return p.withHunks(f, h, fd.Hunks, g)
 		}
 		if err := p.noHeaders(start, segEnd); err != nil {
 			return err
@@ -326,17 +451,28 @@ func (p *parser) file(fd *godiff.FileDiff) error {
 	h.names(p.lines[segEnd], p.lines[segEnd+1])
 	h.traditional()
 	p.cur = segEnd + 2
-	return p.withHunks(f, &h, fd.Hunks)
+	return p.withHunks(f, &h, fd.Hunks, segEnd)
 }
 
-// withHunks reads the hunks of f and adds it.
-func (p *parser) withHunks(f File, h *fileHead, hunks []*godiff.Hunk) error {
-	if err := h.record(&f); err != nil {
-		return p.errorf(f.Start, "%s", err.Error())
-	}
+// withHunks reads the hunks of f and adds it; a name it lacks is an error
+// at nameLine (its "diff --git" line, or the "---" line of a diff made
+// without git).
+func (p *parser) withHunks(f File, h *fileHead, hunks []*godiff.Hunk, nameLine int) error {
+	nameErr := h.record(&f)
 	f.End = p.cur // its "---"/"+++" lines, until a hunk is read
 	p.d.Files = append(p.d.Files, f)
-	return p.hunks(hunks, &p.d.Files[len(p.d.Files)-1])
+	late, err := p.hunks(hunks, &p.d.Files[len(p.d.Files)-1])
+	if nameErr != nil {
+		// The hunks' errors come first, as git apply reads them first.
+		p.d.Files = p.d.Files[:len(p.d.Files)-1]
+		if err == nil {
+			err = p.errorf(nameLine, "%s", nameErr.Error())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return late
 }
 
 // gitLine returns the index of the first "diff --git" line in [from, to),
@@ -366,6 +502,26 @@ func (p *parser) noHeaders(from, to int) error {
 	if err != nil {
 		return err
 	}
+	if !h.binary && end < to && bytes.HasPrefix(p.gd[end], []byte("@@ ")) {
+		// Hunks right after the git header lines, with no "---"/"+++"
+		// lines: git apply reads them; go-diff takes them for text. The
+		// adapter reads them, and go-diff reads on after them.
+		f := File{Start: g, End: end, Git: true}
+		nameErr := h.record(&f)
+		p.d.Files = append(p.d.Files, f)
+		late, err := p.moreHunks(&p.d.Files[len(p.d.Files)-1], end)
+		p.restart = true
+		if nameErr != nil {
+			p.d.Files = p.d.Files[:len(p.d.Files)-1]
+			if err == nil {
+				err = p.errorf(g, "%s", nameErr.Error())
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return late
+	}
 	if !h.binary && !h.isNew && !h.isDelete && !h.modeChange && h.renameFrom == "" && h.copyTo == "" {
 		return p.errorf(g, `"diff --git" without a change: expected mode, rename or copy lines, a binary patch or hunks`)
 	}
@@ -392,10 +548,13 @@ func (p *parser) skipped(from, to int) error {
 // header is at hdr: the next hunk header, a line that cannot be a hunk
 // line, or a "---" line followed by "+++" and "@@ " lines.
 func (p *parser) goDiffEnd(hdr int) int {
-	for i := hdr + 1; i < len(p.lines); i++ {
-		l := trimEOL(p.lines[i])
+	gdHas := func(i int, prefix string) bool {
+		return i < len(p.gd) && bytes.HasPrefix(p.gd[i], []byte(prefix))
+	}
+	for i := hdr + 1; i < len(p.gd); i++ {
+		l := trimEOL(p.gd[i])
 		switch {
-		case bytes.HasPrefix(l, []byte("---")) && p.has(i+1, "+++") && p.has(i+2, "@@ "):
+		case bytes.HasPrefix(l, []byte("---")) && gdHas(i+1, "+++") && gdHas(i+2, "@@ "):
 			return i
 		case bytes.HasPrefix(l, []byte("@@ ")):
 			return i
@@ -403,19 +562,21 @@ func (p *parser) goDiffEnd(hdr int) int {
 			return i
 		}
 	}
-	return len(p.lines)
+	return len(p.gd)
 }
 
 // hunks places go-diff's hunks of f, the first one's header at p.cur, and
-// ends each where its header's counts are used up.
-func (p *parser) hunks(hunks []*godiff.Hunk, f *File) error {
+// ends each where its header's counts are used up. err is a malformed
+// hunk; late is a problem with the lines after the last hunk, which git
+// apply finds after the file (and its name) is read.
+func (p *parser) hunks(hunks []*godiff.Hunk, f *File) (late, err error) {
 	for k, gh := range hunks {
 		hdr := p.cur
 		if !p.has(hdr, "@@ ") {
-			return p.misplaced(hdr, "hunk header")
+			return nil, p.misplaced(hdr, "hunk header")
 		}
-		if gh.OrigStartLine < 0 || gh.OrigLines < 0 || gh.NewStartLine < 0 || gh.NewLines < 0 {
-			return p.errorf(hdr, `bad hunk header: expected "@@ -a,b +c,d @@"`)
+		if gh.OrigStartLine < 0 || gh.OrigLines < 0 || gh.NewStartLine < 0 || gh.NewLines < 0 || !unsigned(p.lines[hdr]) {
+			return nil, p.errorf(hdr, `bad hunk header: expected "@@ -a,b +c,d @@"`)
 		}
 		h := Hunk{Line: hdr, OldStart: int(gh.OrigStartLine), OldLines: int(gh.OrigLines),
 			NewStart: int(gh.NewStartLine), NewLines: int(gh.NewLines), Section: gh.Section}
@@ -424,7 +585,7 @@ func (p *parser) hunks(hunks []*godiff.Hunk, f *File) error {
 			h.Cut, h.End = true, end
 			f.Hunks = append(f.Hunks, h)
 			f.End = end
-			return err
+			return nil, err
 		}
 		h.End = end
 		f.Hunks = append(f.Hunks, h)
@@ -433,32 +594,88 @@ func (p *parser) hunks(hunks []*godiff.Hunk, f *File) error {
 		switch {
 		case end < goEnd:
 			// go-diff took more lines (a signature "-- " after the last
-			// hunk): they are outside the file.
+			// hunk): they are outside the file. What is wrong with them
+			// comes after what is wrong with the file (its name).
+			p.cur = goEnd
 			if err := p.afterHunk(end); err != nil {
-				return err
+				return err, nil
 			}
 			if k+1 < len(hunks) {
-				return p.errorf(goEnd, `hunk header outside a file diff: expected "diff --git" or "--- "/"+++ " lines before it`)
+				return p.errorf(goEnd, `hunk header outside a file diff: expected "diff --git" or "--- "/"+++ " lines before it`), nil
 			}
-			if err := p.skipped(end, goEnd); err != nil {
-				return err
-			}
+			return p.skipped(end, goEnd), nil
 		case end == goEnd+1:
 			// The counts end on a "---" line go-diff starts a file with.
-			return p.afterHunk(end)
+			return p.afterHunk(end), nil
 		case end == goEnd+2:
-			// The counts take go-diff's "---"/"+++" lines: its next
-			// file's hunks go on this file.
+			// The counts take go-diff's "---"/"+++" lines: the hunks
+			// after them are this file's, and go-diff reads on after.
 			if k+1 != len(hunks) {
-				return p.misplaced(end, "hunks after a file header")
+				return nil, p.misplaced(end, "hunks after a file header")
 			}
-			p.absorb = true
+			p.restart = true
+			return p.moreHunks(f, end)
 		case end > goEnd:
-			return p.misplaced(goEnd, "end of a hunk")
+			return nil, p.misplaced(goEnd, "end of a hunk")
+		case k+1 == len(hunks):
+			// go-diff ended the hunk where its counts end: the line
+			// there may still look like one more line of it ("---").
+			late = p.afterHunk(end)
 		}
 		p.cur = max(end, goEnd)
 	}
-	return nil
+	return late, nil
+}
+
+// unsigned says the numbers of a hunk header are plain digits, nine at
+// most: go-diff reads them with fmt.Sscanf, which takes a sign ("@@ -+1,-1
+// +1 @@") and leading zeros without end.
+func unsigned(hdr []byte) bool {
+	end := bytes.Index(hdr[3:], []byte(" @@"))
+	if end < 0 {
+		return false
+	}
+	ranges := hdr[3 : 3+end] // "-a,b +c,d"
+	run := 0
+	for i, c := range ranges {
+		if c >= '0' && c <= '9' {
+			if run++; run > 9 {
+				return false
+			}
+			continue
+		}
+		run = 0
+		if c == '-' || c == '+' || c == ',' {
+			if i+1 >= len(ranges) || ranges[i+1] < '0' || ranges[i+1] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// moreHunks reads the hunks of f that follow one another from line i on,
+// each header read by go-diff on its own, and leaves p.cur after them.
+func (p *parser) moreHunks(f *File, i int) (late, err error) {
+	for i < len(p.gd) && bytes.HasPrefix(p.gd[i], []byte("@@ ")) {
+		hs, herr := godiff.ParseHunks(trimEOL(p.gd[i]))
+		if herr != nil || len(hs) != 1 || !unsigned(p.lines[i]) {
+			return nil, p.errorf(i, `bad hunk header: expected "@@ -a,b +c,d @@"`)
+		}
+		gh := hs[0]
+		h := Hunk{Line: i, OldStart: int(gh.OrigStartLine), OldLines: int(gh.OrigLines),
+			NewStart: int(gh.NewStartLine), NewLines: int(gh.NewLines), Section: gh.Section}
+		end, cerr := p.count(&h)
+		h.End, h.Cut = end, cerr != nil
+		f.Hunks = append(f.Hunks, h)
+		f.End = end
+		if cerr != nil {
+			return nil, cerr
+		}
+		i = end
+	}
+	p.cur = i
+	return p.afterHunk(i), nil
 }
 
 // count reads the body of hunk h by its header's counts and returns the

@@ -174,3 +174,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseSignedCounts: go-diff reads hunk numbers with fmt.Sscanf, which
+// takes signs git apply does not.
+func TestParseSignedCounts(t *testing.T) {
+	for _, h := range []string{"@@ -+1 +1 @@", "@@ -1,+1 +1 @@", "@@ -1 +-1 @@", "@@ -1 +1,+1 @@"} {
+		_, err := Parse([]byte(head + h + "\n-b\n+c\n"))
+		if err == nil || err.Error() != `line 5: bad hunk header: expected "@@ -a,b +c,d @@"` {
+			t.Errorf("%s: got %v", h, err)
+		}
+	}
+}
