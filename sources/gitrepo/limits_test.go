@@ -7,19 +7,18 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // TestLargeBlobIsRefusedUnread checks that memory is bounded by the
 // limits, not by the input: a blob over Limits.MaxBlob is refused from
-// its header, loose or packed, before its content is read.
+// its header, loose, packed, or packed as a delta (from the size the
+// delta makes), before its content is read.
 func TestLargeBlobIsRefusedUnread(t *testing.T) {
 	needGit(t)
 	const blobSize = 48 << 20
-	for _, packed := range []bool{false, true} {
-		name := "loose"
-		if packed {
-			name = "packed"
-		}
+	for _, name := range []string{"loose", "packed", "delta"} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			gitRun(t, dir, nil, "init", "-q")
@@ -37,10 +36,18 @@ func TestLargeBlobIsRefusedUnread(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(path, "fw.h"), []byte(big), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			big = ""
 			gitRun(t, dir, nil, "add", ".")
 			gitRun(t, dir, nil, "commit", "-q", "-m", "add firmware")
-			if packed {
+			if name == "delta" {
+				// A new version: the diff reads the old one first, which
+				// git packs as a delta against the new.
+				if err := os.WriteFile(filepath.Join(path, "fw.h"), []byte(big+"static int fw_version = 2;\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				gitRun(t, dir, nil, "commit", "-q", "-am", "update firmware")
+			}
+			big = ""
+			if name != "loose" {
 				gitRun(t, dir, nil, "repack", "-adq")
 			}
 			r, err := Open(dir)
@@ -59,6 +66,19 @@ func TestLargeBlobIsRefusedUnread(t *testing.T) {
 			p, err := r.Node(n.Parents[0])
 			if err != nil {
 				t.Fatal(err)
+			}
+			if name == "delta" {
+				old := strings.Fields(gitRun(t, dir, nil, "rev-parse", "HEAD~:drivers/infiniband/hw/mlx5/fw.h"))[0]
+				p, off, err := r.obj.findPacked(plumbing.NewHash(old))
+				if err != nil || p == nil {
+					t.Fatalf("old firmware %s not packed: %v", old, err)
+				}
+				in := r.obj.inflater(p, off)
+				e, err := in.header(off)
+				r.obj.done(in)
+				if err != nil || e.kind != objOfsDelta {
+					t.Fatalf("old firmware %s is packed as kind %d (%v), want a delta: the case tests nothing", old, e.kind, err)
+				}
 			}
 			runtime.GC()
 			var before, after runtime.MemStats

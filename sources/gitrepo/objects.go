@@ -413,14 +413,8 @@ func (s *objectStore) infoPacked(p *pack, off int64) (plumbing.ObjectType, int64
 			return objectType(e.kind), size, nil
 		}
 		if size < 0 {
-			_, err := in.inflateDelta(e.size, 0)
-			var big *tooBigError
-			switch {
-			case errors.As(err, &big):
-				size = big.size
-			case err == nil:
-				size = 0
-			default:
+			var head [20]byte
+			if _, _, size, err = in.deltaHead(e.size, &head); err != nil {
 				s.done(in)
 				return plumbing.InvalidObject, 0, fmt.Errorf("pack %s at %d: %w", p.path, off, err)
 			}

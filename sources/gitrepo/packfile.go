@@ -421,24 +421,35 @@ func (in *inflater) inflateAll(size int64) ([]byte, error) {
 	return b, nil
 }
 
-// inflateDelta reads a delta of size bytes, checking the size of the
-// object it makes against limit (when positive) before the rest of it.
-func (in *inflater) inflateDelta(size, limit int64) ([]byte, error) {
+// deltaHead inflates the start of a delta of size bytes: up to 20
+// bytes, which hold its two sizes, and the size of the object it makes.
+func (in *inflater) deltaHead(size int64, head *[20]byte) (io.Reader, int, int64, error) {
 	z, err := in.stream()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	k := int(min(size, int64(len(head))))
+	if _, err := io.ReadFull(z, head[:k]); err != nil {
+		return nil, 0, 0, fmt.Errorf("inflate delta: %w", unexpected(err))
+	}
+	_, n := deltaVarint(head[:k])
+	target, _ := deltaVarint(head[n:k])
+	if target < 0 {
+		return nil, 0, 0, errors.New("delta without a result size")
+	}
+	return z, k, target, nil
+}
+
+// inflateDelta reads a delta of size bytes, checking the size of the
+// object it makes against limit (unless noLimit) before the rest of it.
+func (in *inflater) inflateDelta(size, limit int64) ([]byte, error) {
+	var head [20]byte
+	z, k, target, err := in.deltaHead(size, &head)
 	if err != nil {
 		return nil, err
 	}
-	var head [20]byte
-	k := min(size, int64(len(head)))
-	if _, err := io.ReadFull(z, head[:k]); err != nil {
-		return nil, fmt.Errorf("inflate delta: %w", unexpected(err))
-	}
-	if limit >= 0 {
-		_, n := deltaVarint(head[:k])
-		target, _ := deltaVarint(head[n:k])
-		if target > limit {
-			return nil, &tooBigError{size: target}
-		}
+	if limit >= 0 && target > limit {
+		return nil, &tooBigError{size: target}
 	}
 	b := make([]byte, size)
 	copy(b, head[:k])
