@@ -23,9 +23,10 @@ type kernelRun struct {
 	upCommits, rdmaCommits  int
 	paths                   int
 	git, first, noop        measure
-	down                    measure
-	run                     analysisRun
+	down, vendorSync        measure
+	run, vendor             analysisRun
 	ours, cherry            score
+	vendorOurs, vendorCh    score
 	agree, compared, gitIDs int
 	window, windowRDMA      int
 	gitWindow, resync       measure
@@ -100,6 +101,13 @@ func benchKernel(bin, self, dir, size, out string) error {
 	if k.run, err = analyse(bin, config, worldDir, "rhel", "main"); err != nil {
 		return err
 	}
+	log("kdelta: first sync of the vendor tree")
+	if k.vendorSync, err = timeCmd(bin, "sync", "--config", config, "--no-snapshot", "ofed"); err != nil {
+		return err
+	}
+	if k.vendor, err = analyse(bin, config, worldDir, "ofed", "master"); err != nil {
+		return err
+	}
 
 	// The merge window: master moves to commits written at build time.
 	// Two copies of the mirror as the first sync left it are fetched
@@ -163,6 +171,9 @@ func benchKernel(bin, self, dir, size, out string) error {
 	if k.ours, k.cherry, err = scoreRuns(filepath.Join(worldDir, "truth.json"), []analysisRun{k.run}); err != nil {
 		return err
 	}
+	if k.vendorOurs, k.vendorCh, err = scoreRuns(filepath.Join(worldDir, "truth.json"), []analysisRun{k.vendor}); err != nil {
+		return err
+	}
 	section := renderKernel(k)
 	fmt.Print(section)
 	return writeSection(out, kernelHeading, section)
@@ -199,6 +210,9 @@ func renderKernel(k kernelRun) string {
 	fmt.Fprintf(&b, "| git cherry upstream rhel | %s | %s | 1.00x |\n", round(k.run.cherry.took), mib(k.run.cherry.maxRSS))
 	fmt.Fprintf(&b, "| kdelta delta rhel, computed | %s | %s | %s |\n", round(k.run.first.took), mib(k.run.first.maxRSS), ratio(k.run.first.took, k.run.cherry.took))
 	fmt.Fprintf(&b, "| kdelta delta rhel, asked again | %s | %s | |\n", round(k.run.cached.took), mib(k.run.cached.maxRSS))
+	fmt.Fprintf(&b, "| kdelta: first sync of ofed (on v6.1) | %s | %s | |\n", round(k.vendorSync.took), mib(k.vendorSync.maxRSS))
+	fmt.Fprintf(&b, "| git cherry upstream ofed | %s | %s | 1.00x |\n", round(k.vendor.cherry.took), mib(k.vendor.cherry.maxRSS))
+	fmt.Fprintf(&b, "| kdelta delta ofed, computed | %s | %s | %s |\n", round(k.vendor.first.took), mib(k.vendor.first.maxRSS), ratio(k.vendor.first.took, k.vendor.cherry.took))
 	fmt.Fprintf(&b, "| git CLI: `git log -p` of the merge window (%d commits, %d in scope) | %s | %s | 1.00x |\n", k.window, k.windowRDMA, round(k.gitWindow.took), mib(k.gitWindow.maxRSS))
 	fmt.Fprintf(&b, "| kdelta: resync after the merge window | %s | %s | %s |\n", round(k.resync.took), mib(k.resync.maxRSS), ratio(k.resync.took, k.gitWindow.took))
 	fmt.Fprintf(&b, "| kdelta: no-op resync after it | %s | %s | |\n\n", round(k.noopAfter.took), mib(k.noopAfter.maxRSS))
@@ -212,8 +226,17 @@ func renderKernel(k kernelRun) string {
 		pct = 100 * float64(k.agree) / float64(k.compared)
 	}
 	fmt.Fprintf(&b, "Patch-id agreement with `git patch-id --stable`: %d of %d commits (%.2f%%); git printed %d patch-ids (upstream and merge window).\n\n", k.agree, k.compared, pct, k.gitIDs)
-	fmt.Fprintf(&b, "Accuracy on rhel's ground truth (commits in scope): kdelta precision %.4f, recall %.4f; git cherry precision %.4f, recall %.4f.\n\n",
-		k.ours.precision(), k.ours.recall(), k.cherry.precision(), k.cherry.recall())
+	for _, a := range []struct {
+		name         string
+		ours, cherry score
+	}{{"rhel", k.ours, k.cherry}, {"ofed", k.vendorOurs, k.vendorCh}} {
+		reworked := ""
+		if a.ours.reworked > 0 {
+			reworked = fmt.Sprintf(" (reworked backports without a trailer: %.4f of %d)", a.ours.reworkedRecall(), a.ours.reworked)
+		}
+		fmt.Fprintf(&b, "Accuracy on %s's ground truth (commits in scope): kdelta precision %.4f, recall %.4f%s; git cherry precision %.4f, recall %.4f.\n\n",
+			a.name, a.ours.precision(), a.ours.recall(), reworked, a.cherry.precision(), a.cherry.recall())
+	}
 	fmt.Fprintf(&b, "Targets (issue 14): first sync of the upstream at most 1.0x git, peak memory at most 2 GiB; no-op resync under 0.5 s;\n")
 	fmt.Fprintf(&b, "accuracy bars as on the demo world.\n")
 	return b.String()
