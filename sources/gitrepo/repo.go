@@ -3,6 +3,10 @@
 // history like `git rev-list --full-history`, and diffs commits against
 // their parent with its own tree diff, pruned to the paths in scope, so
 // that fingerprints agree with `git log -p | git patch-id --stable`.
+// It reads git objects itself (objects.go, packfile.go: pack indexes in
+// place, packs with pread, a bounded cache of delta bases), so that memory
+// does not grow with the number of objects; go-git reads refs and config
+// and fetches.
 package gitrepo
 
 import (
