@@ -27,10 +27,25 @@
 //   - Names. go-diff unquotes names Go's way and fails the whole diff on a
 //     timestamp it cannot read ("--- a/x.c\t(revision 12)"); names are read
 //     from the raw lines (C quoting, -p1, GNU diff -N's epoch), and go-diff
-//     is shown the "---"/"+++" lines without what follows their tab.
-//   - Text it cannot place. A "--- " line with no "+++ " after it ends
-//     go-diff's reading; outside a git file diff it is text that git apply
-//     skips, so the adapter skips it and reads on from the next line.
+//     is shown the "---"/"+++" lines without what follows their tab, and
+//     "_" for an empty name (it drops the hunks of a file whose "+++ " line
+//     names none).
+//   - Hunk headers git apply reads otherwise. go-diff reads the numbers
+//     with fmt.Sscanf (which takes "+1", "-1" and any number of digits),
+//     wants a space after the closing "@@", and takes any "@@ " line for a
+//     header; the adapter refuses signed or overlong numbers, shows go-diff
+//     the space, and hides "@@ " lines that are not "@@ -" from it.
+//   - Text it cannot place. A "--- " line with no "+++ " after it, or a
+//     hunk header it cannot read after other lines, ends go-diff's
+//     reading; outside a git file's header that is text git apply skips,
+//     so the adapter places what go-diff read up to there and has go-diff
+//     read on after it. Hunks right after git header lines (no "---"/"+++")
+//     and hunks after a removed "--" and an added "++" line that the counts
+//     take (go-diff starts a file there) are read one header at a time with
+//     go-diff's hunk reader.
+//
+// Errors come in the order git apply meets them: what precedes a file,
+// then its hunks, then its name, then the lines after its last hunk.
 package patchdiff
 
 import (
@@ -125,7 +140,10 @@ type parser struct {
 	d     *Diff
 	lines [][]byte
 	gd    [][]byte // the lines as go-diff is shown them (goDiffLines)
-	cur   int      // the first line not yet placed
+	// gdText is gd joined, gdOff where each line starts in it.
+	gdText []byte
+	gdOff  []int
+	cur    int // the first line not yet placed
 	// restart is set when the last hunk read took, by its counts, the
 	// "---"/"+++" lines go-diff starts its next file with: the adapter
 	// read the hunks after them itself, and go-diff must read on from
@@ -220,17 +238,23 @@ func goDiffLines(lines [][]byte) [][]byte {
 	return out
 }
 
-// forGoDiff is the text from line i on as go-diff is shown it.
+// forGoDiff is the text from line i on as go-diff is shown it (built
+// once: go-diff may be restarted many times on one text).
 func (p *parser) forGoDiff(i int) []byte {
-	n := 0
-	for _, l := range p.gd[i:] {
-		n += len(l)
+	if p.gdOff == nil {
+		n := 0
+		for _, l := range p.gd {
+			n += len(l)
+		}
+		p.gdText = make([]byte, 0, n)
+		p.gdOff = make([]int, 0, len(p.gd)+1)
+		for _, l := range p.gd {
+			p.gdOff = append(p.gdOff, len(p.gdText))
+			p.gdText = append(p.gdText, l...)
+		}
+		p.gdOff = append(p.gdOff, len(p.gdText))
 	}
-	out := make([]byte, 0, n)
-	for _, l := range p.gd[i:] {
-		out = append(out, l...)
-	}
-	return out
+	return p.gdText[p.gdOff[i]:]
 }
 
 // parse lays go-diff's files over the text's lines.
