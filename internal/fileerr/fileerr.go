@@ -1,22 +1,28 @@
 // Package fileerr holds the one error type of kdelta's readers of files
-// (project files, patch series, patch files, mailing-list archives, diffs):
-// a problem at a position of a file, said on one line.
+// (project files, patch series, patch files, mailing-list archives, diffs,
+// test results, snapshots): a problem at a position of a file, said on one
+// line, and OneLine, how every one-line error shows text it did not write.
 package fileerr
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/termtext"
 )
 
 // Error is one problem with a file. Its text is a single line:
 // "file:line: what is wrong; what was expected", "file: ..." when the line
 // is not known, "line N: ..." when the file is not named (a text given in
-// code, a diff inside a message).
+// code, a diff inside a message). A position that is not a line (a kcidb
+// element, an archive entry) is Where, after the file and line:
+// "file: tests[3]: ...", "drop.tgz: \"a/b.c\": ...".
 type Error struct {
-	File string // the file as named to the reader; "" when there is none
-	Line int    // 1-based line; 0 when unknown or not about one line
-	Msg  string // what is wrong and what was expected
-	Err  error  // the underlying error, if any (for errors.Is, e.g. fs.ErrNotExist)
+	File  string // the file as named to the reader; "" when there is none
+	Line  int    // 1-based line; 0 when unknown or not about one line
+	Where string // a position the reader names itself ("tests[3]", "line 12", a quoted entry); "" when none
+	Msg   string // what is wrong and what was expected
+	Err   error  // the underlying error, if any (for errors.Is, e.g. fs.ErrNotExist)
 }
 
 func (e *Error) Error() string {
@@ -33,6 +39,10 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Itoa(e.Line))
 		b.WriteString(": ")
 	}
+	if e.Where != "" {
+		b.WriteString(OneLine(e.Where))
+		b.WriteString(": ")
+	}
 	b.WriteString(OneLine(e.Msg))
 	return b.String()
 }
@@ -40,14 +50,10 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// OneLine folds the line breaks of s (CR, LF, CRLF, U+0085, U+2028,
-// U+2029) into single spaces, so that a message built from input is
-// always one line.
-func OneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\u0085\u2028\u2029") {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085'
-	}), " ")
-}
+// OneLine is s for a one-line error: every control character (line
+// breaks and tabs included), bidi control and byte that is not UTF-8 is
+// shown as its escape (\n, \x1b, \u202e, \xff), as termtext.Safe shows
+// them. The error stays one line, a terminal shows what the input holds
+// rather than obeying it, and a file named "a\nb" is not taken for one
+// named "a b". Text that needs nothing escaped is s itself.
+func OneLine(s string) string { return termtext.Safe(s) }
