@@ -131,6 +131,9 @@ func Parse(text []byte) (*Diff, error) {
 	p := &parser{d: &Diff{Lines: splitLines(text)}}
 	p.lines = p.d.Lines
 	p.gd = goDiffLines(p.lines)
+	if len(p.gd) > 0 && &p.gd[0] == &p.lines[0] {
+		p.gdText = text // nothing to hide from go-diff
+	}
 	err := p.parse()
 	return p.d, err
 }
@@ -242,17 +245,24 @@ func goDiffLines(lines [][]byte) [][]byte {
 // once: go-diff may be restarted many times on one text).
 func (p *parser) forGoDiff(i int) []byte {
 	if p.gdOff == nil {
-		n := 0
-		for _, l := range p.gd {
-			n += len(l)
+		join := p.gdText == nil
+		if join {
+			n := 0
+			for _, l := range p.gd {
+				n += len(l)
+			}
+			p.gdText = make([]byte, 0, n)
 		}
-		p.gdText = make([]byte, 0, n)
 		p.gdOff = make([]int, 0, len(p.gd)+1)
+		off := 0
 		for _, l := range p.gd {
-			p.gdOff = append(p.gdOff, len(p.gdText))
-			p.gdText = append(p.gdText, l...)
+			p.gdOff = append(p.gdOff, off)
+			if join {
+				p.gdText = append(p.gdText, l...)
+			}
+			off += len(l)
 		}
-		p.gdOff = append(p.gdOff, len(p.gdText))
+		p.gdOff = append(p.gdOff, off)
 	}
 	return p.gdText[p.gdOff[i]:]
 }
