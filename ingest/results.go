@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/sources/results"
@@ -98,7 +99,7 @@ func ImportResults(ctx context.Context, db *store.DB, cfg *project.Config, in Re
 			}
 			return fn(rows)
 		})
-		var re *results.Error
+		var re *fileerr.Error
 		if errors.As(err, &re) && !errors.Is(err, ErrBadSource) {
 			err = badSource(err)
 		}
@@ -140,7 +141,7 @@ func (r *resolver) result(c results.Case, in ResultsImport, fallback *results.Ta
 	where := c.Where
 	if t.Source == "" && t.RepoURL == "" {
 		if fallback == nil {
-			return store.TestResult{}, badSource(&results.Error{File: in.File, Where: c.Where,
+			return store.TestResult{}, badSource(&fileerr.Error{File: in.File, Where: c.Where,
 				Msg: fmt.Sprintf("test %s names no target; pass --target SOURCE@REF", c.Path)})
 		}
 		t, where = *fallback, "--target"
@@ -240,7 +241,7 @@ func (r *resolver) close() {
 }
 
 func (r *resolver) fail(where, format string, args ...any) error {
-	return badSource(&results.Error{File: r.file, Where: where, Msg: fmt.Sprintf(format, args...)})
+	return badSource(&fileerr.Error{File: r.file, Where: where, Msg: fmt.Sprintf(format, args...)})
 }
 
 // source finds the configured source a target names: by name, else by the

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // csvColumns are the columns the package knows, in the order the package
@@ -43,9 +45,9 @@ func cell(s string) string {
 	return strings.ToValidUTF8(strings.TrimSpace(s), "\uFFFD")
 }
 
-func parseCSV(data []byte) ([]Case, *Error) {
+func parseCSV(data []byte) ([]Case, *fileerr.Error) {
 	var cases []Case
-	err := readCSV(bytes.NewReader(data), func(c Case) *Error {
+	err := readCSV(bytes.NewReader(data), func(c Case) *fileerr.Error {
 		cases = append(cases, c)
 		return nil
 	})
@@ -57,7 +59,7 @@ func parseCSV(data []byte) ([]Case, *Error) {
 
 // readCSV reads a CSV results file and calls emit with each case, in file
 // order; it holds one row at a time.
-func readCSV(in io.Reader, emit func(Case) *Error) *Error {
+func readCSV(in io.Reader, emit func(Case) *fileerr.Error) *fileerr.Error {
 	r := csv.NewReader(in)
 	r.ReuseRecord = true
 	header, err := r.Read()
@@ -173,9 +175,9 @@ func readCSV(in io.Reader, emit func(Case) *Error) *Error {
 	return nil
 }
 
-// csvError turns a csv.Reader error into an *Error naming the line. rec and
+// csvError turns a csv.Reader error into an *fileerr.Error naming the line. rec and
 // want explain a wrong field count.
-func csvError(err error, rec []string, want int) *Error {
+func csvError(err error, rec []string, want int) *fileerr.Error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return errAt("", "malformed CSV: "+err.Error())

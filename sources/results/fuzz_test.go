@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // fuzzFormats are the formats FuzzParse picks from by index.
@@ -15,7 +17,7 @@ func fuzzFormats() []string {
 }
 
 // FuzzParse checks that Parse never panics, that every case it returns has
-// a path and a known status, and that every refusal is an *Error whose
+// a path and a known status, and that every refusal is an *fileerr.Error whose
 // message starts with the file name.
 func FuzzParse(f *testing.F) {
 	formats := fuzzFormats()
@@ -65,9 +67,9 @@ func FuzzParse(f *testing.F) {
 		format := formats[int(fi)%len(formats)]
 		file, err := Parse(name, data, format)
 		if err != nil {
-			var e *Error
+			var e *fileerr.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %T %v, want *Error", err, err)
+				t.Fatalf("error %T %v, want *fileerr.Error", err, err)
 			}
 			if file != nil {
 				t.Fatalf("a File came with error %v", err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // jsuite is a <testsuites> or <testsuite> element.
@@ -158,13 +160,13 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 type junitProps map[int]map[string]string
 
 // parseJUnit reads a JUnit file whole: both passes of readJUnit over it.
-func parseJUnit(data []byte) ([]Case, *Error) {
+func parseJUnit(data []byte) ([]Case, *fileerr.Error) {
 	props := junitProps{}
-	if err := readJUnit(bytes.NewReader(data), props, false, func(Case) *Error { return nil }); err != nil {
+	if err := readJUnit(bytes.NewReader(data), props, false, func(Case) *fileerr.Error { return nil }); err != nil {
 		return nil, err
 	}
 	var out []Case
-	err := readJUnit(bytes.NewReader(data), props, true, func(c Case) *Error {
+	err := readJUnit(bytes.NewReader(data), props, true, func(c Case) *fileerr.Error {
 		out = append(out, c)
 		return nil
 	})
@@ -183,7 +185,7 @@ func parseJUnit(data []byte) ([]Case, *Error) {
 // there, so that each case, with the properties of its suites (which may
 // come after it in the file), is emitted whole at its end tag. What a pass
 // holds is the open elements, not the cases read.
-func readJUnit(r io.Reader, props junitProps, second bool, emit func(Case) *Error) *Error {
+func readJUnit(r io.Reader, props junitProps, second bool, emit func(Case) *fileerr.Error) *fileerr.Error {
 	d := xml.NewDecoder(r)
 	d.Strict = true
 	d.CharsetReader = charsetReader
@@ -321,7 +323,7 @@ func readJUnit(r io.Reader, props junitProps, second bool, emit func(Case) *Erro
 				jc := endCase(f.jc)
 				c := jc.c
 				if second {
-					var err *Error
+					var err *fileerr.Error
 					if c, err = finishCase(&m, jc); err != nil {
 						return err
 					}
@@ -360,8 +362,8 @@ func readJUnit(r io.Reader, props junitProps, second bool, emit func(Case) *Erro
 	return nil
 }
 
-// xmlError turns a decoder error into an *Error naming the line.
-func xmlError(d *xml.Decoder, err error) *Error {
+// xmlError turns a decoder error into an *fileerr.Error naming the line.
+func xmlError(d *xml.Decoder, err error) *fileerr.Error {
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
 		return errAt(lineWhere(se.Line), "malformed XML: "+se.Msg)
@@ -370,7 +372,7 @@ func xmlError(d *xml.Decoder, err error) *Error {
 	return errAt(lineWhere(line), "malformed XML: "+strings.TrimPrefix(err.Error(), "xml: "))
 }
 
-func startCase(t xml.StartElement, s *jsuite, line int) (*jcase, *Error) {
+func startCase(t xml.StartElement, s *jsuite, line int) (*jcase, *fileerr.Error) {
 	name, _ := attr(t, "name")
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -435,7 +437,7 @@ type merger struct {
 
 // suite returns the properties that apply in s: its ancestors', outer
 // first, then its own. Suites without properties share their parent's map.
-func (m *merger) suite(s *jsuite) (map[string]string, *Error) {
+func (m *merger) suite(s *jsuite) (map[string]string, *fileerr.Error) {
 	var chain []*jsuite
 	for p := s; p != nil && !p.merged; p = p.parent {
 		chain = append(chain, p)
@@ -458,7 +460,7 @@ func (m *merger) suite(s *jsuite) (map[string]string, *Error) {
 	return s.all, nil
 }
 
-func (m *merger) merge(base, over map[string]string, line int) (map[string]string, *Error) {
+func (m *merger) merge(base, over map[string]string, line int) (map[string]string, *fileerr.Error) {
 	m.copied += len(base) + len(over)
 	if m.copied > maxPropertyEntries {
 		return nil, errAt(lineWhere(line), "properties repeated over too many suites and test cases (more than "+
@@ -477,7 +479,7 @@ func (m *merger) merge(base, over map[string]string, line int) (map[string]strin
 // finishCase gives a testcase the properties of its suites and its own,
 // and fills the fields that properties name. Cases without properties of
 // their own share their suite's map.
-func finishCase(m *merger, jc *jcase) (Case, *Error) {
+func finishCase(m *merger, jc *jcase) (Case, *fileerr.Error) {
 	c := jc.c
 	props, err := m.suite(jc.suite)
 	if err != nil {

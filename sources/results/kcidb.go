@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // kcidbFile is the top object. Its arrays are decoded element by element so
@@ -60,7 +62,7 @@ type kcidbTest struct {
 	Misc map[string]json.RawMessage `json:"misc"`
 }
 
-func parseKCIDB(data []byte) ([]Case, *Error) {
+func parseKCIDB(data []byte) ([]Case, *fileerr.Error) {
 	body := bytes.TrimLeft(data, " \t\r\n")
 	if len(body) == 0 {
 		return nil, errAt("", "empty file; want a kcidb JSON object")
@@ -127,7 +129,7 @@ func parseKCIDB(data []byte) ([]Case, *Error) {
 	return cases, nil
 }
 
-func kcidbCase(t *kcidbTest, builds map[string]*kcidbBuild, checkouts map[string]*kcidbCheckout) (Case, *Error) {
+func kcidbCase(t *kcidbTest, builds map[string]*kcidbBuild, checkouts map[string]*kcidbCheckout) (Case, *fileerr.Error) {
 	var c Case
 	if t.Path == nil || strings.TrimSpace(*t.Path) == "" {
 		return c, errAt("", "path missing; want a dot-separated test path such as \"ipoib.connected_mode.ping\"")
@@ -250,11 +252,11 @@ func flatten(key string, raw json.RawMessage, props map[string]string, depth int
 	props[key] = string(raw)
 }
 
-// jsonError turns a decoding error into an *Error. data is the whole
+// jsonError turns a decoding error into an *fileerr.Error. data is the whole
 // file when err comes from decoding it, nil when from decoding an element
 // named by where. A syntax error names the line; a type error names the
 // field, and the line or element.
-func jsonError(data []byte, where string, err error) *Error {
+func jsonError(data []byte, where string, err error) *fileerr.Error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {

@@ -3,7 +3,7 @@
 // kcidb's status vocabulary (FAIL, ERROR, MISS, PASS, DONE, SKIP).
 //
 // A file is taken whole or not at all: the first problem refuses it with an
-// *Error naming the file, where in it (a line, or a kcidb element such as
+// *fileerr.Error naming the file, where in it (a line, or a kcidb element such as
 // "tests[3]") and what was expected, and no partial File is returned.
 // Parse detects the format from the content when it is not given.
 //
@@ -100,6 +100,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // Formats Parse and Read accept.
@@ -162,23 +164,6 @@ type File struct {
 	Digest string // sha256 of the file's bytes, hex: the same file read twice is the same file
 }
 
-// Error is a results file that cannot be read or is malformed: it names the
-// file, where in it (empty when the problem is the whole file) and what was
-// expected.
-type Error struct {
-	File  string
-	Where string // "line 12", "tests[3]", or ""
-	Msg   string
-}
-
-// Error returns "FILE: WHERE: MSG", or "FILE: MSG" when Where is empty.
-func (e *Error) Error() string {
-	if e.Where == "" {
-		return e.File + ": " + e.Msg
-	}
-	return e.File + ": " + e.Where + ": " + e.Msg
-}
-
 // MaxSize bounds a results file (256 MiB); a larger one is refused.
 const MaxSize = 256 << 20
 
@@ -239,16 +224,16 @@ func Detect(data []byte) (string, bool) {
 
 // Parse parses data, the content of the file named name (used in errors
 // only), as format: FormatJUnit, FormatKCIDB, FormatCSV, or "" to Detect it.
-// Any problem refuses the whole file with an *Error.
+// Any problem refuses the whole file with an *fileerr.Error.
 func Parse(name string, data []byte, format string) (*File, error) {
 	if len(data) > MaxSize {
-		return nil, &Error{File: name, Msg: "larger than the 256 MiB limit for a results file"}
+		return nil, &fileerr.Error{File: name, Msg: "larger than the 256 MiB limit for a results file"}
 	}
 	format = strings.ToLower(strings.TrimSpace(format))
 	if format == "" {
 		f, ok := Detect(data)
 		if !ok {
-			return nil, &Error{File: name, Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"}
+			return nil, &fileerr.Error{File: name, Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"}
 		}
 		format = f
 	}
@@ -256,7 +241,7 @@ func Parse(name string, data []byte, format string) (*File, error) {
 	data = stripBOM(data)
 	var (
 		cases []Case
-		err   *Error
+		err   *fileerr.Error
 	)
 	switch format {
 	case FormatJUnit:
@@ -266,7 +251,7 @@ func Parse(name string, data []byte, format string) (*File, error) {
 	case FormatCSV:
 		cases, err = parseCSV(data)
 	default:
-		return nil, &Error{File: name, Msg: "unknown format " + strconv.Quote(format) + " (want junit, kcidb or csv)"}
+		return nil, &fileerr.Error{File: name, Msg: "unknown format " + strconv.Quote(format) + " (want junit, kcidb or csv)"}
 	}
 	if err != nil {
 		err.File = name
@@ -276,7 +261,7 @@ func Parse(name string, data []byte, format string) (*File, error) {
 }
 
 // Read reads the file at path, at most MaxSize bytes, as Parse would. A
-// missing, unreadable or too large file is an *Error too. It holds every
+// missing, unreadable or too large file is an *fileerr.Error too. It holds every
 // case: Open reads a large file case by case.
 func Read(path, format string) (*File, error) {
 	s, err := Open(path, format)
@@ -306,9 +291,9 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// errAt builds an *Error whose File Parse fills in.
-func errAt(where, msg string) *Error {
-	return &Error{Where: where, Msg: msg}
+// errAt builds an *fileerr.Error whose File Parse fills in.
+func errAt(where, msg string) *fileerr.Error {
+	return &fileerr.Error{Where: where, Msg: msg}
 }
 
 func lineWhere(line int) string {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // badCase is a file that must be refused.
@@ -40,7 +42,7 @@ func runGood(t *testing.T, format string, tests []goodCase) {
 	}
 }
 
-// runBad parses each bad file as format and checks the *Error.
+// runBad parses each bad file as format and checks the *fileerr.Error.
 func runBad(t *testing.T, format string, tests []badCase) {
 	t.Helper()
 	for _, tc := range tests {
@@ -51,7 +53,7 @@ func runBad(t *testing.T, format string, tests []badCase) {
 	}
 }
 
-// checkErr checks that err is an *Error for file at where whose message
+// checkErr checks that err is an *fileerr.Error for file at where whose message
 // holds substr, and that no File came with it.
 func checkErr(t *testing.T, f *File, err error, file, where, substr string) {
 	t.Helper()
@@ -61,9 +63,9 @@ func checkErr(t *testing.T, f *File, err error, file, where, substr string) {
 	if f != nil {
 		t.Errorf("a File came with the error")
 	}
-	var e *Error
+	var e *fileerr.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error %T %v, want *Error", err, err)
+		t.Fatalf("error %T %v, want *fileerr.Error", err, err)
 	}
 	if e.File != file {
 		t.Errorf("File %q, want %q", e.File, file)
@@ -121,18 +123,27 @@ func TestStatuses(t *testing.T) {
 	}
 }
 
-func TestErrorString(t *testing.T) {
+// TestErrorText: the whole one-line texts a refused file gets: the file,
+// where in it (a line, a kcidb element) when known, what was expected; what
+// the input holds shown escaped, never obeyed.
+func TestErrorText(t *testing.T) {
 	for _, tc := range []struct {
-		e    Error
-		want string
+		name, file, data, format, want string
 	}{
-		{Error{File: "a.xml", Where: "line 3", Msg: "bad"}, "a.xml: line 3: bad"},
-		{Error{File: "a.xml", Msg: "bad"}, "a.xml: bad"},
-		{Error{File: "k.json", Where: "tests[2]", Msg: "status missing"}, "k.json: tests[2]: status missing"},
+		{"a line", "a.xml", "<testsuites>\n<testsuite name=\"s\">\n<testcase name=\"t\"></testsuite>\n", FormatJUnit, "a.xml: line 3: malformed XML: element <testcase> closed by </testsuite>"},
+		{"a kcidb element", "k.json", `{"version": {"major": 4}, "tests": [{"id": "t1", "origin": "o", "build_id": "b", "path": "a.b"}]}`, FormatKCIDB,
+			"k.json: tests[0]: status missing; want FAIL, ERROR, MISS, PASS, DONE or SKIP (kcidb allows none, but a result without one cannot be judged)"},
+		{"the whole file", "r.txt", "nothing here\n", "",
+			"r.txt: cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"},
+		{"escaped", "evil\nname.csv", "test,status\na.b,\x1b[2Jbad\n", FormatCSV,
+			`evil\nname.csv: line 2: status "\x1b[2Jbad" is not one of FAIL, ERROR, MISS, PASS, DONE or SKIP (or passed, failed, skipped)`},
 	} {
-		if got := tc.e.Error(); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.e, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.file, []byte(tc.data), tc.format)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %q, want %q", err, tc.want)
+			}
+		})
 	}
 }
 

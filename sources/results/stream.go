@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // Stream is a results file that Open checked whole and that Each reads
@@ -41,11 +43,11 @@ const peekSize = 1 << 20
 // Open checks the results file at path whole, as format (FormatJUnit,
 // FormatKCIDB, FormatCSV, or "" to Detect it from the first peekSize
 // bytes), keeping none of its cases (but a kcidb file's): the first
-// problem refuses it with an *Error, as Read would, before anything of it
+// problem refuses it with an *fileerr.Error, as Read would, before anything of it
 // is used. Each then reads its cases.
 func Open(path, format string) (*Stream, error) {
 	s := &Stream{path: path, format: strings.ToLower(strings.TrimSpace(format)), props: junitProps{}}
-	digest, err := s.read(true, func(Case) *Error {
+	digest, err := s.read(true, func(Case) *fileerr.Error {
 		s.count++
 		return nil
 	})
@@ -59,7 +61,7 @@ func Open(path, format string) (*Stream, error) {
 // Each reads the cases again, in file order, and calls fn with batches of
 // at most n of them; fn must not keep the slice, which the next batch
 // reuses. It stops at fn's first error and returns it. Each may be called
-// again, from the start. A file that changed since Open is an *Error. A
+// again, from the start. A file that changed since Open is an *fileerr.Error. A
 // JUnit file whose properties are repeated over too many suites and cases
 // is refused here, not by Open (the count needs what follows the cases).
 func (s *Stream) Each(n int, fn func([]Case) error) error {
@@ -68,8 +70,8 @@ func (s *Stream) Each(n int, fn func([]Case) error) error {
 	}
 	batch := make([]Case, 0, min(n, 4096))
 	var fnErr error
-	stop := &Error{Msg: "stopped"}
-	emit := func(c Case) *Error {
+	stop := &fileerr.Error{Msg: "stopped"}
+	emit := func(c Case) *fileerr.Error {
 		batch = append(batch, c)
 		if len(batch) < n {
 			return nil
@@ -82,7 +84,7 @@ func (s *Stream) Each(n int, fn func([]Case) error) error {
 		return nil
 	}
 	var digest string
-	var err *Error
+	var err *fileerr.Error
 	if s.format == FormatKCIDB {
 		for _, c := range s.cases {
 			if err = emit(c); err != nil {
@@ -99,7 +101,7 @@ func (s *Stream) Each(n int, fn func([]Case) error) error {
 	case err != nil:
 		return err
 	case digest != s.digest:
-		return &Error{File: s.path, Msg: "changed while it was read; import it again"}
+		return &fileerr.Error{File: s.path, Msg: "changed while it was read; import it again"}
 	}
 	if len(batch) > 0 {
 		return fn(batch)
@@ -110,8 +112,8 @@ func (s *Stream) Each(n int, fn func([]Case) error) error {
 // read makes one pass over the file: the first (check) detects the format
 // when not given and reads kcidb whole; it returns the digest of the
 // file's bytes.
-func (s *Stream) read(check bool, emit func(Case) *Error) (string, *Error) {
-	fail := func(e *Error) (string, *Error) {
+func (s *Stream) read(check bool, emit func(Case) *fileerr.Error) (string, *fileerr.Error) {
+	fail := func(e *fileerr.Error) (string, *fileerr.Error) {
 		if e.File == "" {
 			e.File = s.path
 		}
@@ -119,15 +121,15 @@ func (s *Stream) read(check bool, emit func(Case) *Error) (string, *Error) {
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return fail(&Error{Msg: "cannot read: " + reason(err)})
+		return fail(&fileerr.Error{Msg: "cannot read: " + reason(err)})
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil {
 		if fi.IsDir() {
-			return fail(&Error{Msg: "is a directory, want a results file"})
+			return fail(&fileerr.Error{Msg: "is a directory, want a results file"})
 		}
 		if fi.Mode().IsRegular() && fi.Size() > MaxSize {
-			return fail(&Error{Msg: "larger than the 256 MiB limit for a results file"})
+			return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
 		}
 	}
 	sum := sha256.New()
@@ -137,14 +139,14 @@ func (s *Stream) read(check bool, emit func(Case) *Error) (string, *Error) {
 	if check && s.format == "" {
 		format, ok := Detect(head)
 		if !ok {
-			return fail(&Error{Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"})
+			return fail(&fileerr.Error{Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"})
 		}
 		s.format = format
 	}
 	// Leading BOMs are skipped; they do not change line numbers.
 	skip := len(head) - len(stripBOM(head))
 	br.Discard(skip)
-	var perr *Error
+	var perr *fileerr.Error
 	switch s.format {
 	case FormatJUnit:
 		perr = readJUnit(br, s.props, !check, emit)
@@ -154,10 +156,10 @@ func (s *Stream) read(check bool, emit func(Case) *Error) (string, *Error) {
 		if check {
 			data, err := io.ReadAll(br)
 			if err != nil {
-				return fail(&Error{Msg: "cannot read: " + reason(err)})
+				return fail(&fileerr.Error{Msg: "cannot read: " + reason(err)})
 			}
 			if counted.n > MaxSize {
-				return fail(&Error{Msg: "larger than the 256 MiB limit for a results file"})
+				return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
 			}
 			if s.cases, perr = parseKCIDB(data); perr == nil {
 				for _, c := range s.cases {
@@ -166,13 +168,13 @@ func (s *Stream) read(check bool, emit func(Case) *Error) (string, *Error) {
 			}
 		}
 	default:
-		return fail(&Error{Msg: "unknown format " + strconv.Quote(s.format) + " (want junit, kcidb or csv)"})
+		return fail(&fileerr.Error{Msg: "unknown format " + strconv.Quote(s.format) + " (want junit, kcidb or csv)"})
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil && perr == nil {
-		return fail(&Error{Msg: "cannot read: " + reason(err)})
+		return fail(&fileerr.Error{Msg: "cannot read: " + reason(err)})
 	}
 	if counted.n > MaxSize {
-		return fail(&Error{Msg: "larger than the 256 MiB limit for a results file"})
+		return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
 	}
 	if perr != nil {
 		return fail(perr)
