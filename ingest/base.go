@@ -41,6 +41,11 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 	graph := gitrepo.Graph{repo, upRepo}
 	old, oldErr := s.db.GetBase(ctx, ref.ID)
 	unchanged := oldErr == nil && old.Tip == tip.String() && old.UpstreamTip == upAt
+	if oldErr == nil && old.Tip == tip.String() && !unchanged {
+		if done, err := s.upstreamMovedOn(ctx, src, ref, repo, upRepo, upRef, old, upTips, upAt, label, upLabel, rep); err != nil || done {
+			return err
+		}
+	}
 	var base plumbing.Hash
 	var how string
 	if src.Base == "" {
@@ -100,6 +105,71 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 	}
 	return s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: base.String(), How: how,
 		Tip: tip.String(), UpstreamTip: upAt}, mine, theirs)
+}
+
+// upstreamMovedOn updates the base of a downstream that did not move
+// when its upstream only moved forward, as a merge window moves Linus'
+// tree: the base stays what it was unless one of upstream's new commits
+// is in the downstream's history, which the downstream's repository would
+// then hold, and upstream's commits since the base are the old ones and
+// the new ones. At kernel size this reads the ten thousand new commits
+// instead of the half a million between the base and upstream's tip. done
+// is false when it cannot tell, and the base is found anew.
+func (s *syncer) upstreamMovedOn(ctx context.Context, src project.Source, ref store.Ref, repo, upRepo *gitrepo.Repo, upRef store.Ref,
+	old store.Base, upTips []plumbing.Hash, upAt, label, upLabel string, rep *RefReport) (done bool, err error) {
+	switch {
+	case src.Base == "" && old.How == "merge-base of "+label+" and "+upLabel:
+	case src.Base != "" && old.How == "configured base "+src.Base:
+		if b, err := upRepo.Resolve(src.Base); err != nil || b.String() != old.Commit {
+			return false, nil
+		}
+	default:
+		return false, nil
+	}
+	oldAt := strings.Split(old.UpstreamTip, ",")
+	if len(oldAt) != len(upTips) {
+		return false, nil // another set of refs
+	}
+	oldTips := make([]plumbing.Hash, len(oldAt))
+	graph := gitrepo.Graph{upRepo}
+	for i, at := range oldAt {
+		oldTips[i] = plumbing.NewHash(at)
+		if len(at) != 40 || !upRepo.Has(oldTips[i]) {
+			return false, nil
+		}
+		if ok, err := graph.IsAncestor(ctx, oldTips[i], upTips); err != nil || !ok {
+			return false, err // a force-push: the base is found anew
+		}
+	}
+	fresh, err := upRepo.RevList(ctx, upTips, oldTips)
+	if err != nil {
+		return false, fmt.Errorf("source %s: %w", src.Upstream, err)
+	}
+	if src.Base == "" {
+		for _, n := range fresh {
+			if repo.Has(n.Hash) {
+				return false, nil // upstream merged some of the downstream's history
+			}
+		}
+	}
+	mine, err := s.db.SinceBase(ctx, ref.ID, "downstream")
+	if err != nil {
+		return false, err
+	}
+	theirs, err := s.db.SinceBase(ctx, ref.ID, "upstream")
+	if err != nil {
+		return false, err
+	}
+	ids, err := s.db.CommitIDs(ctx, oidsOf(fresh))
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		theirs = append(theirs, id)
+	}
+	rep.Base = old.How + ": " + old.Commit[:12]
+	return true, s.db.PutBase(ctx, store.Base{RefID: ref.ID, UpstreamRefID: upRef.ID, Commit: old.Commit, How: old.How,
+		Tip: old.Tip, UpstreamTip: upAt}, mine, theirs)
 }
 
 // upstreamTips returns the commits an upstream's configured refs name, as
