@@ -406,3 +406,90 @@ func TestDamagedPackObject(t *testing.T) {
 		t.Errorf("commit with a damaged byte: %v; want a DamagedError naming commit %s and its pack", err, tip)
 	}
 }
+
+// TestScopedTreeDiffAgreesWithGit: the tree diff, which looks only at the
+// entries of a directory that lead to the scope, lists the files `git
+// diff-tree -r --no-renames -- <pathspec>` lists, for every commit of a
+// world repository and scopes of directories, nested directories and a
+// single file.
+func TestScopedTreeDiffAgreesWithGit(t *testing.T) {
+	needGit(t)
+	dir := smallWorldRepo(t)
+	var file string
+	for _, f := range strings.Fields(gitRun(t, dir, nil, "ls-tree", "-r", "--name-only", "master", "drivers/infiniband/")) {
+		if strings.HasSuffix(f, ".c") {
+			file = f
+			break
+		}
+	}
+	if file == "" {
+		t.Fatal("no C file under drivers/infiniband/ in the world")
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	commits := strings.Fields(gitRun(t, dir, nil, "rev-list", "--no-merges", "master"))
+	for _, prefixes := range [][]string{
+		{"drivers/infiniband/", "include/rdma/"},
+		{"drivers/", "drivers/infiniband/hw/"},
+		{file},
+	} {
+		s := NewScope(prefixes)
+		args := append([]string{"diff-tree", "-r", "--no-renames", "--name-only", "--root", "--stdin", "--"}, s.Pathspec()...)
+		stdin := strings.Join(commits, "\n") + "\n"
+		// With --stdin, git prints each commit's id and then its files.
+		gitOut := gitRun(t, dir, []byte(stdin), args...)
+		want := map[string][]string{}
+		cur := ""
+		for _, line := range strings.Split(strings.TrimSpace(gitOut), "\n") {
+			if len(line) == 40 && isHex(line) {
+				cur = line
+				continue
+			}
+			if line != "" {
+				want[cur] = append(want[cur], line)
+			}
+		}
+		changed := 0
+		for _, c := range commits {
+			n, err := r.Node(plumbing.NewHash(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parent plumbing.Hash
+			if len(n.Parents) > 0 {
+				p, err := r.Node(n.Parents[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				parent = p.Tree
+			}
+			var pairs []pair
+			if err := r.diffTrees(parent, n.Tree, "", s, &pairs); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range pairs {
+				if p.to.valid() {
+					got = append(got, p.to.path)
+				} else {
+					got = append(got, p.from.path)
+				}
+			}
+			sort.Strings(got)
+			w := want[c]
+			sort.Strings(w)
+			if strings.Join(got, " ") != strings.Join(w, " ") {
+				t.Errorf("scope %v, commit %.12s: diff lists %v, git %v", prefixes, c, got, w)
+			}
+			if len(w) > 0 {
+				changed++
+			}
+		}
+		if changed == 0 {
+			t.Errorf("scope %v: no commit changes anything in it: the case tests nothing", prefixes)
+		}
+	}
+}

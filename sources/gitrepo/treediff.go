@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,18 +21,48 @@ import (
 // any other names one file. An empty Scope covers everything.
 type Scope struct {
 	prefixes []string
+	// kids maps each directory on the way to a prefix, and not itself in
+	// a directory prefix, to the names in it that lead to a prefix: the
+	// tree diff looks only at those entries there ("drivers" and
+	// "include" of the kernel's root tree), not at every entry.
+	kids map[string][]string
 }
 
 // NewScope returns the scope of the given prefixes.
 func NewScope(prefixes []string) *Scope {
-	s := &Scope{}
+	s := &Scope{kids: map[string][]string{}}
 	for _, p := range prefixes {
 		if p == "" || p == "/" {
 			return &Scope{}
 		}
 		s.prefixes = append(s.prefixes, strings.TrimPrefix(p, "/"))
 	}
+	for _, p := range s.prefixes {
+		parts := strings.Split(strings.TrimSuffix(p, "/"), "/")
+		for i := range parts {
+			dir := strings.Join(parts[:i], "/")
+			if !slices.Contains(s.kids[dir], parts[i]) {
+				s.kids[dir] = append(s.kids[dir], parts[i])
+			}
+		}
+	}
+	for dir := range s.kids {
+		for _, p := range s.prefixes {
+			if strings.HasSuffix(p, "/") && strings.HasPrefix(dir+"/", p) {
+				delete(s.kids, dir) // all of it is in scope
+				break
+			}
+		}
+	}
 	return s
+}
+
+// children returns the names in directory dir (no trailing slash; ""
+// for the root) that can lead to something in scope, or false when any
+// name there can. Only for a directory descend accepts.
+func (s *Scope) children(dir string) ([]string, bool) {
+	names, ok := s.kids[dir]
+	return names, ok
 }
 
 // Pathspec returns the prefixes as `git log -- <paths>` arguments.
@@ -119,6 +150,44 @@ type treeEntry struct {
 	Name []byte
 	Mode filemode.FileMode
 	Hash plumbing.Hash
+}
+
+// cursor walks the entries of a tree in order: only those named in want
+// when filter is set (see Scope.children).
+type cursor struct {
+	t      tree
+	filter bool
+	want   []string
+	e      treeEntry // the current entry, when ok
+	ok     bool
+}
+
+// advance moves to the next entry, skipping unwanted ones without
+// decoding them.
+func (c *cursor) advance() {
+	for len(c.t) > 0 {
+		if c.filter {
+			sp := bytes.IndexByte(c.t, ' ')
+			nul := sp + 1 + bytes.IndexByte(c.t[sp+1:], 0)
+			if !wanted(c.t[sp+1:nul], c.want) {
+				c.t = c.t[nul+21:]
+				continue
+			}
+		}
+		c.e, c.t = c.t.next()
+		c.ok = true
+		return
+	}
+	c.ok = false
+}
+
+func wanted(name []byte, want []string) bool {
+	for _, w := range want {
+		if string(name) == w {
+			return true
+		}
+	}
+	return false
 }
 
 // next decodes the first entry of t, which checkTree accepted, and
@@ -288,20 +357,18 @@ func (r *Repo) diffTrees(a, b plumbing.Hash, dir string, s *Scope, out *[]pair) 
 	if err != nil {
 		return err
 	}
-	var x, y treeEntry
-	hasX, hasY := len(ta) > 0, len(tb) > 0
-	if hasX {
-		x, ta = ta.next()
-	}
-	if hasY {
-		y, tb = tb.next()
-	}
-	for hasX || hasY {
+	want, filter := s.children(dir)
+	ca := cursor{t: ta, filter: filter, want: want}
+	cb := cursor{t: tb, filter: filter, want: want}
+	ca.advance()
+	cb.advance()
+	for ca.ok || cb.ok {
+		x, y := &ca.e, &cb.e
 		var cmp int
 		switch {
-		case !hasX:
+		case !ca.ok:
 			cmp = 1
-		case !hasY:
+		case !cb.ok:
 			cmp = -1
 		default:
 			cmp = compareEntries(x, y)
@@ -309,9 +376,9 @@ func (r *Repo) diffTrees(a, b plumbing.Hash, dir string, s *Scope, out *[]pair) 
 		var err error
 		switch {
 		case cmp < 0:
-			err = r.side(x, dir, s, out, true)
+			err = r.side(*x, dir, s, out, true)
 		case cmp > 0:
-			err = r.side(y, dir, s, out, false)
+			err = r.side(*y, dir, s, out, false)
 		case x.Hash == y.Hash && x.Mode == y.Mode:
 		case x.Mode == filemode.Dir:
 			if path := join(dir, x.Name); s.descend(path) {
@@ -329,14 +396,10 @@ func (r *Repo) diffTrees(a, b plumbing.Hash, dir string, s *Scope, out *[]pair) 
 			return err
 		}
 		if cmp <= 0 {
-			if hasX = len(ta) > 0; hasX {
-				x, ta = ta.next()
-			}
+			ca.advance()
 		}
 		if cmp >= 0 {
-			if hasY = len(tb) > 0; hasY {
-				y, tb = tb.next()
-			}
+			cb.advance()
 		}
 	}
 	return nil
@@ -376,7 +439,7 @@ func join(dir string, name []byte) string {
 
 // compareEntries orders tree entries as git does: by name, a directory
 // compared as if its name ended in "/".
-func compareEntries(a, b treeEntry) int {
+func compareEntries(a, b *treeEntry) int {
 	n := min(len(a.Name), len(b.Name))
 	if c := bytes.Compare(a.Name[:n], b.Name[:n]); c != 0 {
 		return c
@@ -391,7 +454,7 @@ func compareEntries(a, b treeEntry) int {
 	return 0
 }
 
-func nextByte(e treeEntry, n int) int {
+func nextByte(e *treeEntry, n int) int {
 	if n < len(e.Name) {
 		return int(e.Name[n])
 	}
