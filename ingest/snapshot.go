@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/sources/snapshot"
@@ -71,7 +72,7 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 // because it is no archive. The snapshot package tells them apart only by
 // its messages.
 func truncated(err error) bool {
-	var se *snapshot.Error
+	var se *fileerr.Error
 	if !errors.As(err, &se) || !errors.Is(err, snapshot.ErrFormat) {
 		return false
 	}

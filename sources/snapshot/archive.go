@@ -12,6 +12,8 @@ import (
 	"strconv"
 
 	"github.com/ulikunitz/xz"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // readBufSize is the size of the buffers between the file, the
@@ -110,7 +112,7 @@ func (a *archive) entries(ctx context.Context, tr *tar.Reader) error {
 			if prev != "" {
 				msg = "canceled after this entry"
 			}
-			return &Error{File: a.c.name, Entry: prev, Msg: msg, Err: err}
+			return entryError(a.c.name, prev, msg, err)
 		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -236,7 +238,7 @@ func (a *archive) headerStart() int64 {
 
 // streamError explains an error met while reading the stream, inside
 // entry ("" between entries).
-func (a *archive) streamError(entry string, err error) *Error {
+func (a *archive) streamError(entry string, err error) *fileerr.Error {
 	var se *sizeError
 	switch {
 	case a.raw.err != nil:
@@ -254,7 +256,7 @@ func (a *archive) streamError(entry string, err error) *Error {
 }
 
 // corrupt explains an error of the decompressor.
-func (a *archive) corrupt(entry string, err error) *Error {
+func (a *archive) corrupt(entry string, err error) *fileerr.Error {
 	if a.raw.err != nil {
 		return a.ioError(entry, a.raw.err)
 	}
@@ -265,7 +267,7 @@ func (a *archive) corrupt(entry string, err error) *Error {
 }
 
 // ioError explains an error reading the file itself.
-func (a *archive) ioError(entry string, err error) *Error {
+func (a *archive) ioError(entry string, err error) *fileerr.Error {
 	return fsError(a.c.name, entry, err)
 }
 

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // release is a small WinOFED-like release under one top-level directory.
@@ -224,17 +226,28 @@ func TestReadArchiveRefused(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Read accepted it: %v", s.Files)
 			}
-			var e *Error
+			var e *fileerr.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %T %v is not an *Error", err, err)
+				t.Fatalf("error %T %v is not a *fileerr.Error", err, err)
 			}
-			if e.File != p || e.Entry != tt.entry || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) {
-				t.Errorf("got  %v (entry %q, kind %v)\nwant entry %q, kind %v, message with %q", err, e.Entry, e.Err, tt.entry, tt.kind, tt.msg)
+			if e.File != p || e.Where != entryWhere(tt.entry) || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) {
+				t.Errorf("got  %v (where %s, kind %v)\nwant entry %q, kind %v, message with %q", err, e.Where, e.Err, tt.entry, tt.kind, tt.msg)
 			}
 			if strings.ContainsAny(err.Error(), "\n\r") {
 				t.Errorf("error is not one line: %q", err.Error())
 			}
 		})
+	}
+}
+
+// TestRefusalNamesTheEntryEscaped: an archive whose name and entry hold
+// terminal controls and a line break is refused on one line that shows them.
+func TestRefusalNamesTheEntryEscaped(t *testing.T) {
+	p := writeTemp(t, "drop\x1b[2J.tar", tarOf(t, special("p\n\x1b]0;pwned\x07", tar.TypeFifo)))
+	_, err := Read(context.Background(), p, Limits{})
+	want := strings.TrimSuffix(p, "drop\x1b[2J.tar") + `drop\x1b[2J.tar: "p\n\x1b]0;pwned\a": `
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "FIFO") {
+		t.Errorf("error %q, want it to start with %q and name a FIFO", err, want)
 	}
 }
 
@@ -250,7 +263,7 @@ func TestReadCanceled(t *testing.T) {
 
 func TestReadMissing(t *testing.T) {
 	_, err := Read(context.Background(), "/no/such/drop.tgz", Limits{})
-	var e *Error
+	var e *fileerr.Error
 	if !errors.As(err, &e) || e.File != "/no/such/drop.tgz" || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("err = %v", err)
 	}

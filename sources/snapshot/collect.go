@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // maxPathLen bounds a path or a symlink target, in bytes: Linux's PATH_MAX.
@@ -43,9 +45,9 @@ func newCollector(name string, lim Limits) *collector {
 	}
 }
 
-// fail returns an *Error about entry.
-func (c *collector) fail(entry string, kind error, format string, args ...any) *Error {
-	return &Error{File: c.name, Entry: entry, Msg: fmt.Sprintf(format, args...), Err: kind}
+// fail returns the refusal of the snapshot about entry.
+func (c *collector) fail(entry string, kind error, format string, args ...any) *fileerr.Error {
+	return entryError(c.name, entry, fmt.Sprintf(format, args...), kind)
 }
 
 // count counts one more entry.

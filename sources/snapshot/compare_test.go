@@ -54,18 +54,23 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func TestErrorString(t *testing.T) {
+// TestErrorText: a refusal names the file, the entry quoted and cut, and
+// what is wrong, on one line; what a name or message holds is shown
+// escaped, never obeyed (a terminal control in an archive's name).
+func TestErrorText(t *testing.T) {
 	tests := []struct {
-		e    Error
-		want string
+		file, entry, msg string
+		want             string
 	}{
-		{Error{File: "a.tgz", Msg: "not a tar"}, "a.tgz: not a tar"},
-		{Error{File: "a.tgz", Entry: "x/y", Msg: "FIFO"}, `a.tgz: "x/y": FIFO`},
-		{Error{File: "a\nb.tgz", Entry: "x\ny", Msg: "bad\nthing"}, `"a\nb.tgz": "x\ny": "bad\nthing"`},
-		{Error{File: "a.tgz", Entry: strings.Repeat("d/", 150), Msg: "m"}, `a.tgz: "` + strings.Repeat("d/", 100) + `...": m`},
+		{"a.tgz", "", "not a tar", "a.tgz: not a tar"},
+		{"a.tgz", "x/y", "FIFO", `a.tgz: "x/y": FIFO`},
+		{"a\nb.tgz", "x\ny", "bad\nthing", `a\nb.tgz: "x\ny": bad\nthing`},
+		{"\x1b]0;t\x07.tgz", "\u202eevil\u202c", "read \x1b[2J", `\x1b]0;t\x07.tgz: "\u202eevil\u202c": read \x1b[2J`},
+		{"a.tgz", `q"\`, "m", `a.tgz: "q\"\\": m`},
+		{"a.tgz", strings.Repeat("d/", 150), "m", `a.tgz: "` + strings.Repeat("d/", 100) + `...": m`},
 	}
 	for _, tt := range tests {
-		if got := tt.e.Error(); got != tt.want {
+		if got := entryError(tt.file, tt.entry, tt.msg, nil).Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
 	}

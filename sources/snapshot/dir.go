@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // dirBatch is how many directory entries are read at a time, so that a
@@ -61,7 +63,7 @@ func (w *dirWalker) walk(rel string) error {
 // entry records one entry of the directory dir.
 func (w *dirWalker) entry(dir string, e fs.DirEntry) error {
 	if err := w.ctx.Err(); err != nil {
-		return &Error{File: w.c.name, Entry: join(dir, e.Name()), Msg: "canceled", Err: err}
+		return entryError(w.c.name, join(dir, e.Name()), "canceled", err)
 	}
 	if e.Name() == ".git" {
 		return nil
@@ -131,7 +133,7 @@ func (w *dirWalker) file(p string) error {
 }
 
 // fsError reports an error of the file system at p.
-func (w *dirWalker) fsError(p string, err error) *Error {
+func (w *dirWalker) fsError(p string, err error) *fileerr.Error {
 	return fsError(w.c.name, p, err)
 }
 

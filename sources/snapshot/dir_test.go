@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // tree is a directory to build: path -> contents; a value starting with
@@ -116,12 +118,12 @@ func TestReadDirRefused(t *testing.T) {
 				}
 			}
 			_, err := Read(context.Background(), root, tt.lim)
-			var e *Error
+			var e *fileerr.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("err = %v, want an *Error", err)
+				t.Fatalf("err = %v, want a *fileerr.Error", err)
 			}
 			// Directory order decides which of several entries fails first.
-			if e.File != root || (tt.entry != "" && e.Entry != tt.entry) || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) {
+			if e.File != root || (tt.entry != "" && e.Where != entryWhere(tt.entry)) || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) {
 				t.Errorf("got  %v\nwant entry %q, kind %v, message with %q", err, tt.entry, tt.kind, tt.msg)
 			}
 		})

@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // FuzzRead reads arbitrary bytes as an archive. Read must not panic; when
 // it accepts, every File has a clean relative path inside the root, no
 // .git path, a well-formed blob id and a git mode, and the list is sorted
-// without duplicates; when it refuses, the error is a one-line *Error that
-// names the file and says which kind of refusal it is.
+// without duplicates; when it refuses, the error is a one-line
+// *fileerr.Error that names the file and says which kind of refusal it is.
 func FuzzRead(f *testing.F) {
 	relTar := tarOf(f, release...)
 	f.Add(relTar)
@@ -38,7 +40,7 @@ func FuzzRead(f *testing.F) {
 		}
 		s, err := Read(context.Background(), p, lim)
 		if err != nil {
-			var e *Error
+			var e *fileerr.Error
 			if !errors.As(err, &e) || e.File != p {
 				t.Fatalf("error %T %v does not name the file", err, err)
 			}

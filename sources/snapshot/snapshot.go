@@ -8,12 +8,14 @@
 // hashed while it streams past. Hostile archives are refused rather than
 // trusted: paths that leave the root, symlinks or hard links that lead out
 // of it, device files, duplicate paths, decompression bombs and corrupt
-// streams each get an *Error that names the archive and the entry.
+// streams each get a *fileerr.Error that names the archive and the entry.
 package snapshot
 
 import (
 	"context"
 	"os"
+
+	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
 // File is one regular file (or symlink) of a snapshot.
@@ -103,8 +105,9 @@ func (l Limits) withDefaults() Limits {
 // link target. A hard link in an archive is listed as a copy of the earlier
 // entry it names.
 //
-// Read refuses, with an *Error that names the archive (or directory) and
-// the entry: a path that leaves the root ("../x", "/etc/x", "a/../../x"),
+// Read refuses, with a *fileerr.Error whose File is path and whose Where
+// is the entry at fault quoted (its name in the archive, its path in the
+// directory; "" when none), "drop.tgz: \"a/b.c\": ...": a path that leaves the root ("../x", "/etc/x", "a/../../x"),
 // a symlink whose target is absolute or leads out of the root (also by
 // way of other symlinks), a symlink loop or a chain of more than 40
 // symlinks, a hard link to anything but an earlier file or symlink of the
@@ -113,8 +116,8 @@ func (l Limits) withDefaults() Limits {
 // a file and a directory with the same path, paths and link targets over
 // 4096 bytes, anything over lim, trailing data after the end of a tar
 // archive, and a truncated or corrupt gzip, xz or tar stream (the message
-// gives the byte offset). The Err of an *Error is ErrUnsafe, ErrLimit or
-// ErrFormat, or the error of the file system or of ctx.
+// gives the byte offset). Its Err is ErrUnsafe, ErrLimit or ErrFormat, or
+// the error of the file system or of ctx.
 //
 // ctx is checked between entries.
 func Read(ctx context.Context, path string, lim Limits) (Snapshot, error) {
@@ -129,5 +132,5 @@ func Read(ctx context.Context, path string, lim Limits) (Snapshot, error) {
 	case fi.Mode().IsRegular():
 		return readArchive(ctx, path, lim)
 	}
-	return Snapshot{}, &Error{File: path, Msg: "neither a directory nor a regular file", Err: ErrFormat}
+	return Snapshot{}, &fileerr.Error{File: path, Msg: "neither a directory nor a regular file", Err: ErrFormat}
 }
