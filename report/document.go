@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kdelta/kdelta/analyzer"
+	"github.com/kdelta/kdelta/internal/termtext"
 )
 
 // SchemaVersion is the version of the JSON form of a Document that this
@@ -165,24 +166,11 @@ func lineAt(data []byte, off int64) int {
 	return 1 + bytes.Count(data[:off], []byte("\n"))
 }
 
-// oneLine makes a message from the input safe for a one-line error:
-// control characters are quoted and it is cut at 120 characters.
-func oneLine(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError || r < 0x20 || r == 0x7f:
-			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := b.String()
-	if utf8.RuneCountInString(out) > 120 {
-		out = string([]rune(out)[:117]) + "..."
-	}
-	return out
-}
+// oneLine is a message from the input for a one-line error: shown as every
+// one-line error shows text it did not write (fileerr.OneLine, that is
+// termtext.Safe: controls, line breaks and bidi controls escaped), then cut
+// to 120 characters, "…" last, never inside an escape.
+func oneLine(s string) string { return termtext.Truncate(s, 120) }
 
 // decodeError is a value that cannot be decoded into its field.
 type decodeError struct {
