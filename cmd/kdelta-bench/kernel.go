@@ -221,6 +221,13 @@ func renderKernel(k kernelRun) string {
 	fmt.Fprintf(&b, "| git CLI: `git fetch --prune` (what `mirror = \"git\"` runs) | %s | %s | 1.00x |\n", round(k.gitFetch.took), mib(k.gitFetch.maxRSS))
 	fmt.Fprintf(&b, "| go-git: fetch (what `mirror = \"go-git\"` runs) | %s | %s | %s time, %s memory |\n\n", round(k.goGitFetch.took), mib(k.goGitFetch.maxRSS),
 		ratio(k.goGitFetch.took, k.gitFetch.took), fmt.Sprintf("%.2fx", float64(k.goGitFetch.maxRSS)/float64(max(k.gitFetch.maxRSS, 1))))
+	tRatio := k.goGitFetch.took.Seconds() / max(k.gitFetch.took.Seconds(), 1e-9)
+	mRatio := float64(k.goGitFetch.maxRSS) / float64(max(k.gitFetch.maxRSS, 1))
+	if tRatio > 2 || mRatio > 2 {
+		fmt.Fprintf(&b, "go-git's fetch takes more than twice git's time or memory here (issue 14's bar), and it writes no commit-graph, which the walks read: `mirror = \"auto\"` (the default) fetches with the git CLI when it is on PATH, as it clones; go-git is used only without git, or with `mirror = \"go-git\"`.\n\n")
+	} else {
+		fmt.Fprintf(&b, "go-git's fetch is within twice git's time and memory here; `mirror = \"auto\"` still fetches with the git CLI when it is on PATH, because go-git writes no commit-graph, which the walks read.\n\n")
+	}
 	pct := 0.0
 	if k.compared > 0 {
 		pct = 100 * float64(k.agree) / float64(k.compared)
