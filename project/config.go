@@ -31,7 +31,7 @@ const (
 
 // How a git source is mirrored.
 const (
-	MirrorAuto  = "auto"   // go-git, falling back to the git CLI where go-git cannot
+	MirrorAuto  = "auto"   // the git CLI when it is on PATH, go-git otherwise
 	MirrorGoGit = "go-git" // go-git only
 	MirrorGit   = "git"    // the git command-line tool
 )

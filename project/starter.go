@@ -65,8 +65,8 @@ mirrors = "kdelta-mirrors"
 #             (optional; default: the merge-base with the upstream ref, or
 #             an OFED tree's LINUX_BASE_BRANCH). A snapshot's upstream may be
 #             another snapshot (release to release).
-#   mirror    how to mirror it: auto, go-git, or git (the git command)
-#             (default "auto")
+#   mirror    how to mirror it: auto (the git command when it is on PATH,
+#             else go-git), go-git, or git (default "auto")
 #   project   patchwork only: the project, e.g. "linux-rdma"
 
 # Every source below is commented out, so that a first 'kdelta sync'
