@@ -301,7 +301,8 @@ type link struct {
 // deltas down to a whole object or a cached base, then applies the deltas
 // back up, caching each result that is itself a base.
 func (s *objectStore) readPacked(p *pack, off int64, limit int64) (plumbing.ObjectType, []byte, error) {
-	var chain []link
+	var links [16]link // most chains fit: no allocation for them
+	chain := links[:0]
 	var typ plumbing.ObjectType
 	var data []byte
 	for {
@@ -413,8 +414,7 @@ func (s *objectStore) infoPacked(p *pack, off int64) (plumbing.ObjectType, int64
 			return objectType(e.kind), size, nil
 		}
 		if size < 0 {
-			var head [20]byte
-			if _, _, size, err = in.deltaHead(e.size, &head); err != nil {
+			if _, _, size, err = in.deltaHead(e.size); err != nil {
 				s.done(in)
 				return plumbing.InvalidObject, 0, fmt.Errorf("pack %s at %d: %w", p.path, off, err)
 			}
@@ -477,7 +477,7 @@ func (s *objectStore) readLoose(h plumbing.Hash, limit int64, headerOnly bool) (
 	if _, err := io.ReadFull(br, data); err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", path, unexpected(err))
 	}
-	if err := finish(br); err != nil {
+	if err := finish(br, make([]byte, 1)); err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", path, err)
 	}
 	return typ, data, nil

@@ -308,8 +308,10 @@ func (w *window) Read(b []byte) (int, error) {
 // inflater reads one pack entry: a window on the pack and a zlib reader,
 // reused through the store's pool.
 type inflater struct {
-	br window
-	zr io.ReadCloser
+	br   window
+	zr   io.ReadCloser
+	head [20]byte // the start of a delta (deltaHead)
+	one  [1]byte  // finish's read past the end
 }
 
 func newInflater() *inflater {
@@ -359,8 +361,10 @@ func (in *inflater) header(off int64) (packEntry, error) {
 		}
 		e.baseOff = off - rel
 	case objRefDelta:
-		if _, err := io.ReadFull(&in.br, e.baseRef[:]); err != nil {
-			return e, err
+		for i := range e.baseRef {
+			if e.baseRef[i], err = in.br.ReadByte(); err != nil {
+				return e, err
+			}
 		}
 	default:
 		return e, fmt.Errorf("unknown object type %d", e.kind)
@@ -386,9 +390,8 @@ func (in *inflater) stream() (io.Reader, error) {
 
 // finish checks that the zlib stream ends where the object does (and so
 // that its checksum holds).
-func finish(z io.Reader) error {
-	var one [1]byte
-	n, err := z.Read(one[:])
+func finish(z io.Reader, one []byte) error {
+	n, err := z.Read(one)
 	if n > 0 {
 		return errors.New("more data than the object's size")
 	}
@@ -397,7 +400,7 @@ func finish(z io.Reader) error {
 	}
 	if err == nil {
 		// A reader may return 0, nil: ask once more.
-		if n, err = z.Read(one[:]); n == 0 && err == io.EOF {
+		if n, err = z.Read(one); n == 0 && err == io.EOF {
 			return nil
 		}
 		return errors.New("more data than the object's size")
@@ -415,15 +418,17 @@ func (in *inflater) inflateAll(size int64) ([]byte, error) {
 	if _, err := io.ReadFull(z, b); err != nil {
 		return nil, fmt.Errorf("inflate %d bytes: %w", size, unexpected(err))
 	}
-	if err := finish(z); err != nil {
+	if err := finish(z, in.one[:]); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// deltaHead inflates the start of a delta of size bytes: up to 20
-// bytes, which hold its two sizes, and the size of the object it makes.
-func (in *inflater) deltaHead(size int64, head *[20]byte) (io.Reader, int, int64, error) {
+// deltaHead inflates the start of a delta of size bytes into in.head:
+// up to 20 bytes, which hold its two sizes, and the size of the object
+// it makes.
+func (in *inflater) deltaHead(size int64) (io.Reader, int, int64, error) {
+	head := &in.head
 	z, err := in.stream()
 	if err != nil {
 		return nil, 0, 0, err
@@ -443,8 +448,7 @@ func (in *inflater) deltaHead(size int64, head *[20]byte) (io.Reader, int, int64
 // inflateDelta reads a delta of size bytes, checking the size of the
 // object it makes against limit (unless noLimit) before the rest of it.
 func (in *inflater) inflateDelta(size, limit int64) ([]byte, error) {
-	var head [20]byte
-	z, k, target, err := in.deltaHead(size, &head)
+	z, k, target, err := in.deltaHead(size)
 	if err != nil {
 		return nil, err
 	}
@@ -452,11 +456,11 @@ func (in *inflater) inflateDelta(size, limit int64) ([]byte, error) {
 		return nil, &tooBigError{size: target}
 	}
 	b := make([]byte, size)
-	copy(b, head[:k])
+	copy(b, in.head[:k])
 	if _, err := io.ReadFull(z, b[k:]); err != nil {
 		return nil, fmt.Errorf("inflate delta of %d bytes: %w", size, unexpected(err))
 	}
-	if err := finish(z); err != nil {
+	if err := finish(z, in.one[:]); err != nil {
 		return nil, err
 	}
 	return b, nil
