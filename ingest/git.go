@@ -309,7 +309,7 @@ const batchSize = 1024
 // ingest walks a ref's new commits and stores them: the walk runs in its
 // own goroutine on repo, looks each run of commits up in the store, and
 // hands those it lacks to a pool of workers, each with its own handle on
-// the repository; this goroutine writes their fingerprints in batches.
+// the repository (sharing its object store); this goroutine writes their fingerprints in batches.
 // It returns the store ids of every non-merge commit in scope walked.
 func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.Repo, scope *gitrepo.Scope,
 	label string, walk walker, rep *RefReport) ([]int64, error) {
@@ -320,7 +320,7 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 	results := make(chan result, 256)
 	var wg sync.WaitGroup
 	for w := 0; w < s.opts.Workers; w++ {
-		r, err := gitrepo.Open(repo.Path)
+		r, err := repo.Worker()
 		if err != nil {
 			return nil, err
 		}

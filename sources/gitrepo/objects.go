@@ -36,8 +36,8 @@ type objectStore struct {
 	bases      *baseCache
 	inflaters  sync.Pool
 
-	key  string // in the registry of shared stores
-	refs int    // Repos holding the store; the registry's lock guards it
+	refMu sync.Mutex
+	refs  int // Repos holding the store (Open and Worker)
 }
 
 // noLimit is a read that takes an object of any size.
@@ -52,49 +52,21 @@ const maxChain = 10000
 // for the commits whose trees and files are deltas against it.
 const baseCacheSize = 64 << 20
 
-// sharedStores lets every Repo opened on one repository in this process
-// share its store: the diff workers of a sync open the repository each,
-// and would otherwise each map its indexes and fill a cache of their own.
-// Entries live while a Repo holds them (reference counted).
-var sharedStores = struct {
-	sync.Mutex
-	m map[string]*objectStore
-}{m: map[string]*objectStore{}}
-
-// acquireStore returns the store of the objects directory dir, opening it
-// or sharing the one already open.
-func acquireStore(dir string) (*objectStore, error) {
-	key, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	if k, err := filepath.EvalSymlinks(key); err == nil {
-		key = k
-	}
-	sharedStores.Lock()
-	defer sharedStores.Unlock()
-	if s := sharedStores.m[key]; s != nil {
-		s.refs++
-		return s, nil
-	}
-	s, err := openStore(key, 0)
-	if err != nil {
-		return nil, err
-	}
-	s.key, s.refs = key, 1
-	sharedStores.m[key] = s
-	return s, nil
+// acquire gives one more Repo (a Worker) a hold on the store.
+func (s *objectStore) acquire() {
+	s.refMu.Lock()
+	s.refs++
+	s.refMu.Unlock()
 }
 
-// release gives back a store acquireStore returned; the last one closes it.
+// release gives back a hold on the store; the last one closes it.
 func (s *objectStore) release() error {
-	sharedStores.Lock()
-	defer sharedStores.Unlock()
+	s.refMu.Lock()
+	defer s.refMu.Unlock()
 	s.refs--
 	if s.refs > 0 {
 		return nil
 	}
-	delete(sharedStores.m, s.key)
 	return s.close()
 }
 

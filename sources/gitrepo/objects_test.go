@@ -295,10 +295,10 @@ func TestObjectsAgreeWithCatFile(t *testing.T) {
 	}
 }
 
-// TestReposShareOneStore: the Repos a process opens on one repository
-// (as the diff workers of a sync do) share one object store, which lives
-// until the last of them is closed; and a pack written after the store
-// was opened (a fetch, a repack) is found when an object is not.
+// TestReposShareOneStore: a Repo and its Workers (the diff workers of a
+// sync) share one object store, which lives until the last of them is
+// closed; and a pack written after the store was opened (a fetch, a
+// repack) is found when an object is not.
 func TestReposShareOneStore(t *testing.T) {
 	needGit(t)
 	dir := smallWorldRepo(t)
@@ -306,12 +306,12 @@ func TestReposShareOneStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(dir + "/")
+	b, err := a.Worker()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.obj != b.obj {
-		t.Fatalf("two Repos on %s have two object stores", dir)
+		t.Fatalf("a Repo and its worker on %s have two object stores", dir)
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
@@ -351,6 +351,10 @@ func TestReposShareOneStore(t *testing.T) {
 	defer c.Close()
 	if c.obj == b.obj {
 		t.Error("a Repo opened after all others closed got the closed store back")
+	}
+	if d, err := b.Worker(); err == nil {
+		d.Close()
+		t.Error("a closed Repo gave a Worker")
 	}
 }
 

@@ -65,10 +65,10 @@ func damaged(what string, err error) error {
 }
 
 // Repo is an opened (bare or non-bare) repository. It is for one
-// goroutine at a time: open one per worker. The Repos opened on one
-// repository in a process share its object store (objects.go), which
-// reads every object gitrepo reads; go-git is kept for refs, config and
-// fetching.
+// goroutine at a time: a worker gets its own handle from Worker, which
+// shares the object store (objects.go: the mapped indexes, the delta base
+// cache) that reads every object gitrepo reads; go-git is kept for refs,
+// config and fetching.
 type Repo struct {
 	Path  string
 	r     *git.Repository
@@ -94,7 +94,11 @@ const cacheSize = 4 * cache.MiByte
 const largeObject = 4 << 20
 
 // Open opens the repository at path (a bare repository or a work tree).
-func Open(path string) (*Repo, error) {
+func Open(path string) (*Repo, error) { return open(path, nil) }
+
+// open opens the repository at path with the object store obj, or a store
+// of its own when obj is nil.
+func open(path string, obj *objectStore) (*Repo, error) {
 	if err := useStdlibSHA1(); err != nil {
 		return nil, err
 	}
@@ -115,12 +119,27 @@ func Open(path string) (*Repo, error) {
 		st.Close()
 		return nil, fmt.Errorf("repository %s: %v: %w", path, err, ErrNotRepository)
 	}
-	obj, err := acquireStore(filepath.Join(gitDir, "objects"))
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("repository %s: %w: %w", path, err, ErrDamaged)
+	if obj == nil {
+		if obj, err = openStore(filepath.Join(gitDir, "objects"), 0); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("repository %s: %w: %w", path, err, ErrDamaged)
+		}
+		obj.refs = 1
+	} else {
+		obj.acquire()
 	}
 	return &Repo{Path: path, r: r, st: st, obj: obj}, nil
+}
+
+// Worker opens another handle on the repository for another goroutine
+// (a diff worker of a sync): its own caches, and the object store of r,
+// so that the indexes are mapped once and one delta base cache serves
+// all. Close it as any Repo; the store closes with the last handle.
+func (r *Repo) Worker() (*Repo, error) {
+	if r.obj == nil {
+		return nil, fmt.Errorf("repository %s: closed", r.Path)
+	}
+	return open(r.Path, r.obj)
 }
 
 // Close releases the repository's files.
