@@ -26,14 +26,7 @@ type Node struct {
 // or, when the repository has a commit-graph file that lists the commit,
 // nothing (commitgraph.go).
 func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
-	if n := r.nodes[h]; n != nil {
-		return n, nil
-	}
-	if r.nodes == nil {
-		r.nodes = map[plumbing.Hash]*Node{}
-	}
-	if n := r.graphNode(h); n != nil {
-		r.nodes[h] = n
+	if n := r.known(h); n != nil {
 		return n, nil
 	}
 	data, err := r.read(h, plumbing.CommitObject)
@@ -46,6 +39,22 @@ func (r *Repo) Node(h plumbing.Hash) (*Node, error) {
 	}
 	r.nodes[h] = n
 	return n, nil
+}
+
+// known returns a commit's node from the node cache or the commit-graph
+// file, reading no object; nil when neither has it.
+func (r *Repo) known(h plumbing.Hash) *Node {
+	if n := r.nodes[h]; n != nil {
+		return n
+	}
+	if r.nodes == nil {
+		r.nodes = map[plumbing.Hash]*Node{}
+	}
+	if n := r.graphNode(h); n != nil {
+		r.nodes[h] = n
+		return n
+	}
+	return nil
 }
 
 // parseHeader reads the tree, parents and committer time of a commit
@@ -316,11 +325,15 @@ type Graph []*Repo
 // Node reads a commit's header from the first repository that holds it.
 func (g Graph) Node(h plumbing.Hash) (*Node, error) {
 	var first error
+	// What the caches and commit-graphs know first: a downstream's
+	// repository lacks most of upstream's commits, and looking for each
+	// in its packs and loose objects before upstream's commit-graph was
+	// most of a kernel-size distro's merge-base.
 	for _, r := range g {
 		if r == nil {
 			continue
 		}
-		if n := r.nodes[h]; n != nil {
+		if n := r.known(h); n != nil {
 			return n, nil
 		}
 	}
