@@ -122,6 +122,11 @@ func (s *Service) TestHistory(ctx context.Context, test string) ([]TestStatus, e
 	return TestHistory(ctx, s.db, test)
 }
 
+// TestPaths is every test that has a stored result, sorted.
+func (s *Service) TestPaths(ctx context.Context) ([]string, error) {
+	return s.db.TestPaths(ctx)
+}
+
 // ChangeText is the text of a change (its patch, or its commit's diff read
 // from the mirror) and where it was read from.
 func (s *Service) ChangeText(ctx context.Context, id string) (text, from string, err error) {

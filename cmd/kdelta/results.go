@@ -122,11 +122,11 @@ func runResults(ctx context.Context, e *env, args []string) error {
 				return badInputf("no source %q in %s", source, cfg.File)
 			}
 		}
-		rules, err := cfg.TestRules()
+		svc, err := analyzer.NewService(db, cfg)
 		if err != nil {
 			return err
 		}
-		regs, err := analyzer.Regressions(ctx, db, cfg, rules, source)
+		regs, err := svc.Regressions(ctx, source)
 		if err != nil {
 			return err
 		}
@@ -141,11 +141,11 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		if len(rest) != 2 {
 			return usagef("results show takes one test path, like ipoib.connected_mode.ping")
 		}
-		rules, err := cfg.TestRules()
+		svc, err := analyzer.NewService(db, cfg)
 		if err != nil {
 			return err
 		}
-		return showTest(ctx, e, db, rules, rest[1], *format)
+		return showTest(ctx, e, svc, rest[1], *format)
 	}
 }
 
@@ -219,13 +219,14 @@ func printRegressions(w io.Writer, regs []analyzer.Regression, limit int) error 
 	return nil
 }
 
-func showTest(ctx context.Context, e *env, db *store.DB, rules *project.TestRules, test, format string) error {
-	hist, err := analyzer.TestHistory(ctx, db, test)
+func showTest(ctx context.Context, e *env, svc *analyzer.Service, test, format string) error {
+	rules := svc.Rules()
+	hist, err := svc.TestHistory(ctx, test)
 	if err != nil {
 		return err
 	}
 	if len(hist) == 0 {
-		paths, err := db.TestPaths(ctx)
+		paths, err := svc.TestPaths(ctx)
 		if err != nil {
 			return err
 		}
