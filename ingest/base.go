@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -40,16 +41,18 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 	upLabel := up.Name + "@" + strings.Join(up.Refs, ",")
 	graph := gitrepo.Graph{repo, upRepo}
 	old, oldErr := s.db.GetBase(ctx, ref.ID)
+	how := "merge-base of " + label + " and " + upLabel
+	if src.Base != "" {
+		how = "configured base " + src.Base
+	}
 	unchanged := oldErr == nil && old.Tip == tip.String() && old.UpstreamTip == upAt
-	if oldErr == nil && old.Tip == tip.String() && !unchanged {
-		if done, err := s.upstreamMovedOn(ctx, src, ref, repo, upRepo, upRef, old, upTips, upAt, label, upLabel, rep); err != nil || done {
+	if oldErr == nil && old.Tip == tip.String() && old.How == how && !unchanged {
+		if done, err := s.upstreamMovedOn(ctx, src, ref, repo, upRepo, upRef, old, upTips, upAt, rep); err != nil || done {
 			return err
 		}
 	}
 	var base plumbing.Hash
-	var how string
 	if src.Base == "" {
-		how = "merge-base of " + label + " and " + upLabel
 		if unchanged && old.How == how {
 			// Neither side moved: the merge-base cannot have.
 			rep.Base = old.How + ": " + old.Commit[:12]
@@ -68,7 +71,6 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 			s.opts.Progress.Note("%s has %d merge-bases with %s (criss-cross merges); using the newest, %s", label, len(bases), upLabel, base.String()[:12])
 		}
 	} else {
-		how = "configured base " + src.Base
 		if base, err = upRepo.Resolve(src.Base); err != nil {
 			if base, err = repo.Resolve(src.Base); err != nil {
 				return fmt.Errorf("source %s: base %q is not a tag or commit of %s or %s: %w", src.Name, src.Base, up.Name, src.Name, gitrepo.ErrUnknownRef)
@@ -116,34 +118,29 @@ func (s *syncer) syncBase(ctx context.Context, src project.Source, ref store.Ref
 // instead of the half a million between the base and upstream's tip. done
 // is false when it cannot tell, and the base is found anew.
 func (s *syncer) upstreamMovedOn(ctx context.Context, src project.Source, ref store.Ref, repo, upRepo *gitrepo.Repo, upRef store.Ref,
-	old store.Base, upTips []plumbing.Hash, upAt, label, upLabel string, rep *RefReport) (done bool, err error) {
-	switch {
-	case src.Base == "" && old.How == "merge-base of "+label+" and "+upLabel:
-	case src.Base != "" && old.How == "configured base "+src.Base:
+	old store.Base, upTips []plumbing.Hash, upAt string, rep *RefReport) (done bool, err error) {
+	if src.Base != "" {
 		if b, err := upRepo.Resolve(src.Base); err != nil || b.String() != old.Commit {
-			return false, nil
+			return false, nil // the configured base names another commit now
 		}
-	default:
-		return false, nil
 	}
 	oldAt := strings.Split(old.UpstreamTip, ",")
 	if len(oldAt) != len(upTips) {
 		return false, nil // another set of refs
 	}
 	oldTips := make([]plumbing.Hash, len(oldAt))
-	graph := gitrepo.Graph{upRepo}
 	for i, at := range oldAt {
-		oldTips[i] = plumbing.NewHash(at)
-		if len(at) != 40 || !upRepo.Has(oldTips[i]) {
+		if len(at) != 40 {
 			return false, nil
 		}
-		if ok, err := graph.IsAncestor(ctx, oldTips[i], upTips); err != nil || !ok {
-			return false, err // a force-push: the base is found anew
-		}
+		oldTips[i] = plumbing.NewHash(at)
 	}
-	fresh, err := upRepo.RevList(ctx, upTips, oldTips)
+	fresh, ok, err := s.fastForward(ctx, upRepo, oldTips, upTips)
 	if err != nil {
 		return false, fmt.Errorf("source %s: %w", src.Upstream, err)
+	}
+	if !ok {
+		return false, nil // a force-push: the base is found anew
 	}
 	if src.Base == "" {
 		for _, n := range fresh {
@@ -274,4 +271,37 @@ func (s *syncer) checkBases(sources []project.Source) error {
 		}
 	}
 	return nil
+}
+
+// forward is what Repo.FastForward found.
+type forward struct {
+	fresh []gitrepo.Node
+	ok    bool
+}
+
+// fastForward is repo.FastForward, each question asked once a sync.
+func (s *syncer) fastForward(ctx context.Context, repo *gitrepo.Repo, old, tips []plumbing.Hash) ([]gitrepo.Node, bool, error) {
+	// The question, whatever order the tips come in.
+	var key strings.Builder
+	key.WriteString(repo.Path)
+	for _, side := range [][]plumbing.Hash{old, tips} {
+		ids := make([]string, len(side))
+		for i, h := range side {
+			ids[i] = h.String()
+		}
+		sort.Strings(ids)
+		key.WriteString("|" + strings.Join(ids, ","))
+	}
+	if f, ok := s.forwards[key.String()]; ok {
+		return f.fresh, f.ok, nil
+	}
+	fresh, ok, err := repo.FastForward(ctx, old, tips)
+	if err != nil {
+		return nil, false, err
+	}
+	if s.forwards == nil {
+		s.forwards = map[string]forward{}
+	}
+	s.forwards[key.String()] = forward{fresh, ok}
+	return fresh, ok, nil
 }

@@ -281,12 +281,15 @@ func selectSources(cfg *project.Config, names []string) ([]project.Source, error
 }
 
 type syncer struct {
-	cfg    *project.Config
-	comps  *project.Components
-	db     *store.DB
-	opts   Options
-	repos  map[string]*gitrepo.Repo // by mirror dir
-	report *Report
+	cfg   *project.Config
+	comps *project.Components
+	db    *store.DB
+	opts  Options
+	repos map[string]*gitrepo.Repo // by mirror dir
+	// forwards keeps what fastForward found: a sync of an upstream asks
+	// it for its release tags and again for each downstream's base.
+	forwards map[string]forward
+	report   *Report
 	// urlTaken names the sources whose url this sync has taken up (see
 	// urlChanges).
 	urlTaken map[string]bool

@@ -67,18 +67,13 @@ func (s *syncer) syncTags(ctx context.Context, src project.Source, srcID int64, 
 		}
 	}
 	prev := parseReached(old.Reached)
-	if now.tags, now.missed, err = reachableTags(ctx, repo, now.tips, versions, prev); err != nil {
+	if now.tags, now.missed, err = s.reachableTags(ctx, repo, now.tips, versions, prev); err != nil {
 		return fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	releases := now.tags
 	// The scope is part of it: commits a new component map brings into
 	// scope need their first releases too.
-	relHash := sha256.New()
-	fmt.Fprintf(relHash, "scope %s\n", s.comps.Hash())
-	for _, t := range releases {
-		fmt.Fprintf(relHash, "%s %s\n", t.Name, t.Commit)
-	}
-	state := store.ReleaseState{Seen: seen, Releases: hex.EncodeToString(relHash.Sum(nil)), Reached: now.String()}
+	state := store.ReleaseState{Seen: seen, Releases: releasesDigest(s.comps.Hash(), releases), Reached: now.String()}
 	stored, err := s.db.Tags(ctx, srcID)
 	if err != nil {
 		return err
@@ -213,13 +208,13 @@ func parseReached(s string) reached {
 // and only tags made since need a walk of the history: a fetch of a merge
 // window reads ten thousand commits, not the whole history. Otherwise it
 // walks the whole history once.
-func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips map[string]plumbing.Hash, tags []gitrepo.Tag, prev reached) (reach, missed []gitrepo.Tag, err error) {
+func (s *syncer) reachableTags(ctx context.Context, repo *gitrepo.Repo, tips map[string]plumbing.Hash, tags []gitrepo.Tag, prev reached) (reach, missed []gitrepo.Tag, err error) {
 	var newTips []plumbing.Hash
 	for _, h := range tips {
 		newTips = append(newTips, h)
 	}
 	sortHashes(newTips)
-	known, fresh, ok, err := reachedSince(ctx, repo, newTips, tags, prev)
+	known, fresh, ok, err := s.reachedSince(ctx, repo, newTips, tags, prev)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,7 +262,7 @@ func reachableTags(ctx context.Context, repo *gitrepo.Repo, tips map[string]plum
 // knew whether the new tips reach them, fresh are the commits new since
 // prev's tips. ok is false when prev cannot tell (a ref went back or
 // went, a release tag moved).
-func reachedSince(ctx context.Context, repo *gitrepo.Repo, newTips []plumbing.Hash, tags []gitrepo.Tag, prev reached) (known map[string]bool, fresh map[plumbing.Hash]bool, ok bool, err error) {
+func (s *syncer) reachedSince(ctx context.Context, repo *gitrepo.Repo, newTips []plumbing.Hash, tags []gitrepo.Tag, prev reached) (known map[string]bool, fresh map[plumbing.Hash]bool, ok bool, err error) {
 	if len(prev.tips) == 0 {
 		return nil, nil, false, nil
 	}
@@ -285,22 +280,9 @@ func reachedSince(ctx context.Context, repo *gitrepo.Repo, newTips []plumbing.Ha
 		oldTips = append(oldTips, h)
 	}
 	sortHashes(oldTips)
-	graph := gitrepo.Graph{repo}
-	for _, h := range oldTips {
-		if !repo.Has(h) {
-			return nil, nil, false, nil
-		}
-		reached, err := graph.IsAncestor(ctx, h, newTips)
-		if err != nil {
-			return nil, nil, false, err
-		}
-		if !reached {
-			return nil, nil, false, nil // a ref went back or was removed: it may reach less
-		}
-	}
-	nodes, err := repo.RevList(ctx, newTips, oldTips)
-	if err != nil {
-		return nil, nil, false, err
+	nodes, ok, err := s.fastForward(ctx, repo, oldTips, newTips)
+	if err != nil || !ok {
+		return nil, nil, false, err // a ref went back or was removed: it may reach less
 	}
 	fresh = make(map[plumbing.Hash]bool, len(nodes))
 	for _, n := range nodes {

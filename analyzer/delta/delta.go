@@ -7,6 +7,7 @@
 package delta
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -146,12 +147,12 @@ func newAnalysis(in Input) *analysis {
 			continue
 		}
 		for _, d := range a.carried[fp.ID] {
-			if !contains(a.carried[orig], d) {
+			if !slices.Contains(a.carried[orig], d) {
 				a.carried[orig] = append(a.carried[orig], d)
 			}
 		}
 		for _, d := range a.reverted[fp.ID] {
-			if !contains(a.reverted[orig], d) {
+			if !slices.Contains(a.reverted[orig], d) {
 				a.reverted[orig] = append(a.reverted[orig], d)
 			}
 		}
@@ -282,15 +283,6 @@ func (a *analysis) findCopies() {
 		}
 	}
 	a.copyOf = roots
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // rank orders missing commits: fixes of code the downstream has first,

@@ -219,10 +219,10 @@ func renderKernel(k kernelRun) string {
 	fmt.Fprintf(&b, "Fetching the merge window into a copy of the mirror the first sync made (each in a process of its own, from the local repository):\n\n")
 	fmt.Fprintf(&b, "| what | time | peak memory | ratio to git |\n|---|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| git CLI: `git fetch --prune` (what `mirror = \"git\"` runs) | %s | %s | 1.00x |\n", round(k.gitFetch.took), mib(k.gitFetch.maxRSS))
-	fmt.Fprintf(&b, "| go-git: fetch (what `mirror = \"go-git\"` runs) | %s | %s | %s time, %s memory |\n\n", round(k.goGitFetch.took), mib(k.goGitFetch.maxRSS),
-		ratio(k.goGitFetch.took, k.gitFetch.took), fmt.Sprintf("%.2fx", float64(k.goGitFetch.maxRSS)/float64(max(k.gitFetch.maxRSS, 1))))
 	tRatio := k.goGitFetch.took.Seconds() / max(k.gitFetch.took.Seconds(), 1e-9)
 	mRatio := float64(k.goGitFetch.maxRSS) / float64(max(k.gitFetch.maxRSS, 1))
+	fmt.Fprintf(&b, "| go-git: fetch (what `mirror = \"go-git\"` runs) | %s | %s | %.2fx time, %.2fx memory |\n\n",
+		round(k.goGitFetch.took), mib(k.goGitFetch.maxRSS), tRatio, mRatio)
 	if tRatio > 2 || mRatio > 2 {
 		fmt.Fprintf(&b, "go-git's fetch takes more than twice git's time or memory here (issue 14's bar), and it writes no commit-graph, which the walks read: `mirror = \"auto\"` (the default) fetches with the git CLI when it is on PATH, as it clones; go-git is used only without git, or with `mirror = \"go-git\"`.\n\n")
 	} else {

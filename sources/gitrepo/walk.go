@@ -202,6 +202,28 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []plumbing.Hash) ([
 	return out, nil
 }
 
+// FastForward returns the commits tips reach that old do not (`git
+// rev-list tips ^old`), when the refs only moved forward: every commit of
+// old is in the repository and reached from tips. ok is false otherwise
+// (a force-push, a ref gone), and the caller starts over.
+func (r *Repo) FastForward(ctx context.Context, old, tips []plumbing.Hash) (fresh []Node, ok bool, err error) {
+	graph := Graph{r}
+	for _, h := range old {
+		if !r.Has(h) {
+			return nil, false, nil
+		}
+		reached, err := graph.IsAncestor(ctx, h, tips)
+		if err != nil || !reached {
+			return nil, false, err
+		}
+	}
+	fresh, err = r.RevList(ctx, tips, old)
+	if err != nil {
+		return nil, false, err
+	}
+	return fresh, true, nil
+}
+
 // MergeBase finds the newest commit of this repository's history from tip
 // that the other history also has, given that history's commit set; zero
 // when they share nothing.
