@@ -193,8 +193,7 @@ func (r *Run) DB() *store.DB { return r.db }
 // one to hand to End. A SQLite file deleted or replaced meanwhile is an
 // error (store.ErrGone): it took what this run wrote with it.
 func (r *Run) Sync(ctx context.Context) (*Report, error) {
-	s := &syncer{cfg: r.cfg, comps: r.comps, db: r.db, opts: r.opts, repos: map[string]*gitrepo.Repo{}, report: r.report,
-		urlTaken: map[string]bool{}}
+	s := newSyncer(r.cfg, r.comps, r.db, r.opts, r.report)
 	defer s.closeRepos()
 	report, err := s.sync(ctx, r.selected)
 	if err == nil {
@@ -293,6 +292,13 @@ type syncer struct {
 	// urlTaken names the sources whose url this sync has taken up (see
 	// urlChanges).
 	urlTaken map[string]bool
+}
+
+// newSyncer makes the syncer of one run, every field set: what it reads
+// goes into report (its skips, its refs).
+func newSyncer(cfg *project.Config, comps *project.Components, db *store.DB, opts Options, report *Report) *syncer {
+	return &syncer{cfg: cfg, comps: comps, db: db, opts: opts, repos: map[string]*gitrepo.Repo{}, report: report,
+		urlTaken: map[string]bool{}}
 }
 
 // maxSkipNotes is how many skips a sync notes one by one; `kdelta skips`

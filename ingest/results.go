@@ -175,8 +175,8 @@ func (r *resolver) fingerprintTargets(bySource map[string]map[plumbing.Hash]bool
 	if err != nil {
 		return err
 	}
-	s := &syncer{cfg: r.cfg, comps: comps, db: r.db, repos: map[string]*gitrepo.Repo{},
-		opts: Options{}.withDefaults()}
+	// A commit that cannot be read is a recorded skip, as in a sync.
+	s := newSyncer(r.cfg, comps, r.db, Options{}.withDefaults(), &Report{})
 	defer s.closeRepos()
 	names := make([]string, 0, len(bySource))
 	for name := range bySource {

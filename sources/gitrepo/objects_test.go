@@ -341,6 +341,7 @@ func TestReposShareOneStore(t *testing.T) {
 	if n.Tree.String() != tree || len(n.Parents) != 1 || n.Parents[0] != tip {
 		t.Errorf("commit %s read as tree %s parents %v; git made tree %s parent %s", late, n.Tree, n.Parents, tree, tip)
 	}
+	closed := b.obj
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +350,7 @@ func TestReposShareOneStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if c.obj == b.obj {
+	if c.obj == closed {
 		t.Error("a Repo opened after all others closed got the closed store back")
 	}
 	if d, err := b.Worker(); err == nil {

@@ -212,9 +212,11 @@ func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, error) {
 			if err != nil {
 				return plumbing.ZeroHash, damaged("tag "+h.String(), err)
 			}
-			if h, err = parseTagTarget(data); err != nil {
+			target, err := parseTagTarget(data)
+			if err != nil {
 				return plumbing.ZeroHash, fmt.Errorf("tag %s: %w", h, err)
 			}
+			h = target
 		default:
 			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, typ)
 		}
