@@ -52,6 +52,22 @@ const maxChain = 10000
 // for the commits whose trees and files are deltas against it.
 const baseCacheSize = 64 << 20
 
+// packedCount is the number of objects in the packs of the store and its
+// alternates, as git counts them for the default length of an
+// abbreviated id.
+func (s *objectStore) packedCount() int {
+	s.mu.RLock()
+	n := 0
+	for _, p := range s.packs {
+		n += p.idx.n
+	}
+	s.mu.RUnlock()
+	for _, a := range s.alternates {
+		n += a.packedCount()
+	}
+	return n
+}
+
 // acquire gives one more Repo (a Worker) a hold on the store.
 func (s *objectStore) acquire() {
 	s.refMu.Lock()

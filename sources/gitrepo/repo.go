@@ -305,13 +305,7 @@ func (r *Repo) Abbrev(h plumbing.Hash) string {
 // defaultAbbrev is git's automatic abbreviation length: half the bits of
 // the packed object count, rounded up, in hex digits; at least 7.
 func (r *Repo) defaultAbbrev() int {
-	var count uint64
-	matches, _ := filepath.Glob(filepath.Join(r.gitDir(), "objects", "pack", "*.idx"))
-	for _, m := range matches {
-		if n, err := idxCount(m); err == nil {
-			count += n
-		}
-	}
+	count := uint64(r.obj.packedCount())
 	if count == 0 {
 		return 7
 	}
@@ -335,22 +329,6 @@ func (r *Repo) gitDir() string {
 		return filepath.Join(r.Path, ".git")
 	}
 	return r.Path
-}
-
-// idxCount reads the object count of a pack index (version 2) from its
-// fan-out table.
-func idxCount(path string) (uint64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	var buf [4]byte
-	// 4-byte magic, 4-byte version, 256 4-byte fan-out entries; the last is the count.
-	if _, err := f.ReadAt(buf[:], 8+255*4); err != nil {
-		return 0, err
-	}
-	return uint64(buf[0])<<24 | uint64(buf[1])<<16 | uint64(buf[2])<<8 | uint64(buf[3]), nil
 }
 
 func isHex(s string) bool {

@@ -77,8 +77,6 @@ type File struct {
 	// from its "diff " line (or "--- " line) to the end of its last hunk
 	// or binary patch. Its patch-id is that of this section alone.
 	Start, End int
-	// Git says the file starts with a "diff --git" line.
-	Git bool
 	// Path is the file's name after the change (before it, for a deletion
 	// or a copy source left alone); OldPath its name before a rename.
 	// Paths lose their first component ("a/", "linux.orig/"), as with -p1.
@@ -109,9 +107,8 @@ type Hunk struct {
 	// line after its last line (a "\ No newline at end of file" marker
 	// that follows its last line included): its body is Lines[Line+1:End].
 	Line, End int
-	// The header's numbers and section, as go-diff read them.
-	OldStart, OldLines, NewStart, NewLines int
-	Section                                string
+	// The header's line counts, as go-diff read them.
+	OldLines, NewLines int
 	// Cut says the text ends, or goes on with something else, before the
 	// header's counts are used up (set only with an error from Parse).
 	Cut bool
@@ -458,7 +455,7 @@ func (p *parser) file(fd *godiff.FileDiff) error {
 			if err := p.skipped(start, g); err != nil {
 				return err
 			}
-			f.Start, f.Git = g, true
+			f.Start = g
 			h.names(p.lines[segEnd], p.lines[segEnd+1])
 			if len(fd.Hunks) == 0 {
 				return p.errorf(segEnd+2, `expected a hunk header "@@ -a,b +c,d @@" after the "+++ " line`)
@@ -540,7 +537,7 @@ func (p *parser) noHeaders(from, to int) error {
 		// Hunks right after the git header lines, with no "---"/"+++"
 		// lines: git apply reads them; go-diff takes them for text. The
 		// adapter reads them, and go-diff reads on after them.
-		f := File{Start: g, End: end, Git: true}
+		f := File{Start: g, End: end}
 		nameErr := h.record(&f)
 		p.d.Files = append(p.d.Files, f)
 		late, err := p.moreHunks(&p.d.Files[len(p.d.Files)-1], end)
@@ -559,7 +556,7 @@ func (p *parser) noHeaders(from, to int) error {
 	if !h.binary && !h.isNew && !h.isDelete && !h.modeChange && h.renameFrom == "" && h.copyTo == "" {
 		return p.errorf(g, `"diff --git" without a change: expected mode, rename or copy lines, a binary patch or hunks`)
 	}
-	f := File{Start: g, End: end, Git: true}
+	f := File{Start: g, End: end}
 	if err := h.record(&f); err != nil {
 		return p.errorf(g, "%s", err.Error())
 	}
@@ -612,8 +609,7 @@ func (p *parser) hunks(hunks []*godiff.Hunk, f *File) (late, err error) {
 		if gh.OrigStartLine < 0 || gh.OrigLines < 0 || gh.NewStartLine < 0 || gh.NewLines < 0 || !unsigned(p.lines[hdr]) {
 			return nil, p.errorf(hdr, `bad hunk header: expected "@@ -a,b +c,d @@"`)
 		}
-		h := Hunk{Line: hdr, OldStart: int(gh.OrigStartLine), OldLines: int(gh.OrigLines),
-			NewStart: int(gh.NewStartLine), NewLines: int(gh.NewLines), Section: gh.Section}
+		h := Hunk{Line: hdr, OldLines: int(gh.OrigLines), NewLines: int(gh.NewLines)}
 		end, err := p.count(&h)
 		if err != nil {
 			h.Cut, h.End = true, end
@@ -697,8 +693,7 @@ func (p *parser) moreHunks(f *File, i int) (late, err error) {
 			return nil, p.errorf(i, `bad hunk header: expected "@@ -a,b +c,d @@"`)
 		}
 		gh := hs[0]
-		h := Hunk{Line: i, OldStart: int(gh.OrigStartLine), OldLines: int(gh.OrigLines),
-			NewStart: int(gh.NewStartLine), NewLines: int(gh.NewLines), Section: gh.Section}
+		h := Hunk{Line: i, OldLines: int(gh.OrigLines), NewLines: int(gh.NewLines)}
 		end, cerr := p.count(&h)
 		h.End, h.Cut = end, cerr != nil
 		f.Hunks = append(f.Hunks, h)
