@@ -206,14 +206,7 @@ func (s *syncer) syncRef(ctx context.Context, src project.Source, srcID int64, r
 					removed = append(removed, id)
 				}
 			}
-			walk = func(yield func(*gitrepo.Node) error, _ func(h, child plumbing.Hash, err error) error) error {
-				for i := range nodes {
-					if err := yield(&nodes[i]); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
+			walk = nodesWalker(nodes)
 		}
 	}
 	if reset {
@@ -251,6 +244,18 @@ func (s *syncer) base(ctx context.Context, src project.Source, ref store.Ref, re
 		Reason: "base not computed: " + err.Error()})
 }
 
+// nodesWalker walks a list of commits already read, in its order.
+func nodesWalker(nodes []gitrepo.Node) walker {
+	return func(yield func(*gitrepo.Node) error, _ func(h, child plumbing.Hash, err error) error) error {
+		for i := range nodes {
+			if err := yield(&nodes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 func oidsOf(ns []gitrepo.Node) []string {
 	out := make([]string, len(ns))
 	for i, n := range ns {
@@ -276,7 +281,6 @@ const jobSize = 64
 type result struct {
 	known    int64               // the store id of a commit stored before
 	fp       *change.Fingerprint // nil when out of scope
-	skip     string              // why the diff was not fingerprinted
 	encoding string              // a note when the message was not UTF-8
 	damage   *damage             // what could not be read; nothing is stored
 	err      error
@@ -485,20 +489,17 @@ func (s *syncer) ingest(ctx context.Context, src project.Source, repo *gitrepo.R
 			rep.OutOfScope++
 			pending++
 		default:
-			for _, note := range []string{res.skip, res.encoding} {
-				if note == "" {
-					continue
-				}
-				kind := store.SkipNote
-				if note == res.skip {
-					kind = store.SkipLimit
-				}
-				if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: rep.Ref, Kind: kind, Commit: res.fp.ID, Reason: note}); err != nil {
+			// A diff over the limits is stored without it, and said so.
+			if res.fp.Skip != "" {
+				if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: rep.Ref, Kind: store.SkipLimit, Commit: res.fp.ID, Reason: res.fp.Skip}); err != nil {
 					fail(err)
 				}
-			}
-			if res.skip != "" {
 				rep.Skipped++
+			}
+			if res.encoding != "" {
+				if err := s.skip(ctx, store.Skip{Source: src.Name, Ref: rep.Ref, Kind: store.SkipNote, Commit: res.fp.ID, Reason: res.encoding}); err != nil {
+					fail(err)
+				}
 			}
 			rep.Fingerprinted++
 			batch = append(batch, res.fp)
@@ -586,7 +587,6 @@ func (s *syncer) one(r *gitrepo.Repo, b *fingerprint.Builder, scope *gitrepo.Sco
 	}
 	if tooLarge != nil {
 		fp.Skip = "diff not fingerprinted: " + tooLarge.What
-		res.skip = fp.Skip
 		fp.Components = s.comps.Classify(layout, nil, subject)
 		return res
 	}

@@ -206,14 +206,7 @@ func (r *resolver) fingerprintTargets(bySource map[string]map[plumbing.Hash]bool
 		if len(nodes) == 0 {
 			continue
 		}
-		walk := func(yield func(*gitrepo.Node) error, _ func(h, child plumbing.Hash, err error) error) error {
-			for i := range nodes {
-				if err := yield(&nodes[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
+		walk := nodesWalker(nodes)
 		var rep RefReport
 		scope := gitrepo.NewScope(comps.Prefixes(src.Layout))
 		if _, err := s.ingest(r.ctx, *src, repo, scope, name+" (results' targets)", walk, &rep); err != nil {
