@@ -134,7 +134,6 @@ type compareSide struct {
 	after   map[string]bool // upstream commits since its base
 	has     map[string]bool // of those, the ones it carries
 	layout  string
-	ids     map[string]int64 // the store ids of its carried changes
 	fps     []*change.Fingerprint
 }
 

@@ -724,7 +724,7 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 	for i, f := range files {
 		for _, k := range ix.byFilePatch[f.PatchID] {
 			// A small file diff pairs only with the commit of the same subject.
-			if len(f.Plus)+len(f.Minus) >= minFilePatchLines || keysAgree(normSubject(ix.ups[k].Subject), ds) {
+			if len(f.Plus)+len(f.Minus) >= minFilePatchLines || keysAgree(ix.keys[k], ds) {
 				hits[k] = append(hits[k], i)
 			}
 		}
@@ -765,7 +765,7 @@ func (m *matcher) filePatchIDs(d *change.Fingerprint) (Match, bool) {
 	}
 	corr := false
 	for _, k := range chosen {
-		corr = corr || keysAgree(normSubject(ix.ups[k].Subject), ds)
+		corr = corr || keysAgree(ix.keys[k], ds)
 	}
 	if !corr && !ix.corroborated(chosen[0], d) {
 		return Match{}, false
