@@ -104,7 +104,7 @@ import (
 	"github.com/kdelta/kdelta/internal/fileerr"
 )
 
-// Formats Parse and Read accept.
+// Formats Parse and Open accept.
 const (
 	FormatJUnit = "junit"
 	FormatKCIDB = "kcidb"
@@ -167,6 +167,18 @@ type File struct {
 // MaxSize bounds a results file (256 MiB); a larger one is refused.
 const MaxSize = 256 << 20
 
+// The messages Parse and Open both refuse a file with.
+const (
+	msgTooLarge = "larger than the 256 MiB limit for a results file"
+	msgNoFormat = "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"
+)
+
+// unknownFormat refuses a format that is none of FormatJUnit, FormatKCIDB
+// and FormatCSV.
+func unknownFormat(format string) *fileerr.Error {
+	return &fileerr.Error{Msg: "unknown format " + strconv.Quote(format) + " (want junit, kcidb or csv)"}
+}
+
 // bom is the UTF-8 byte order mark.
 const bom = "\xef\xbb\xbf"
 
@@ -227,13 +239,13 @@ func Detect(data []byte) (string, bool) {
 // Any problem refuses the whole file with an *fileerr.Error.
 func Parse(name string, data []byte, format string) (*File, error) {
 	if len(data) > MaxSize {
-		return nil, &fileerr.Error{File: name, Msg: "larger than the 256 MiB limit for a results file"}
+		return nil, &fileerr.Error{File: name, Msg: msgTooLarge}
 	}
 	format = strings.ToLower(strings.TrimSpace(format))
 	if format == "" {
 		f, ok := Detect(data)
 		if !ok {
-			return nil, &fileerr.Error{File: name, Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"}
+			return nil, &fileerr.Error{File: name, Msg: msgNoFormat}
 		}
 		format = f
 	}
@@ -251,35 +263,15 @@ func Parse(name string, data []byte, format string) (*File, error) {
 	case FormatCSV:
 		cases, err = parseCSV(data)
 	default:
-		return nil, &fileerr.Error{File: name, Msg: "unknown format " + strconv.Quote(format) + " (want junit, kcidb or csv)"}
+		e := unknownFormat(format)
+		e.File = name
+		return nil, e
 	}
 	if err != nil {
 		err.File = name
 		return nil, err
 	}
 	return &File{Format: format, Cases: cases, Digest: hex.EncodeToString(sum[:])}, nil
-}
-
-// Read reads the file at path, at most MaxSize bytes, as Parse would. A
-// missing, unreadable or too large file is an *fileerr.Error too. It holds every
-// case: Open reads a large file case by case.
-func Read(path, format string) (*File, error) {
-	s, err := Open(path, format)
-	if err != nil {
-		return nil, err
-	}
-	f := &File{Format: s.Format(), Digest: s.Digest(), Cases: make([]Case, 0, s.Count())}
-	err = s.Each(4096, func(cs []Case) error {
-		f.Cases = append(f.Cases, cs...)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if f.Format == FormatCSV && len(f.Cases) == 0 {
-		f.Cases = nil // as Parse says it
-	}
-	return f, nil
 }
 
 // reason is err without the path a *fs.PathError repeats.

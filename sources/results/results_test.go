@@ -214,7 +214,25 @@ func TestParseFormat(t *testing.T) {
 	checkErr(t, f, err, "big.xml", "", "larger than the 256 MiB limit")
 }
 
-func TestRead(t *testing.T) {
+// openAll opens path with Open and reads every case with Each into a
+// File, so that checkErr can judge it.
+func openAll(path, format string) (*File, error) {
+	s, err := Open(path, format)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Format: s.Format(), Digest: s.Digest()}
+	err = s.Each(2, func(cs []Case) error {
+		f.Cases = append(f.Cases, cs...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func TestOpenFile(t *testing.T) {
 	for _, tc := range []struct {
 		file, format string
 		cases        int
@@ -223,7 +241,7 @@ func TestRead(t *testing.T) {
 		{"cki.kcidb.json", FormatKCIDB, 4},
 		{"iol.csv", FormatCSV, 2},
 	} {
-		f, err := Read(filepath.Join("testdata", tc.file), "")
+		f, err := openAll(filepath.Join("testdata", tc.file), "")
 		if err != nil {
 			t.Errorf("%s: %v", tc.file, err)
 			continue
@@ -235,10 +253,10 @@ func TestRead(t *testing.T) {
 
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.xml")
-	f, err := Read(missing, "")
+	f, err := openAll(missing, "")
 	checkErr(t, f, err, missing, "", "cannot read: no such file or directory")
 
-	f, err = Read(dir, "")
+	f, err = openAll(dir, "")
 	checkErr(t, f, err, dir, "", "is a directory")
 
 	big := filepath.Join(dir, "big.xml")
@@ -248,15 +266,24 @@ func TestRead(t *testing.T) {
 	if err := os.Truncate(big, MaxSize+1); err != nil { // sparse: costs no disk
 		t.Fatal(err)
 	}
-	f, err = Read(big, "")
+	f, err = openAll(big, "")
 	checkErr(t, f, err, big, "", "larger than the 256 MiB limit")
 
 	bad := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(bad, []byte("test,status\na,MAYBE\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err = Read(bad, "")
+	f, err = openAll(bad, "")
 	checkErr(t, f, err, bad, "line 2", `status "MAYBE" is not one of`)
+
+	unknown := filepath.Join(dir, "r.txt")
+	if err := os.WriteFile(unknown, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err = openAll(unknown, "")
+	checkErr(t, f, err, unknown, "", "cannot tell the format")
+	f, err = openAll(unknown, "tap")
+	checkErr(t, f, err, unknown, "", `unknown format "tap" (want junit, kcidb or csv)`)
 }
 
 func TestFirstLine(t *testing.T) {

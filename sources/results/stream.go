@@ -7,7 +7,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/kdelta/kdelta/internal/fileerr"
@@ -43,7 +42,7 @@ const peekSize = 1 << 20
 // Open checks the results file at path whole, as format (FormatJUnit,
 // FormatKCIDB, FormatCSV, or "" to Detect it from the first peekSize
 // bytes), keeping none of its cases (but a kcidb file's): the first
-// problem refuses it with an *fileerr.Error, as Read would, before anything of it
+// problem refuses it with an *fileerr.Error, as Parse would, before anything of it
 // is used. Each then reads its cases.
 func Open(path, format string) (*Stream, error) {
 	s := &Stream{path: path, format: strings.ToLower(strings.TrimSpace(format)), props: junitProps{}}
@@ -129,7 +128,7 @@ func (s *Stream) read(check bool, emit func(Case) *fileerr.Error) (string, *file
 			return fail(&fileerr.Error{Msg: "is a directory, want a results file"})
 		}
 		if fi.Mode().IsRegular() && fi.Size() > MaxSize {
-			return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
+			return fail(&fileerr.Error{Msg: msgTooLarge})
 		}
 	}
 	sum := sha256.New()
@@ -139,7 +138,7 @@ func (s *Stream) read(check bool, emit func(Case) *fileerr.Error) (string, *file
 	if check && s.format == "" {
 		format, ok := Detect(head)
 		if !ok {
-			return fail(&fileerr.Error{Msg: "cannot tell the format (want JUnit XML, kcidb JSON, or CSV with a header naming test and status columns); pass --format junit|kcidb|csv"})
+			return fail(&fileerr.Error{Msg: msgNoFormat})
 		}
 		s.format = format
 	}
@@ -159,7 +158,7 @@ func (s *Stream) read(check bool, emit func(Case) *fileerr.Error) (string, *file
 				return fail(&fileerr.Error{Msg: "cannot read: " + reason(err)})
 			}
 			if counted.n > MaxSize {
-				return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
+				return fail(&fileerr.Error{Msg: msgTooLarge})
 			}
 			if s.cases, perr = parseKCIDB(data); perr == nil {
 				for _, c := range s.cases {
@@ -168,13 +167,13 @@ func (s *Stream) read(check bool, emit func(Case) *fileerr.Error) (string, *file
 			}
 		}
 	default:
-		return fail(&fileerr.Error{Msg: "unknown format " + strconv.Quote(s.format) + " (want junit, kcidb or csv)"})
+		return fail(unknownFormat(s.format))
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil && perr == nil {
 		return fail(&fileerr.Error{Msg: "cannot read: " + reason(err)})
 	}
 	if counted.n > MaxSize {
-		return fail(&fileerr.Error{Msg: "larger than the 256 MiB limit for a results file"})
+		return fail(&fileerr.Error{Msg: msgTooLarge})
 	}
 	if perr != nil {
 		return fail(perr)
