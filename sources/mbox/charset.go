@@ -7,13 +7,16 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 )
 
-// The charsets decoded to UTF-8 by hand; the others a kernel list sees
-// (iso-8859-2, koi8-r, windows-1251, gb2312, gbk, gb18030, big5, euc-jp,
-// shift_jis, iso-2022-jp, euc-kr ...) are decoded by golang.org/x/text.
+// The charsets named here are decoded by golang.org/x/text's charmap
+// by their own names (the WHATWG labels would read ISO-8859-1 as
+// windows-1252); the others a kernel list sees (iso-8859-2, koi8-r,
+// windows-1251, gb2312, gbk, gb18030, big5, euc-jp, shift_jis,
+// iso-2022-jp, euc-kr ...) by the label golang.org/x/text finds for them.
 // An unknown charset is read as UTF-8 (invalid bytes are then replaced
 // where text is shown).
 const (
@@ -71,29 +74,6 @@ func stateful(name string) bool {
 	return strings.Contains(name, "2022") || strings.HasPrefix(name, "utf-16") || strings.HasPrefix(name, "utf-7")
 }
 
-// latin9Rune maps the bytes where ISO-8859-15 differs from ISO-8859-1.
-func latin9Rune(c byte) rune {
-	switch c {
-	case 0xa4:
-		return 0x20ac
-	case 0xa6:
-		return 0x160
-	case 0xa8:
-		return 0x161
-	case 0xb4:
-		return 0x17d
-	case 0xb8:
-		return 0x17e
-	case 0xbc:
-		return 0x152
-	case 0xbd:
-		return 0x153
-	case 0xbe:
-		return 0x178
-	}
-	return rune(c)
-}
-
 // toUTF8 converts b from charset to UTF-8. UTF-8 and unknown charsets are
 // returned as they are (b itself).
 func toUTF8(charset string, b []byte) []byte {
@@ -111,36 +91,24 @@ func toUTF8(charset string, b []byte) []byte {
 	if ascii && !stateful(charset) {
 		return b
 	}
-	if kind == csOther {
-		// Bytes the charset does not define become U+FFFD.
-		out, err := otherCharset(charset).NewDecoder().Bytes(b)
-		if err != nil {
-			return []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
-		}
-		return out
+	var dec encoding.Encoding
+	switch kind {
+	case csLatin1:
+		dec = charmap.ISO8859_1
+	case csLatin9:
+		dec = charmap.ISO8859_15
+	case csWindows1252:
+		// The five bytes windows-1252 leaves undefined (0x81, 0x8d,
+		// 0x8f, 0x90, 0x9d) become U+FFFD: in mail they are damage, not
+		// the C1 controls of the same value.
+		dec = charmap.Windows1252
+	default:
+		dec = otherCharset(charset)
 	}
-	// The code points of bytes 0x80..0x9f in windows-1252; the five bytes
-	// it leaves undefined map to the C1 control of the same value, as
-	// browsers do.
-	windows1252 := [32]rune{
-		0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021,
-		0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-		0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
-	}
-	out := make([]byte, 0, len(b)+len(b)/8)
-	for _, c := range b {
-		r := rune(c)
-		switch {
-		case c < 0x80:
-			out = append(out, c)
-			continue
-		case kind == csWindows1252 && c < 0xa0:
-			r = windows1252[c-0x80]
-		case kind == csLatin9:
-			r = latin9Rune(c)
-		}
-		out = utf8.AppendRune(out, r)
+	// Bytes the charset does not define become U+FFFD.
+	out, err := dec.NewDecoder().Bytes(b)
+	if err != nil {
+		return []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
 	}
 	return out
 }
