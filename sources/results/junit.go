@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/kdelta/kdelta/internal/fileerr"
 )
@@ -121,37 +122,9 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	case "us-ascii", "ascii", "utf8":
 		return input, nil
 	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1":
-		return &latin1Reader{r: input}, nil
+		return charmap.ISO8859_1.NewDecoder().Reader(input), nil
 	}
 	return nil, errors.New("encoding " + strconv.Quote(charset) + " is not supported (want UTF-8, US-ASCII or ISO-8859-1)")
-}
-
-// latin1Reader turns ISO-8859-1 into UTF-8 as it is read.
-type latin1Reader struct {
-	r   io.Reader
-	in  []byte
-	out []byte // what is converted and not read yet
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	for len(l.out) == 0 {
-		if l.in == nil {
-			l.in = make([]byte, 16<<10)
-		}
-		n, err := l.r.Read(l.in)
-		for _, b := range l.in[:n] {
-			l.out = utf8.AppendRune(l.out, rune(b))
-		}
-		if n == 0 && err != nil {
-			return 0, err
-		}
-	}
-	n := copy(p, l.out)
-	l.out = l.out[n:]
-	if len(l.out) == 0 {
-		l.out = l.out[:0:0]
-	}
-	return n, nil
 }
 
 // junitProps are the own properties of a JUnit file's suites, by the
