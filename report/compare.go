@@ -31,21 +31,10 @@ type comparisonRow struct {
 func comparisonRows(c *analyzer.Comparison) []comparisonRow {
 	var out []comparisonRow
 	for _, cc := range c.Components {
-		out = append(out, comparisonRow{Component: cc.Component, ALacks: len(cc.ALacks), ALacksCritical: aboveOther(cc.ALacks),
-			BLacks: len(cc.BLacks), BLacksCritical: aboveOther(cc.BLacks), AAlone: len(cc.AAlone), BAlone: len(cc.BAlone), TestsDiffer: len(cc.Tests)})
+		out = append(out, comparisonRow{Component: cc.Component, ALacks: len(cc.ALacks), ALacksCritical: analyzer.AboveOther(cc.ALacks),
+			BLacks: len(cc.BLacks), BLacksCritical: analyzer.AboveOther(cc.BLacks), AAlone: len(cc.AAlone), BAlone: len(cc.BAlone), TestsDiffer: len(cc.Tests)})
 	}
 	return out
-}
-
-// aboveOther counts the commits ranked above other: fixes, CVEs, stable.
-func aboveOther(cs []analyzer.RankedCommit) int {
-	n := 0
-	for _, c := range cs {
-		if c.Rank != analyzer.RankOther {
-			n++
-		}
-	}
-	return n
 }
 
 // critical keeps the commits ranked above other.
@@ -107,7 +96,7 @@ func markdownComparison(b *bytes.Buffer, c *analyzer.Comparison, full bool, h st
 			b.WriteString("\n")
 			var rows [][]string
 			for _, x := range shown {
-				rows = append(rows, []string{mdCode(change.Short(x.ID)), mdText(priorityText(x.Priority)), mdText(x.Subject), day(x.Date)})
+				rows = append(rows, []string{mdCode(change.Short(x.ID)), mdText(x.Priority.Text()), mdText(x.Subject), day(x.Date)})
 			}
 			mdTable(b, []string{"id", "priority", "subject", "date"}, nil, rows)
 		}

@@ -142,7 +142,7 @@ func markdownDownstream(b *bytes.Buffer, o *analyzer.Overview) {
 				}
 				fixes = append(fixes, s)
 			}
-			rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(priorityText(m.Priority)), mdText(m.Subject), mdText(m.Author), day(m.Date),
+			rows = append(rows, []string{mdCode(change.Short(m.ID)), mdText(m.Priority.Text()), mdText(m.Subject), mdText(m.Author), day(m.Date),
 				mdText(componentList(m.Components)), strings.Join(fixes, "<br>")})
 		}
 		mdTable(b, []string{"id", "priority", "subject", "author", "date", "components", "fixes"}, nil, rows)
@@ -258,7 +258,7 @@ func markdownSummary(b *bytes.Buffer, o *analyzer.Overview) {
 			fmt.Fprintf(b, "  - ... and %d more (see Missing fixes)\n", len(o.Critical)-i)
 			break
 		}
-		fmt.Fprintf(b, "  - %s %s: %s", mdCode(change.Short(m.ID)), mdText(m.Subject), mdText(priorityText(m.Priority)))
+		fmt.Fprintf(b, "  - %s %s: %s", mdCode(change.Short(m.ID)), mdText(m.Subject), mdText(m.Priority.Text()))
 		if len(m.Components) > 0 {
 			fmt.Fprintf(b, " (%s)", mdText(componentList(m.Components)))
 		}

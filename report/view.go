@@ -207,18 +207,6 @@ func samePrefix(a, b string) bool {
 	return n >= 7 && strings.EqualFold(a[:n], b[:n]) || a == b
 }
 
-// priorityText is a missing commit's rank and reason: "cve: CVE-2023-1",
-// "other"; "" when it has no rank (read from an old snapshot).
-func priorityText(p analyzer.Priority) string {
-	switch {
-	case p.Rank == "":
-		return ""
-	case p.Reason == "":
-		return p.Rank
-	}
-	return p.Rank + ": " + p.Reason
-}
-
 // summaryCritical is how many critical items the summary lists before it
 // points to the full lists.
 const summaryCritical = 8

@@ -102,7 +102,7 @@ func printComparison(w io.Writer, c *analyzer.Comparison, o compareOptions) erro
 		if name == "" {
 			name = "(all)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, len(cc.ALacks), aboveOther(cc.ALacks), len(cc.BLacks), aboveOther(cc.BLacks),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, len(cc.ALacks), analyzer.AboveOther(cc.ALacks), len(cc.BLacks), analyzer.AboveOther(cc.BLacks),
 			len(cc.AAlone), len(cc.BAlone), len(cc.Tests))
 	}
 	if err := tw.Flush(); err != nil {
@@ -149,15 +149,4 @@ func printComparison(w io.Writer, c *analyzer.Comparison, o compareOptions) erro
 		fmt.Fprintf(w, "  %s  %s: %s on %s  %s: %s on %s\n", safe(t.Test), c.A, safe(t.A.Status), safe(t.A.Target), c.B, safe(t.B.Status), safe(t.B.Target))
 	})
 	return nil
-}
-
-// aboveOther counts the commits ranked above other: CVEs, fixes, stable.
-func aboveOther(cs []analyzer.RankedCommit) int {
-	n := 0
-	for _, c := range cs {
-		if c.Rank != analyzer.RankOther {
-			n++
-		}
-	}
-	return n
 }

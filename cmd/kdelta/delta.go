@@ -192,13 +192,13 @@ func printDelta(w io.Writer, r *analyzer.RankedResult, o deltaOptions) error {
 		order = "by date"
 	}
 	list("Missing fixes, "+order, commitsOf(c.MissingFixes), func(i int) string {
-		return fmt.Sprintf("  [%s; fixes %s]", rankNote(c.MissingFixes[i].Priority), change.ShortList(c.MissingFixes[i].Fixes))
+		return fmt.Sprintf("  [%s; fixes %s]", c.MissingFixes[i].Priority.Text(), change.ShortList(c.MissingFixes[i].Fixes))
 	})
 	list("Missing, "+order, commitsOf(c.Missing), func(i int) string {
 		if c.Missing[i].Rank == analyzer.RankOther {
 			return ""
 		}
-		return "  [" + rankNote(c.Missing[i].Priority) + "]"
+		return "  [" + c.Missing[i].Priority.Text() + "]"
 	})
 	list("Backported", c.Backported, func(i int) string { return fmt.Sprintf("  [as %s]", change.ShortList(c.Backported[i].Carried)) })
 	list("Carried (changes upstream lacks)", c.DownstreamOnly, none)
@@ -216,14 +216,6 @@ func printDelta(w io.Writer, r *analyzer.RankedResult, o deltaOptions) error {
 		fmt.Fprintf(w, "  %-5s %s  on %s  (%s)%s\n", safe(t.Status), safe(t.Test), safe(t.Target), safe(where), msg)
 	}
 	return nil
-}
-
-// rankNote is a missing commit's rank and why: "cve: CVE-2023-1234".
-func rankNote(p analyzer.Priority) string {
-	if p.Reason == "" {
-		return p.Rank
-	}
-	return p.Rank + ": " + p.Reason
 }
 
 // commitsOf drops the priorities.
