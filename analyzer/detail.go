@@ -257,9 +257,9 @@ func (s *Service) ChangeDetailFrom(ctx context.Context, an Analyses, target, id 
 	d.Diff, d.DiffFrom, d.DiffErr = s.ChangeText(ctx, id)
 	if d.Kind.Backport() {
 		var up, down string
-		up, d.InterErr = s.joinedText(ctx, d.Upstream)
+		up, d.InterErr = s.joinedText(ctx, d, d.Upstream)
 		if d.InterErr == nil {
-			down, d.InterErr = s.joinedText(ctx, d.Downstream)
+			down, d.InterErr = s.joinedText(ctx, d, d.Downstream)
 		}
 		if d.InterErr == nil {
 			d.Inter = Interdiff(up, down)
@@ -344,11 +344,14 @@ func fixedHow(r *Result, all *ComponentDelta, fixed string) FixedCommit {
 }
 
 // joinedText is the texts of changes one after the other, each ending in
-// a line break.
-func (s *Service) joinedText(ctx context.Context, ids []string) (string, error) {
+// a line break; the text of d's own change is its Diff, already read.
+func (s *Service) joinedText(ctx context.Context, d *ChangeDetail, ids []string) (string, error) {
 	var b strings.Builder
 	for _, id := range ids {
-		t, _, err := s.ChangeText(ctx, id)
+		t, err := d.Diff, d.DiffErr
+		if id != d.ID {
+			t, _, err = s.ChangeText(ctx, id)
+		}
 		if err != nil {
 			return "", err
 		}
