@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/kdelta/kdelta/internal/fileerr"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/sources/gitrepo"
 	"github.com/kdelta/kdelta/sources/snapshot"
@@ -69,20 +67,8 @@ func (s *syncer) syncSnapshot(ctx context.Context, src project.Source, ref store
 
 // truncated reports whether a snapshot could not be read because its
 // archive is damaged (a tar, gzip or xz stream cut short or corrupt), not
-// because it is no archive. The snapshot package tells them apart only by
-// its messages.
-func truncated(err error) bool {
-	var se *fileerr.Error
-	if !errors.As(err, &se) || !errors.Is(err, snapshot.ErrFormat) {
-		return false
-	}
-	for _, p := range []string{"truncated", "corrupt ", "bad tar stream", "invalid tar header", "xz stream at byte"} {
-		if strings.HasPrefix(se.Msg, p) {
-			return true
-		}
-	}
-	return false
-}
+// because it is no archive.
+func truncated(err error) bool { return errors.Is(err, snapshot.ErrDamaged) }
 
 // upstreamTree keeps the files of a git upstream's tree at the snapshot's
 // base (or the upstream's first ref), in the snapshot's layout's scope, so

@@ -191,7 +191,7 @@ func (a *archive) entry(tr *tar.Reader, hdr *tar.Header) error {
 // also makes the decompressor check its checksums.
 func (a *archive) trailer() error {
 	if !a.st.endsWithZeros() {
-		return a.c.fail("", ErrFormat, "truncated: the tar archive ends at byte %d without its end-of-archive marker", a.st.n)
+		return a.c.fail("", ErrDamaged, "truncated: the tar archive ends at byte %d without its end-of-archive marker", a.st.n)
 	}
 	for {
 		n, err := a.st.Read(a.buf)
@@ -215,10 +215,10 @@ func (a *archive) headerError(prev string, err error) error {
 	}
 	if a.raw.err == nil && !a.st.over && a.dec.err == nil {
 		if errors.Is(err, tar.ErrHeader) {
-			return a.c.fail("", ErrFormat, "invalid tar header at byte %d%s", a.headerStart(), after)
+			return a.c.fail("", ErrDamaged, "invalid tar header at byte %d%s", a.headerStart(), after)
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return a.c.fail("", ErrFormat, "truncated at byte %d%s", a.st.n, after)
+			return a.c.fail("", ErrDamaged, "truncated at byte %d%s", a.st.n, after)
 		}
 	}
 	e := a.streamError("", err)
@@ -248,11 +248,11 @@ func (a *archive) streamError(entry string, err error) *fileerr.Error {
 	case a.dec.err != nil && a.format != "tar":
 		return a.corrupt(entry, a.dec.err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return a.c.fail(entry, ErrFormat, "truncated at byte %d", a.st.n)
+		return a.c.fail(entry, ErrDamaged, "truncated at byte %d", a.st.n)
 	case errors.As(err, &se):
 		return a.c.fail(entry, ErrFormat, "entry %s", se.Error())
 	}
-	return a.c.fail(entry, ErrFormat, "bad tar stream at byte %d: %v", a.st.n, err)
+	return a.c.fail(entry, ErrDamaged, "bad tar stream at byte %d: %v", a.st.n, err)
 }
 
 // corrupt explains an error of the decompressor.
@@ -261,9 +261,9 @@ func (a *archive) corrupt(entry string, err error) *fileerr.Error {
 		return a.ioError(entry, a.raw.err)
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return a.c.fail(entry, ErrFormat, "truncated %s stream (%d bytes)", a.format, a.raw.n)
+		return a.c.fail(entry, ErrDamaged, "truncated %s stream (%d bytes)", a.format, a.raw.n)
 	}
-	return a.c.fail(entry, ErrFormat, "corrupt %s stream near byte %d: %v", a.format, a.raw.n-int64(a.rawBuf.Buffered()), err)
+	return a.c.fail(entry, ErrDamaged, "corrupt %s stream near byte %d: %v", a.format, a.raw.n-int64(a.rawBuf.Buffered()), err)
 }
 
 // ioError explains an error reading the file itself.

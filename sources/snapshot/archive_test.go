@@ -203,18 +203,18 @@ func TestReadArchiveRefused(t *testing.T) {
 			Limits{MaxFileSize: 4096, MaxTotalSize: 6000}, ErrLimit, "g", "add up to more than"},
 		{"too many entries", tarOf(t, dir("d"), file("d/1", ""), file("d/2", ""), file("d/3", ""), file("d/4", ""), file("d/5", "")), small, ErrLimit, "d/5", "more than 5 entries"},
 		{"gzip bomb", bomb, small, ErrLimit, "", "uncompressed archive is larger"},
-		{"header says small, stream is big", headerSmall, Limits{}, ErrFormat, "", `invalid tar header at byte 1024, after entry "f"`},
-		{"header says big, stream is small", headerBig, Limits{}, ErrFormat, "f", "truncated"},
-		{"header says big, stream is small, gzip", gzipOf(t, headerBig), Limits{}, ErrFormat, "f", "truncated"},
-		{"corrupt gzip", corruptGz, Limits{}, ErrFormat, "", "corrupt gzip stream near byte"},
-		{"gzip checksum", badCRC, Limits{}, ErrFormat, "", "gzip: invalid checksum"},
-		{"truncated gzip", gzipOf(t, good)[:300], Limits{}, ErrFormat, "", "truncated gzip stream"},
-		{"corrupt xz", corruptXz, Limits{}, ErrFormat, "", "xz"},
-		{"truncated xz", xzOf(t, good)[:200], Limits{}, ErrFormat, "", "xz stream at byte 200: truncated"},
+		{"header says small, stream is big", headerSmall, Limits{}, ErrDamaged, "", `invalid tar header at byte 1024, after entry "f"`},
+		{"header says big, stream is small", headerBig, Limits{}, ErrDamaged, "f", "truncated"},
+		{"header says big, stream is small, gzip", gzipOf(t, headerBig), Limits{}, ErrDamaged, "f", "truncated"},
+		{"corrupt gzip", corruptGz, Limits{}, ErrDamaged, "", "corrupt gzip stream near byte"},
+		{"gzip checksum", badCRC, Limits{}, ErrDamaged, "", "gzip: invalid checksum"},
+		{"truncated gzip", gzipOf(t, good)[:300], Limits{}, ErrDamaged, "", "truncated gzip stream"},
+		{"corrupt xz", corruptXz, Limits{}, ErrDamaged, "", "xz"},
+		{"truncated xz", xzOf(t, good)[:200], Limits{}, ErrDamaged, "", "xz stream at byte 200: truncated"},
 		{"xz dictionary too big", patchXZDict(t, xzOf(t, good), 40), Limits{}, ErrLimit, "", "dictionary of 4294967295 bytes"},
-		{"truncated tar", tarNoEnd(t, release...), Limits{}, ErrFormat, "", "without its end-of-archive marker"},
+		{"truncated tar", tarNoEnd(t, release...), Limits{}, ErrDamaged, "", "without its end-of-archive marker"},
 		{"data after the end", append(slices.Clone(good), tarOf(t, file("hidden", "x"))...), Limits{}, ErrFormat, "", "data after the end-of-archive marker"},
-		{"garbage after gzip", append(gzipOf(t, good), "garbage"...), Limits{}, ErrFormat, "", "data after the last gzip member"},
+		{"garbage after gzip", append(gzipOf(t, good), "garbage"...), Limits{}, ErrDamaged, "", "data after the last gzip member"},
 		{"gzip of something else", gzipOf(t, []byte("just text\n")), Limits{}, ErrFormat, "", "does not hold a tar archive"},
 		{"not an archive", []byte("PK\x03\x04 a zip file"), Limits{}, ErrFormat, "", "not a directory, tar"},
 		{"empty file", nil, Limits{}, ErrFormat, "", "not a directory, tar"},
@@ -230,7 +230,8 @@ func TestReadArchiveRefused(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %T %v is not a *fileerr.Error", err, err)
 			}
-			if e.File != p || e.Where != entryWhere(tt.entry) || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) {
+			if e.File != p || e.Where != entryWhere(tt.entry) || !errors.Is(err, tt.kind) || !strings.Contains(e.Msg, tt.msg) ||
+				tt.kind == ErrFormat && errors.Is(err, ErrDamaged) {
 				t.Errorf("got  %v (where %s, kind %v)\nwant entry %q, kind %v, message with %q", err, e.Where, e.Err, tt.entry, tt.kind, tt.msg)
 			}
 			if strings.ContainsAny(err.Error(), "\n\r") {

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 
@@ -19,6 +20,9 @@ var (
 	// ErrFormat: not a directory, tar, gzip or xz file, or a truncated or
 	// corrupt one.
 	ErrFormat = errors.New("bad archive")
+	// ErrDamaged: an archive cut short or corrupt (a tar, gzip or xz
+	// stream), not something else than an archive; it is an ErrFormat too.
+	ErrDamaged = fmt.Errorf("damaged archive: %w", ErrFormat)
 )
 
 // entryError returns the refusal of the snapshot file about entry ("" for

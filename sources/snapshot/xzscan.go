@@ -19,7 +19,7 @@ const maxXZDict = 256 << 20
 // (stream headers, block headers, LZMA2 chunk headers, indexes, footers,
 // stream padding) to check each block's dictionary size before the decoder
 // allocates it. Checksums are left to the decoder. It returns the offset
-// of a problem, what it is and its kind (ErrLimit or ErrFormat); msg is ""
+// of a problem, what it is and its kind (ErrLimit or ErrDamaged); msg is ""
 // when the file is fine.
 func scanXZ(r io.Reader) (off int64, msg string, kind error) {
 	s := &xzScanner{r: bufio.NewReaderSize(r, readBufSize)}
@@ -32,9 +32,9 @@ func scanXZ(r io.Reader) (off int64, msg string, kind error) {
 	case errors.As(err, &xe):
 		return s.off, xe.msg, xe.kind
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		return s.off, "truncated", ErrFormat
+		return s.off, "truncated", ErrDamaged
 	}
-	return s.off, err.Error(), ErrFormat
+	return s.off, err.Error(), ErrDamaged
 }
 
 // xzError is a problem scanXZ found.
@@ -46,7 +46,7 @@ type xzError struct {
 func (e *xzError) Error() string { return e.msg }
 
 func xzBad(format string, args ...any) error {
-	return &xzError{msg: fmt.Sprintf(format, args...), kind: ErrFormat}
+	return &xzError{msg: fmt.Sprintf(format, args...), kind: ErrDamaged}
 }
 
 // xzScanner reads an xz file and counts where it is.

@@ -15,7 +15,7 @@ func TestScanXZ(t *testing.T) {
 	}
 	// Every proper prefix of a one-stream file is incomplete.
 	for n := range len(small) {
-		if _, msg, kind := scanXZ(bytes.NewReader(small[:n])); msg == "" || kind != ErrFormat {
+		if _, msg, kind := scanXZ(bytes.NewReader(small[:n])); msg == "" || kind != ErrDamaged {
 			t.Fatalf("scanXZ accepted the first %d of %d bytes", n, len(small))
 		}
 	}
