@@ -236,10 +236,15 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 // onlyCarried keeps, of every change a downstream has since its base, the
 // carried ones: those its analysis found no upstream commit for (not the
 // backports, nor its reverts of its own changes).
-func onlyCarried(r *Result, all []Carried) []Carried {
+func onlyCarried(r *Result, all []Carried) []Carried { return onlyCarriedIn(r, all, "") }
+
+// onlyCarriedIn is onlyCarried for one component ("" for every one): the
+// carried changes of that component, in the order of all; never nil (an
+// empty list in JSON).
+func onlyCarriedIn(r *Result, all []Carried, component string) []Carried {
 	only := map[string]bool{}
-	if whole := r.Component(""); whole != nil {
-		for _, c := range whole.DownstreamOnly {
+	if cd := r.Component(component); cd != nil {
+		for _, c := range cd.DownstreamOnly {
 			only[c.ID] = true
 		}
 	}

@@ -87,19 +87,7 @@ func (s *Service) CarriedIn(ctx context.Context, target, component string) ([]Ca
 	if err != nil {
 		return nil, err
 	}
-	only := map[string]bool{}
-	if cd := r.Component(component); cd != nil {
-		for _, c := range cd.DownstreamOnly {
-			only[c.ID] = true
-		}
-	}
-	var carried []Carried
-	for _, x := range all {
-		if only[x.ID] {
-			carried = append(carried, x)
-		}
-	}
-	return carried, nil
+	return onlyCarriedIn(r, all, component), nil
 }
 
 // Timeline is the status history of a change.

@@ -297,7 +297,7 @@ func TestServiceCarriedIn(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("rhel@main carries nothing in any component: nothing was checked")
 	}
-	if got, err := svc.CarriedIn(ctx, target, "no-such-component"); err != nil || len(got) != 0 {
-		t.Errorf("a component rhel does not touch: %d carried, err %v", len(got), err)
+	if got, err := svc.CarriedIn(ctx, target, "no-such-component"); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("a component rhel does not touch: %d carried (nil %v: null in JSON, not []), err %v", len(got), got == nil, err)
 	}
 }
