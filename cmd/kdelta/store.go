@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,9 +42,6 @@ func storeMigrate(ctx context.Context, e *env, config string) error {
 		return err
 	}
 	db, applied, err := store.Migrate(ctx, cfg.StoreLocation(), e.now)
-	if errors.Is(err, store.ErrNewer) {
-		return badInputf("%w", err)
-	}
 	if err != nil {
 		return err
 	}
@@ -86,9 +82,6 @@ func storeCopy(ctx context.Context, e *env, config, to string) error {
 	}
 	defer src.Close()
 	dst, err := store.Open(ctx, dest, e.now)
-	if errors.Is(err, store.ErrNewer) || errors.Is(err, store.ErrOlder) {
-		return badInputf("%w", err)
-	}
 	if err != nil {
 		return err
 	}

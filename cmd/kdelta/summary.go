@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -43,9 +42,6 @@ func openExisting(ctx context.Context, e *env, cfg *project.Config) (*store.DB, 
 		}
 	}
 	db, err := store.Open(ctx, where, e.now)
-	if errors.Is(err, store.ErrNewer) || errors.Is(err, store.ErrOlder) {
-		return nil, badInputf("%w", err)
-	}
 	if err != nil {
 		return nil, err
 	}
