@@ -102,34 +102,23 @@ func (db *DB) advisoryLock(ctx context.Context, h Hold) (*Lock, error) {
 		c.Close()
 		return nil, fmt.Errorf("lock: %w", translate(err))
 	}
-	deadline := time.Now().Add(h.Wait)
-	told := false
-	for _, k := range keys {
-		for {
+	next := 0 // keys[:next] are held
+	err = pollLock(ctx, db.Path(), h.Wait, 200*time.Millisecond, h.Waiting, func() (bool, string, error) {
+		for ; next < len(keys); next++ {
+			k := keys[next]
 			var ok bool
 			if err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, k.k1, k.k2).Scan(&ok); err != nil {
-				c.Close()
-				return nil, fmt.Errorf("lock %s: %w", keyOf[k], translate(err))
+				return false, "", fmt.Errorf("lock %s: %w", keyOf[k], translate(err))
 			}
-			if ok {
-				break
-			}
-			who := db.lockHolder(ctx, k.k1, k.k2) + " for " + keyOf[k]
-			if !time.Now().Before(deadline) {
-				c.Close()
-				return nil, fmt.Errorf("store %s is %w: %s", db.Path(), ErrLocked, who)
-			}
-			if !told && h.Waiting != nil {
-				h.Waiting(who)
-				told = true
-			}
-			select {
-			case <-ctx.Done():
-				c.Close()
-				return nil, ctx.Err()
-			case <-time.After(200 * time.Millisecond):
+			if !ok {
+				return false, db.lockHolder(ctx, k.k1, k.k2) + " for " + keyOf[k], nil
 			}
 		}
+		return true, "", nil
+	})
+	if err != nil {
+		c.Close()
+		return nil, err
 	}
 	return &Lock{c: c}, nil
 }
@@ -164,21 +153,44 @@ func Acquire(ctx context.Context, path, holder string, wait time.Duration, waiti
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
+	err = pollLock(ctx, path, wait, 200*time.Millisecond, waiting, func() (bool, string, error) {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return true, "", nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return false, "", fmt.Errorf("lock %s: %w", name, err)
+		}
+		return false, readHolder(name), nil
+	})
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(holderNote(holder)+"\n"), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+// pollLock calls try until it takes the lock (true) or fails (an error),
+// every every; while another process holds the lock (try returns false
+// and who describes it), it calls waiting once with who, and after wait
+// (from the first try, which is made even when wait is 0) it is ErrLocked,
+// naming the store at where and who holds it. A cancelled ctx is ctx.Err().
+func pollLock(ctx context.Context, where string, wait, every time.Duration, waiting func(who string), try func() (ok bool, who string, err error)) error {
 	deadline := time.Now().Add(wait)
 	told := false
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
+		ok, who, err := try()
+		if err != nil {
+			return err
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", name, err)
+		if ok {
+			return nil
 		}
-		who := readHolder(name)
 		if !time.Now().Before(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("store %s is %w: %s", path, ErrLocked, who)
+			return fmt.Errorf("store %s is %w: %s", where, ErrLocked, who)
 		}
 		if !told && waiting != nil {
 			waiting(who)
@@ -186,15 +198,10 @@ func Acquire(ctx context.Context, path, holder string, wait time.Duration, waiti
 		}
 		select {
 		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+			return ctx.Err()
+		case <-time.After(every):
 		}
 	}
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(holderNote(holder)+"\n"), 0)
-	}
-	return &Lock{f: f}, nil
 }
 
 func readHolder(name string) string {

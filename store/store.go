@@ -248,23 +248,24 @@ func (db *DB) migrate(ctx context.Context, m openMode, file sqliteFile) ([]strin
 // for the run to end, and then returns no lock; after migrateWait it is
 // ErrLocked naming the run.
 func (db *DB) lockToMigrate(ctx context.Context, names []string) (*Lock, error) {
-	deadline := time.Now().Add(migrateWait)
-	for {
-		lock, err := Acquire(ctx, db.where, "kdelta (migrating the store)", 0, nil)
-		if err == nil || !errors.Is(err, ErrLocked) || !time.Now().Before(deadline) {
-			return lock, err
+	var lock *Lock
+	err := pollLock(ctx, db.where, migrateWait, 50*time.Millisecond, nil, func() (bool, string, error) {
+		var err error
+		lock, err = Acquire(ctx, db.where, "kdelta (migrating the store)", 0, nil)
+		if err == nil || !errors.Is(err, ErrLocked) {
+			return err == nil, "", err
 		}
 		if f, err := probeSQLite(ctx, db.where); err == nil && f.exists {
 			if pending, err := pendingMigrations(names, f.migrations); err == nil && len(pending) == 0 {
-				return nil, nil
+				return true, "", nil // migrated by the run that holds the lock: no lock needed
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+		return false, readHolder(LockFile(db.where)), nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return lock, nil
 }
 
 // pendingMigrations returns the migrations of names a store that has
