@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/kdelta/kdelta/internal/world"
-	"github.com/kdelta/kdelta/project"
 )
 
 // kernelHeading opens the section of BENCHMARKS.md that `make
@@ -53,25 +52,12 @@ func benchKernel(bin, self, dir, size, out string) error {
 	}
 	k.buildTook = time.Since(start)
 	config := filepath.Join(worldDir, "kdelta.toml")
-	cfg, err := project.Load(config)
-	if err != nil {
-		return err
-	}
-	comps, err := cfg.Components()
+	cfg, upRepo, paths, err := benchScope(config)
 	if err != nil {
 		return err
 	}
 	up := cfg.Source("linux")
-	if up == nil {
-		return fmt.Errorf("%s has no source linux", config)
-	}
-	upRepo := cfg.SourceURL(up)
-	var paths []string
-	for _, p := range comps.Prefixes(up.Layout) {
-		paths = append(paths, strings.TrimSuffix(p, "/"))
-	}
 	k.paths = len(paths)
-	pathspec := strings.Join(quoteAll(paths), " ")
 	if k.upCommits, err = countLines(upRepo, "rev-list", "--no-merges", "master"); err != nil {
 		return err
 	}
@@ -80,11 +66,10 @@ func benchKernel(bin, self, dir, size, out string) error {
 	}
 
 	log("git CLI: git log -p | git patch-id --stable on the upstream (%d commits, %d in scope)", k.upCommits, k.rdmaCommits)
-	if k.git, err = timeShell("git -C " + shellQuote(upRepo) + " log -p --no-merges --full-history --format='commit %H' master -- " + pathspec + " | git patch-id --stable"); err != nil {
+	var gitIDs map[string]string
+	if k.git, gitIDs, err = gitPatchIDs(upRepo, "master", paths); err != nil {
 		return err
 	}
-	gitIDs := parsePatchIDs(k.git.out)
-	k.git.out = ""
 
 	log("kdelta: first sync of the upstream")
 	if k.first, err = timeCmd(bin, "sync", "--config", config, "--no-snapshot", "linux"); err != nil {
@@ -148,13 +133,13 @@ func benchKernel(bin, self, dir, size, out string) error {
 		return err
 	}
 	log("git CLI: git log -p of the %d commits of the merge window", k.window)
-	if k.gitWindow, err = timeShell("git -C " + shellQuote(upRepo) + " log -p --no-merges --full-history --format='commit %H' " + old + "..master -- " + pathspec + " | git patch-id --stable"); err != nil {
+	var windowIDs map[string]string
+	if k.gitWindow, windowIDs, err = gitPatchIDs(upRepo, old+"..master", paths); err != nil {
 		return err
 	}
-	for line, id := range parsePatchIDs(k.gitWindow.out) {
+	for line, id := range windowIDs {
 		gitIDs[line] = id
 	}
-	k.gitWindow.out = ""
 	k.gitIDs = len(gitIDs)
 	log("kdelta: resync after the merge window")
 	if k.resync, err = timeCmd(bin, "sync", "--config", config, "--no-snapshot", "linux"); err != nil {

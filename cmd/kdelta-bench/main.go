@@ -116,22 +116,9 @@ func run() error {
 	buildTook := time.Since(start)
 	w := struct{ Config string }{Config: filepath.Join(worldDir, "kdelta.toml")}
 
-	cfg, err := project.Load(w.Config)
+	cfg, upRepo, paths, err := benchScope(w.Config)
 	if err != nil {
 		return err
-	}
-	comps, err := cfg.Components()
-	if err != nil {
-		return err
-	}
-	up := cfg.Source("linux")
-	if up == nil {
-		return fmt.Errorf("the world has no source linux")
-	}
-	upRepo := cfg.SourceURL(up)
-	var paths []string
-	for _, p := range comps.Prefixes(up.Layout) {
-		paths = append(paths, strings.TrimSuffix(p, "/"))
 	}
 	upCommits, err := countLines(upRepo, "rev-list", "--no-merges", "--full-history", "master", "--")
 	if err != nil {
@@ -139,14 +126,10 @@ func run() error {
 	}
 
 	log("git CLI: git log -p | git patch-id --stable on the upstream (%d commits)", upCommits)
-	gitPipe := "git -C " + shellQuote(upRepo) + " log -p --no-merges --full-history --format='commit %H' master -- " +
-		strings.Join(quoteAll(paths), " ") + " | git patch-id --stable"
-	gitRun, err := timeShell(gitPipe)
+	gitRun, gitIDs, err := gitPatchIDs(upRepo, "master", paths)
 	if err != nil {
 		return err
 	}
-	gitIDs := parsePatchIDs(gitRun.out)
-	gitRun.out = ""
 
 	log("kdelta: first sync of the upstream")
 	first, err := timeCmd(bin, "sync", "--config", w.Config, "linux")
@@ -237,6 +220,42 @@ func log(format string, args ...any) {
 }
 
 // timeCmd runs a command and measures its wall time and peak memory.
+// benchScope loads the world's project file and returns it, the path of
+// its upstream repository and the upstream's scope as git pathspecs.
+func benchScope(config string) (*project.Config, string, []string, error) {
+	cfg, err := project.Load(config)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	comps, err := cfg.Components()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	up := cfg.Source("linux")
+	if up == nil {
+		return nil, "", nil, fmt.Errorf("%s has no source linux", config)
+	}
+	var paths []string
+	for _, p := range comps.Prefixes(up.Layout) {
+		paths = append(paths, strings.TrimSuffix(p, "/"))
+	}
+	return cfg, cfg.SourceURL(up), paths, nil
+}
+
+// gitPatchIDs times git's answer, `git log -p --no-merges --full-history
+// REVS -- <scope> | git patch-id --stable`, and returns the patch-id of
+// each commit it printed.
+func gitPatchIDs(repo, revs string, paths []string) (measure, map[string]string, error) {
+	m, err := timeShell("git -C " + shellQuote(repo) + " log -p --no-merges --full-history --format='commit %H' " + revs + " -- " +
+		strings.Join(quoteAll(paths), " ") + " | git patch-id --stable")
+	if err != nil {
+		return m, nil, err
+	}
+	ids := parsePatchIDs(m.out)
+	m.out = ""
+	return m, ids, nil
+}
+
 func timeCmd(name string, args ...string) (measure, error) {
 	cmd := exec.Command(name, args...)
 	var outb, errb bytes.Buffer
