@@ -122,10 +122,12 @@ func (d *ChangeDetail) OtherSide() []string {
 }
 
 // Analyses gives a downstream's analysis (SOURCE or SOURCE@REF) with its
-// tests attached. The Service is one; a surface that keeps analyses for a
-// session is another.
+// tests attached, and the statuses of its carried changes decided on one
+// of those analyses. The Service is one; a surface that keeps analyses
+// and statuses for a session is another.
 type Analyses interface {
 	Analysis(ctx context.Context, target string) (*Result, error)
+	Statuses(ctx context.Context, r *Result) ([]Carried, error)
 }
 
 // ChangeDetail reads what is known of a commit or patch (a full id) in
@@ -224,7 +226,7 @@ func (s *Service) ChangeDetailFrom(ctx context.Context, an Analyses, target, id 
 	}
 
 	if d.Kind.Downstream() {
-		if err := s.downstreamDetail(ctx, r, d); err != nil {
+		if err := s.downstreamDetail(ctx, an, r, d); err != nil {
 			return nil, err
 		}
 	}
@@ -290,9 +292,9 @@ func (s *Service) ChangeDetailFrom(ctx context.Context, an Analyses, target, id 
 }
 
 // downstreamDetail reads what a downstream change has besides its match:
-// its manual match and status, its decided status and its timeline in
-// the downstream of r.
-func (s *Service) downstreamDetail(ctx context.Context, r *Result, d *ChangeDetail) error {
+// its manual match and status, its decided status (an's, on r) and its
+// timeline in the downstream of r.
+func (s *Service) downstreamDetail(ctx context.Context, an Analyses, r *Result, d *ChangeDetail) error {
 	overrides, err := s.ManualMatches(ctx)
 	if err != nil {
 		return err
@@ -305,7 +307,7 @@ func (s *Service) downstreamDetail(ctx context.Context, r *Result, d *ChangeDeta
 	if a, ok := notes[d.ID]; ok {
 		d.Annotation = &a
 	}
-	carried, _, err := s.Statuses(ctx, r.Downstream)
+	carried, err := an.Statuses(ctx, r)
 	if err != nil {
 		d.StatusErr = err
 	}

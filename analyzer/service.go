@@ -72,18 +72,24 @@ func (s *Service) Compare(ctx context.Context, a, b string) (*Comparison, error)
 	return Compare(ctx, s.db, s.cfg, a, b)
 }
 
-// Statuses decides the statuses of a downstream's carried changes.
-func (s *Service) Statuses(ctx context.Context, target string) ([]Carried, *Result, error) {
-	return Statuses(ctx, s.db, target)
+// Statuses decides the statuses of the changes the downstream of r (an
+// analysis, as Analysis gives it) carries, in the downstream's order.
+func (s *Service) Statuses(ctx context.Context, r *Result) ([]Carried, error) {
+	return statusesOf(ctx, s.db, r, &evidence{db: s.db})
 }
 
 // CarriedIn are the changes of a component ("" for every one) that a
 // downstream carries with no upstream counterpart, with their statuses,
 // in the downstream's order: the carried changes as the overview and
 // kdelta delta count them (backports are not among them), by the analysis
-// the statuses were decided on.
-func (s *Service) CarriedIn(ctx context.Context, target, component string) ([]Carried, error) {
-	all, r, err := s.Statuses(ctx, target)
+// the statuses were decided on. The analysis and the statuses are an's
+// (the service itself, or a surface's kept ones).
+func (s *Service) CarriedIn(ctx context.Context, an Analyses, target, component string) ([]Carried, error) {
+	r, err := an.Analysis(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	all, err := an.Statuses(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -250,7 +250,7 @@ func TestServiceCarriedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _, err := svc.Statuses(ctx, target)
+	all, err := svc.Statuses(ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func TestServiceCarriedIn(t *testing.T) {
 			name = "every component"
 		}
 		t.Run(name, func(t *testing.T) {
-			got, err := svc.CarriedIn(ctx, target, cd.Component)
+			got, err := svc.CarriedIn(ctx, svc, target, cd.Component)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,7 +297,7 @@ func TestServiceCarriedIn(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("rhel@main carries nothing in any component: nothing was checked")
 	}
-	if got, err := svc.CarriedIn(ctx, target, "no-such-component"); err != nil || got == nil || len(got) != 0 {
+	if got, err := svc.CarriedIn(ctx, svc, target, "no-such-component"); err != nil || got == nil || len(got) != 0 {
 		t.Errorf("a component rhel does not touch: %d carried (nil %v: null in JSON, not []), err %v", len(got), got == nil, err)
 	}
 }

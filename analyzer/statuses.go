@@ -38,20 +38,30 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 	if err != nil {
 		return nil, nil, err
 	}
-	source, refName := Target(r.Downstream)
-	src, ref, err := db.FindRef(ctx, source, refName)
+	out, err := statusesOf(ctx, db, r, ev)
 	if err != nil {
 		return nil, nil, err
 	}
+	return out, r, nil
+}
+
+// statusesOf decides the statuses of the changes the downstream of r
+// carries, on the matches of r (an analysis already made).
+func statusesOf(ctx context.Context, db *store.DB, r *Result, ev *evidence) ([]Carried, error) {
+	source, refName := Target(r.Downstream)
+	src, ref, err := db.FindRef(ctx, source, refName)
+	if err != nil {
+		return nil, err
+	}
 	downIDs, err := db.SinceBase(ctx, ref.ID, "downstream")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Metadata of every carried change; the diffs only of those upstream
 	// lacks, which are looked for in queues and on lists.
 	down, err := db.Summaries(ctx, downIDs, src.Layout)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	byID := map[string]*change.Fingerprint{}
 	storeID := map[string]int64{}
@@ -61,7 +71,7 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 	}
 	upSrc, _, err := db.FindRef(ctx, src.Upstream, "")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var matchedUp []string
 	for _, m := range r.Matches {
@@ -71,7 +81,7 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 	}
 	releases, err := db.Releases(ctx, upSrc.ID, matchedUp)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Only what upstream lacks is looked for in queues and on lists.
 	var onlyIDs []int64
@@ -82,21 +92,21 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 	}
 	full, err := db.Fingerprints(ctx, onlyIDs, src.Layout)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	only := values(full)
 	queued, posted, err := ev.match(ctx, src.Upstream, only)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	notes, err := db.Annotations(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	paths := map[string]string{}
 	order := map[string]int{}
 	if pfs, err := db.PatchFiles(ctx, ref.ID); err != nil {
-		return nil, nil, err
+		return nil, err
 	} else {
 		for _, p := range pfs {
 			if _, ok := paths[p.OID]; !ok {
@@ -143,7 +153,7 @@ func statuses(ctx context.Context, db *store.DB, target string, ev *evidence) ([
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, r, nil
+	return out, nil
 }
 
 func nonNil(s []string) []string {

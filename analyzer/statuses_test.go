@@ -3,11 +3,13 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/kdelta/kdelta/analyzer/status"
+	"github.com/kdelta/kdelta/internal/world"
 	"github.com/kdelta/kdelta/project"
 	"github.com/kdelta/kdelta/store"
 )
@@ -209,5 +211,46 @@ func TestSnapshotTimelineAndAnnotation(t *testing.T) {
 	st, err := decodeStatus(hist[1].Detail)
 	if err != nil || st.Reason != "maintainer NAKed v2" || st.Evidence[0].From != status.FromAnnotation {
 		t.Errorf("kept status = %+v, %v", st, err)
+	}
+}
+
+// TestServiceStatusesOfAnAnalysis: the statuses the service decides on an
+// analysis it already made (what the detail and the delta list's carried
+// tab show) are those Statuses decides analysing the downstream again,
+// in the same order, for every downstream of the world.
+func TestServiceStatusesOfAnAnalysis(t *testing.T) {
+	ctx := context.Background()
+	_, db, cfg := syncedWorld(t, world.Small, 5)
+	svc, err := NewService(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := cfg.DownstreamRefs()
+	if len(targets) == 0 {
+		t.Fatal("the world has no downstream")
+	}
+	for _, target := range targets {
+		t.Run(target, func(t *testing.T) {
+			want, _, err := Statuses(ctx, db, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := svc.Analysis(ctx, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := svc.Statuses(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d statuses on the kept analysis, %d analysing again", len(got), len(want))
+			}
+			for i := range want {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Errorf("#%d: %.12s %s on the kept analysis, %.12s %s analysing again", i, got[i].ID, got[i].Status.Status, want[i].ID, want[i].Status.Status)
+				}
+			}
+		})
 	}
 }

@@ -53,18 +53,21 @@ type Common struct {
 	mu       sync.Mutex
 	analyses map[string]*analyzer.Result
 	rankers  map[string]*analyzer.Ranker
+	statuses map[*analyzer.Result][]analyzer.Carried
 }
 
 // NewCommon builds the shared state of a UI session.
 func NewCommon(ctx context.Context, svc *analyzer.Service, styles *Styles, now func() time.Time) *Common {
 	return &Common{Ctx: ctx, Svc: svc, Cfg: svc.Config(), Rules: svc.Rules(), Styles: styles, Keys: DefaultKeys(), Now: now,
-		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}, rankers: map[string]*analyzer.Ranker{}}
+		Undo: &UndoStack{}, analyses: map[string]*analyzer.Result{}, rankers: map[string]*analyzer.Ranker{},
+		statuses: map[*analyzer.Result][]analyzer.Carried{}}
 }
 
 // Analysis returns a downstream's analysis with its tests, computed once
 // per session (and kept in the store across sessions); Forget drops it
-// after an action changes what it depends on. Safe from tea.Cmds. It
-// makes Common the analyzer.Analyses a commit's detail is gathered from.
+// after an action changes what it depends on. Safe from tea.Cmds. With
+// Statuses it makes Common the analyzer.Analyses a commit's detail and a
+// delta list's carried changes are gathered from.
 func (c *Common) Analysis(ctx context.Context, target string) (*analyzer.Result, error) {
 	c.mu.Lock()
 	r := c.analyses[target]
@@ -105,11 +108,32 @@ func (c *Common) Ranker(ctx context.Context, target string) (*analyzer.Ranker, e
 	return rk, nil
 }
 
-// Forget drops every kept analysis.
+// Statuses returns the statuses of the changes the downstream of r (an
+// analysis Analysis returned) carries, decided once per analysis. Safe
+// from tea.Cmds.
+func (c *Common) Statuses(ctx context.Context, r *analyzer.Result) ([]analyzer.Carried, error) {
+	c.mu.Lock()
+	st, ok := c.statuses[r]
+	c.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := c.Svc.Statuses(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.statuses[r] = st
+	c.mu.Unlock()
+	return st, nil
+}
+
+// Forget drops every kept analysis, and what was read from them.
 func (c *Common) Forget() {
 	c.mu.Lock()
 	c.analyses = map[string]*analyzer.Result{}
 	c.rankers = map[string]*analyzer.Ranker{}
+	c.statuses = map[*analyzer.Result][]analyzer.Carried{}
 	c.mu.Unlock()
 }
 

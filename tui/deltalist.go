@@ -74,8 +74,8 @@ func (r dlRow) matches(text string) bool {
 // DeltaList is the delta of one component (or the whole, "") of one
 // downstream against its upstream, in four tabs: missing fixes, missing,
 // backported and carried. The carried tab reads the carried changes'
-// statuses (analyzer.Service.CarriedIn, slower) the first time it is
-// opened. This file loads the page and handles its keys, the filter and
+// statuses (analyzer.Service.CarriedIn, on the session's kept analysis
+// and statuses, slower the first time) the first time it is opened. This file loads the page and handles its keys, the filter and
 // the sort; deltalist_view.go draws it.
 //
 // Filtering and searching: / opens a text input that filters the list as
@@ -201,9 +201,9 @@ func (p *DeltaList) load() tea.Cmd {
 func (p *DeltaList) loadCarried() tea.Cmd {
 	p.stErr = nil
 	ctx, seq := p.st.begin(p.c.Ctx)
-	svc, target, component := p.c.Svc, p.target, p.component
+	c, target, component := p.c, p.target, p.component
 	return func() tea.Msg {
-		carried, err := svc.CarriedIn(ctx, target, component)
+		carried, err := c.Svc.CarriedIn(ctx, c, target, component)
 		return carriedLoaded{page: p, seq: seq, carried: carried, err: err}
 	}
 }

@@ -448,3 +448,54 @@ func TestDetailActionMatch(t *testing.T) {
 	}
 	finalView(t, tm)
 }
+
+// TestCommonStatusesOncePerAnalysis: the statuses the detail and the
+// carried tab show are decided once on the session's kept analysis (the
+// same list twice, in the order analyzer.Statuses gives), and decided
+// again after Forget, so a status set meanwhile is shown.
+func TestCommonStatusesOncePerAnalysis(t *testing.T) {
+	w := newTestWorld(t)
+	ctx := context.Background()
+	c := w.common(t)
+	want, _, err := analyzer.Statuses(ctx, w.db, "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Analysis(ctx, "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Statuses(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first, want) {
+		t.Fatalf("kept statuses differ from analyzer.Statuses: %d against %d", len(first), len(want))
+	}
+	again, err := c.Statuses(ctx, r)
+	if err != nil || len(again) == 0 || &again[0] != &first[0] {
+		t.Fatalf("the statuses were decided again on the same analysis (err %v)", err)
+	}
+	id := firstOf(t, w, "rhel@main", world.KindDownstreamOnly).ID
+	if err := w.db.Annotate(ctx, store.Annotation{Change: id, Status: status.Rejected, Reason: "NACKed on the list"}); err != nil {
+		t.Fatal(err)
+	}
+	c.Forget()
+	r, err = c.Analysis(ctx, "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := c.Statuses(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, x := range now {
+		if x.ID == id {
+			got = x.Status.Status
+		}
+	}
+	if got != status.Rejected {
+		t.Errorf("after Forget, %s is %q; want the annotation's %q", change.Short(id), got, status.Rejected)
+	}
+}
