@@ -51,11 +51,11 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := f.Store(ctx)
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}
-	c, err := analyzer.Compare(ctx, db, cfg, fs.Arg(0), fs.Arg(1))
+	c, err := svc.Compare(ctx, fs.Arg(0), fs.Arg(1))
 	if err != nil {
 		return err
 	}

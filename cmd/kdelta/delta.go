@@ -59,22 +59,15 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := f.Store(ctx)
-	if err != nil {
-		return err
-	}
-	rules, err := cfg.TestRules()
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}
 	if o.all {
 		var results []*analyzer.Result
 		for _, t := range downstreams(cfg) {
-			r, err := analyzer.Analyze(ctx, db, t)
+			r, err := svc.Analysis(ctx, t)
 			if err != nil {
-				return err
-			}
-			if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 				return err
 			}
 			results = append(results, r)
@@ -85,19 +78,20 @@ func runDelta(ctx context.Context, e *env, args []string) error {
 		return printMatrix(e.stdout, results, o.component)
 	}
 	if src, _ := analyzer.Target(o.target); cfg.Source(src) != nil && cfg.Source(src).Rules().ByFiles {
+		db, err := f.Store(ctx)
+		if err != nil {
+			return err
+		}
 		return snapshotDelta(ctx, e, db, cfg, o)
 	}
-	r, err := analyzer.Analyze(ctx, db, o.target)
+	r, err := svc.Analysis(ctx, o.target)
 	if err != nil {
-		return err
-	}
-	if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 		return err
 	}
 	if o.component != "" && r.Component(o.component) == nil {
 		return badInputf("no commit of %s or its upstream since the base is in component %q", r.Downstream, o.component)
 	}
-	rk, err := analyzer.NewRanker(ctx, db, cfg, r)
+	rk, err := svc.Ranker(ctx, r)
 	if err != nil {
 		return err
 	}

@@ -87,17 +87,14 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := importWorldResults(ctx, e, db, cfg, o.dir); err != nil {
 		return err
 	}
-	rules, err := cfg.TestRules()
+	svc, err := f.Service(ctx)
 	if err != nil {
 		return err
 	}
 	var results []*analyzer.Result
 	for _, t := range downstreams(cfg) {
-		r, err := analyzer.Analyze(ctx, db, t)
+		r, err := svc.Analysis(ctx, t)
 		if err != nil {
-			return err
-		}
-		if err := analyzer.AttachTests(ctx, db, rules, r); err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -114,7 +111,7 @@ func doDemo(ctx context.Context, e *env, o demoOptions) error {
 	if oid, err := db.Latest(ctx); err == nil {
 		example = oid[:12]
 	}
-	regs, err := analyzer.Regressions(ctx, db, cfg, rules, "")
+	regs, err := svc.Regressions(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -65,13 +65,17 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	// The pairs the project file names, then those given now.
 	pairs = append(append(pairList(nil), cfg.Report.Compare...), pairs...)
+	svc, err := fac.Service(ctx)
+	if err != nil {
+		return err
+	}
 	for _, p := range pairs {
 		for _, name := range p {
 			if err := comparable(cfg, name); err != nil {
 				return err
 			}
 		}
-		c, err := analyzer.Compare(ctx, db, cfg, p[0], p[1])
+		c, err := svc.Compare(ctx, p[0], p[1])
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -60,7 +59,9 @@ func runResults(ctx context.Context, e *env, args []string) error {
 	if sub != "import" && *format != "" && *format != "table" && *format != "json" {
 		return usagef("--format %q: want table or json", *format)
 	}
-	cfg, err := loadConfig(*config)
+	f := newFactory(e, *config)
+	defer f.Close()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -78,13 +79,9 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		if !waitSet && cfg.Store.URL != "" {
 			*wait = teamWait
 		}
-	}
-	var db *store.DB
-	if sub == "import" {
 		// An import writes, as a sync does: it holds the store (on a team
 		// store, other imports) for its length; readers go on meanwhile.
-		var lock *store.Lock
-		db, lock, err = openHeld(ctx, e, cfg, store.Hold{Holder: "kdelta results import", Names: []string{"test results"}, Wait: *wait,
+		db, lock, err := openHeld(ctx, e, cfg, store.Hold{Holder: "kdelta results import", Names: []string{"test results"}, Wait: *wait,
 			Waiting: func(who string) {
 				fmt.Fprintf(e.stderr, "waiting for the store %s, held by %s\n", store.Redact(cfg.StoreLocation()), who)
 			}})
@@ -92,12 +89,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer lock.Release()
-	} else if db, err = openExisting(ctx, e, cfg); err != nil {
-		return err
-	}
-	defer db.Close()
-	switch sub {
-	case "import":
+		defer db.Close()
 		for _, file := range rest[1:] {
 			rep, err := ingest.ImportResults(ctx, db, cfg, ingest.ResultsImport{File: file, Format: *format, Target: *target, Lab: *lab, Hardware: *hardware})
 			if err != nil {
@@ -111,6 +103,11 @@ func runResults(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		return nil
+	}
+	if _, err := f.Store(ctx); err != nil {
+		return err
+	}
+	switch sub {
 	case "regressions":
 		if len(rest) > 2 {
 			return usagef("results regressions takes at most one downstream")
@@ -122,7 +119,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 				return badInputf("no source %q in %s", source, cfg.File)
 			}
 		}
-		svc, err := analyzer.NewService(db, cfg)
+		svc, err := f.Service(ctx)
 		if err != nil {
 			return err
 		}
@@ -141,7 +138,7 @@ func runResults(ctx context.Context, e *env, args []string) error {
 		if len(rest) != 2 {
 			return usagef("results show takes one test path, like ipoib.connected_mode.ping")
 		}
-		svc, err := analyzer.NewService(db, cfg)
+		svc, err := f.Service(ctx)
 		if err != nil {
 			return err
 		}
@@ -152,18 +149,15 @@ func runResults(ctx context.Context, e *env, args []string) error {
 // openHeld opens the store the project names, which must exist, for a
 // run that writes, and takes its lock (store.OpenHeld).
 func openHeld(ctx context.Context, e *env, cfg *project.Config, h store.Hold) (*store.DB, *store.Lock, error) {
-	where := cfg.StoreLocation()
-	if !store.IsURL(where) {
-		if _, err := os.Stat(where); err != nil {
-			return nil, nil, badInputf("no store at %s yet: run 'kdelta sync' first", where)
-		}
+	where, err := existingStore(cfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	db, lock, err := store.OpenHeld(ctx, where, e.now, h)
 	if err != nil {
 		return nil, nil, err
 	}
-	db.FindUser(func() string { return whoAmI(cfg.Dir) })
-	return db, lock, nil
+	return byUser(db, cfg), lock, nil
 }
 
 // printRegressions prints the regressions grouped by what they share:

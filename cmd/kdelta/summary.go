@@ -35,18 +35,35 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 // must exist, or a PostgreSQL database. What is entered through it by hand
 // records who entered it (whoAmI).
 func openExisting(ctx context.Context, e *env, cfg *project.Config) (*store.DB, error) {
-	where := cfg.StoreLocation()
-	if !store.IsURL(where) {
-		if _, err := os.Stat(where); err != nil {
-			return nil, badInputf("no store at %s yet: run 'kdelta sync' first", where)
-		}
+	where, err := existingStore(cfg)
+	if err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, where, e.now)
 	if err != nil {
 		return nil, err
 	}
+	return byUser(db, cfg), nil
+}
+
+// existingStore is where the project's store is, for a run that needs it
+// made already: a PostgreSQL URL, or a SQLite file, which must exist (a
+// sync makes it; opening a missing file would make an empty store).
+func existingStore(cfg *project.Config) (string, error) {
+	where := cfg.StoreLocation()
+	if !store.IsURL(where) {
+		if _, err := os.Stat(where); err != nil {
+			return "", badInputf("no store at %s yet: run 'kdelta sync' first", where)
+		}
+	}
+	return where, nil
+}
+
+// byUser makes what is entered through db by hand record who entered it
+// (whoAmI, asked in the project's directory when first needed).
+func byUser(db *store.DB, cfg *project.Config) *store.DB {
 	db.FindUser(func() string { return whoAmI(cfg.Dir) })
-	return db, nil
+	return db
 }
 
 // printSummary prints which store it is (never with a password), what is stored per ref, then the commits per
