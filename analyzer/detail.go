@@ -234,7 +234,7 @@ func (s *Service) ChangeDetailFrom(ctx context.Context, an Analyses, target, id 
 		return nil, ctx.Err()
 	}
 
-	byComp, err := s.LatestTests(ctx, source)
+	byComp, err := s.detailTests(ctx, r, fp.Components)
 	if err != nil {
 		d.TestErr = err
 	}
@@ -327,6 +327,33 @@ func (s *Service) downstreamDetail(ctx context.Context, an Analyses, r *Result, 
 		}
 	}
 	return nil
+}
+
+// detailTests are the latest test results of the downstream of r by
+// component, for the components given: those r has tests attached for
+// (its analysis's delta touches them), the others read from the store.
+func (s *Service) detailTests(ctx context.Context, r *Result, comps []string) (map[string][]TestStatus, error) {
+	byComp := map[string][]TestStatus{}
+	var lacking []string
+	for _, comp := range comps {
+		if cd := r.Component(comp); cd != nil {
+			byComp[comp] = cd.Tests
+		} else {
+			lacking = append(lacking, comp)
+		}
+	}
+	if len(lacking) == 0 {
+		return byComp, nil
+	}
+	source, _ := Target(r.Downstream)
+	latest, err := s.LatestTests(ctx, source)
+	if err != nil {
+		return nil, err
+	}
+	for _, comp := range lacking {
+		byComp[comp] = latest[comp]
+	}
+	return byComp, nil
 }
 
 // fixedHow says how the downstream of r has the commit a missing fix

@@ -255,6 +255,64 @@ func TestServiceChangeDetail(t *testing.T) {
 		}
 	})
 
+	t.Run("tests of every kind of change: the latest results of its components", func(t *testing.T) {
+		// The detail takes the tests of the components its analysis
+		// touches from the analysis, the others from the store: the rows
+		// are those of the store's latest results either way.
+		latest, err := svc.LatestTests(ctx, "rhel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{reworked.ID, reworked.Upstream[0], only.ID, fixes[0]}
+		if fx := upstreamFixes[fixes[0]]; len(fx) > 0 {
+			ids = append(ids, fx[0]) // what a missing fix fixes: in the base
+		}
+		// And an upstream commit of a component the delta does not touch.
+		for _, c := range w.Truth.Upstream.Commits {
+			fp, err := svc.Fingerprint(ctx, c.ID)
+			if err != nil {
+				continue
+			}
+			if slices.ContainsFunc(fp.Components, func(comp string) bool { return r.Component(comp) == nil }) {
+				ids = append(ids, c.ID)
+				break
+			}
+		}
+		outside := 0
+		for _, id := range ids {
+			d := detail(id)
+			if d.TestErr != nil {
+				t.Fatalf("%.12s: %v", id, d.TestErr)
+			}
+			var want []string
+			seen := map[string]bool{}
+			for _, comp := range d.Fingerprint.Components {
+				if r.Component(comp) == nil {
+					outside++
+				}
+				for _, ts := range latest[comp] {
+					k := ts.Status + " " + ts.Test + " " + ts.Lab + " " + ts.Hardware
+					if !seen[k] {
+						seen[k] = true
+						want = append(want, k)
+					}
+				}
+			}
+			var got []string
+			for _, ts := range d.Tests {
+				got = append(got, ts.Status+" "+ts.Test+" "+ts.Lab+" "+ts.Hardware)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %.12s (components %v): tests %q; the store's latest are %q", d.Kind, id, d.Fingerprint.Components, got, want)
+			}
+		}
+		if outside == 0 {
+			t.Error("no change of a component outside the analysis's delta was checked")
+		}
+	})
+
 	t.Run("unknown id", func(t *testing.T) {
 		if d, err := svc.ChangeDetail(ctx, target, "0123456789abcdef0123456789abcdef01234567"); err == nil {
 			t.Errorf("an id the store lacks: %s, no error", d.Kind)
