@@ -32,7 +32,6 @@ func htmlTemplate() (*template.Template, error) {
 		"plural": plural,
 		"status": statusName,
 		"pct":    func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"prio":   analyzer.Priority.Text,
 		"base":   analyzer.BaseText,
 		"add":    func(a, b int) int { return a + b },
 	}).Parse(htmlSource)
