@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -497,5 +499,42 @@ func TestCommonStatusesOncePerAnalysis(t *testing.T) {
 	}
 	if got != status.Rejected {
 		t.Errorf("after Forget, %s is %q; want the annotation's %q", change.Short(id), got, status.Rejected)
+	}
+}
+
+// TestDetailTestRowsKeepToOneLine: a line break in a test's name, lab,
+// hardware or target is shown escaped in the detail's tests section, so
+// each result stays one row.
+func TestDetailTestRowsKeepToOneLine(t *testing.T) {
+	w := buildTestWorld(t, func(w *world.World) []string {
+		csv := "test,status,lab,hardware,target\n" +
+			"\"ipoib.mlx5.a\nb\",FAIL,\"lab\nx\",\"hw\ny\",rhel@main\n"
+		if err := os.WriteFile(filepath.Join(w.Dir, "newlines.csv"), []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"newlines.csv"}
+	})
+	c := w.common(t)
+	r, err := c.Analysis(context.Background(), "rhel@main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd := r.Component("mlx5")
+	if cd == nil || len(cd.DownstreamOnly) == 0 {
+		t.Fatal("rhel@main carries nothing in mlx5")
+	}
+	tm := teatest.NewTestModel(t, NewApp(c, NewDetail(c, "rhel@main", cd.DownstreamOnly[0].ID)), teatest.WithInitialTermSize(100, 80))
+	waitFor(t, tm, "carried: rhel@main carries it")
+	view := finalView(t, tm)
+	row := ""
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, "ipoib.mlx5.a") {
+			row = l
+		}
+	}
+	for _, want := range []string{`FAIL  ipoib.mlx5.a\nb`, `lab\nx`, `hw\ny`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the test's row %q lacks %q:\n%s", row, want, view)
+		}
 	}
 }

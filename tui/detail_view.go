@@ -478,7 +478,7 @@ func (d *Detail) testsSection(b *detBuilder) {
 	b.add(s.Dim.Render("  latest results on " + source + " of the tests covering " + strings.Join(info.Fingerprint.Components, ", ")))
 	testW, labW := 0, 0
 	for _, t := range info.Tests {
-		testW, labW = max(testW, ansi.StringWidth(detClean(t.Test))), max(labW, ansi.StringWidth(detClean(t.Lab)))
+		testW, labW = max(testW, ansi.StringWidth(safe(t.Test))), max(labW, ansi.StringWidth(safe(t.Lab)))
 	}
 	testW, labW = min(testW, 32), min(labW, 12)
 	for i, t := range info.Tests {
@@ -486,19 +486,13 @@ func (d *Detail) testsSection(b *detBuilder) {
 			b.add(s.Dim.Render(fmt.Sprintf("  … and %d more", len(info.Tests)-detMaxTests)))
 			break
 		}
-		st := s.Plain
-		switch analyzer.TestRank(t.Status) {
-		case 0:
-			st = s.Bad
-		case 1:
-			st = s.Warn
-		case 3:
-			st = s.Good
-		}
-		line := "  " + st.Render(padRight(detClean(t.Status), 6)) + padRight(detClean(t.Test), testW) + " "
+		// One row a result: its cells on one line, coloured as the test
+		// pages' tables colour a status.
+		st := statusStyle(s, t.Status, false)
+		line := "  " + st.Render(padRight(safe(t.Status), 6)) + padRight(safe(t.Test), testW) + " "
 		if labW > 0 {
-			line += padRight(detClean(t.Lab), labW) + " "
+			line += padRight(safe(t.Lab), labW) + " "
 		}
-		b.add(line + detClean(t.Target) + " " + s.Dim.Render(detClean(t.Hardware)))
+		b.add(line + safe(t.Target) + " " + s.Dim.Render(safe(t.Hardware)))
 	}
 }

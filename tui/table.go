@@ -17,7 +17,7 @@ func statusStyle(s *Styles, status string, selected bool) lipgloss.Style {
 	switch {
 	case selected:
 		return s.Selected
-	case status == "FAIL":
+	case analyzer.Failing(status):
 		return s.Bad
 	case status == "ERROR":
 		return s.Warn

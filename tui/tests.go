@@ -263,7 +263,7 @@ func (t *Tests) tabs() string {
 	}
 	failing := 0
 	for _, r := range t.latest {
-		if r.Status == "FAIL" {
+		if analyzer.Failing(r.Status) {
 			failing++
 		}
 	}
