@@ -149,7 +149,7 @@ func newCompareSide(ctx context.Context, db *store.DB, cfg *project.Config, rule
 	if err != nil {
 		return nil, err
 	}
-	s := &compareSide{r: r, rank: rk, carried: onlyCarried(r, all), after: map[string]bool{}, has: map[string]bool{}}
+	s := &compareSide{r: r, rank: rk, carried: onlyCarriedIn(r, all, ""), after: map[string]bool{}, has: map[string]bool{}}
 	source, refName := Target(r.Downstream)
 	src, ref, err := db.FindRef(ctx, source, refName)
 	if err != nil {

@@ -163,7 +163,7 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 		return nil, err
 	}
 	source, refName := Target(r.Downstream)
-	ov := &Overview{Downstream: r.Downstream, Upstream: r.Upstream, Base: r.Base, BaseHow: r.BaseHow, Tip: r.Tip, Carried: onlyCarried(r, all), changes: all}
+	ov := &Overview{Downstream: r.Downstream, Upstream: r.Upstream, Base: r.Base, BaseHow: r.BaseHow, Tip: r.Tip, Carried: onlyCarriedIn(r, all, ""), changes: all}
 	if s := cfg.Source(source); s != nil {
 		ov.Kind = s.Kind
 	}
@@ -233,14 +233,11 @@ func overview(ctx context.Context, db *store.DB, cfg *project.Config, rules *pro
 	return ov, nil
 }
 
-// onlyCarried keeps, of every change a downstream has since its base, the
-// carried ones: those its analysis found no upstream commit for (not the
-// backports, nor its reverts of its own changes).
-func onlyCarried(r *Result, all []Carried) []Carried { return onlyCarriedIn(r, all, "") }
-
-// onlyCarriedIn is onlyCarried for one component ("" for every one): the
-// carried changes of that component, in the order of all; never nil (an
-// empty list in JSON).
+// onlyCarriedIn keeps, of every change a downstream has since its base,
+// the carried ones of one component ("" for every one): those its
+// analysis found no upstream commit for (not the backports, nor its
+// reverts of its own changes), in the order of all; never nil (an empty
+// list in JSON).
 func onlyCarriedIn(r *Result, all []Carried, component string) []Carried {
 	only := map[string]bool{}
 	if cd := r.Component(component); cd != nil {

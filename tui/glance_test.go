@@ -57,19 +57,9 @@ func TestOverviewCompare(t *testing.T) {
 	if !strings.Contains(view, "rhel@main vs ofed@master mlx5 › "+change.Short(first.ID)) {
 		t.Errorf("enter on the first commit rhel lacks did not open it:\n%s", view)
 	}
-	if first.Rank == analyzer.RankOther && aboveOtherTUI(cc.ALacks) > 0 {
+	if first.Rank == analyzer.RankOther && analyzer.AboveOther(cc.ALacks) > 0 {
 		t.Errorf("the first commit rhel lacks is ranked %s", first.Rank)
 	}
-}
-
-func aboveOtherTUI(cs []analyzer.RankedCommit) int {
-	n := 0
-	for _, c := range cs {
-		if c.Rank != analyzer.RankOther {
-			n++
-		}
-	}
-	return n
 }
 
 // TestComparePage: the tabs count what each side lacks and carries alone;
